@@ -1,0 +1,145 @@
+"""Write answers files people can read: each answer under a comment with its question (new, interview)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.resolve import is_not_applicable
+from crmcheck.yamlio import DecimalText
+
+SCHEMA_FILE = "answers.schema.json"
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
+_RESERVED = frozenset({"yes", "no", "y", "n", "on", "off", "true", "false", "null", "nan", "inf"})
+_COMMENT_WIDTH = 96
+
+
+@dataclass
+class Header:
+    """The fields at the top of an answers file."""
+
+    company: str = ""
+    assessed_on: dt.date = field(default_factory=dt.date.today)
+    assessor: str | None = None
+    respondent: dict[str, str] | None = None
+    segment: dict[str, str] | None = None
+
+
+def scalar(value: Any) -> str:
+    """A YAML scalar that the strict loader reads back as the same value."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, DecimalText):
+        return value.text
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    text = str(value)
+    if is_not_applicable(text):
+        return "n/a"
+    if _PLAIN.match(text) and text.lower() not in _RESERVED:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def answer_value(value: Any) -> str:
+    if isinstance(value, list):
+        return "[" + ", ".join(scalar(v) for v in value) + "]"
+    return scalar(value)
+
+
+def answer_entry(value: Any, note: str | None = None, evidence: str | None = None, reason: str | None = None) -> str:
+    """The YAML for one answer: the short form when it has no note, evidence or reason."""
+    extras = [(k, v) for k, v in (("note", note), ("evidence", evidence), ("reason", reason)) if v]
+    if not extras:
+        return answer_value(value)
+    parts = [f"value: {answer_value(value) if value is not None else 'null'}"]
+    parts += [f"{k}: {scalar(v)}" for k, v in extras]
+    return "{" + ", ".join(parts) + "}"
+
+
+def _comment(text: str, indent: str) -> list[str]:
+    flat = " ".join(text.split())
+    return [f"{indent}# {line}" for line in textwrap.wrap(flat, _COMMENT_WIDTH - len(indent) - 2)] or [f"{indent}#"]
+
+
+def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
+    """A one-line reminder of what a question accepts."""
+    if question.type == "scale":
+        levels = questionnaire.scales[question.scale or ""]
+        return "answer: " + " | ".join(f"{lv.value} {lv.label}" for lv in levels)
+    if question.type == "yes_no":
+        return "answer: yes | no"
+    if question.type == "choice":
+        return "answer one of: " + " | ".join(o.id for o in question.options or ())
+    if question.type == "checklist":
+        return "answer a list, e.g. [a, b], of: " + ", ".join(o.id for o in question.options or ())
+    if question.type == "number":
+        return f"answer: a number{' in ' + question.unit if question.unit else ''}"
+    return "answer: free text (not scored)"
+
+
+def _mapping(values: Mapping[str, str]) -> str:
+    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in values.items() if v) + "}"
+
+
+def dump_answers(
+    header: Header,
+    questionnaires: list[Questionnaire],
+    answers: Mapping[str, Mapping[str, Any]] | None = None,
+    targets: Mapping[str, Mapping[str, int]] | None = None,
+    *,
+    lens: str | None = None,
+    schema_comment: bool = True,
+) -> str:
+    """An answers file (format 1) for the questionnaires, with each question as a comment.
+
+    `answers` maps questionnaire id -> full question id -> the YAML text of its answer (see
+    `answer_entry`); questions without one are written blank (unanswered).
+    """
+    answers = answers or {}
+    targets = targets or {}
+    lines: list[str] = []
+    if schema_comment:
+        lines.append(f"# yaml-language-server: $schema={SCHEMA_FILE}")
+    lines += [
+        "# crmcheck answers file (format 1). Write each answer after its question's id; leave it blank",
+        "# if not known yet, or write n/a (or {value: n/a, reason: ...}) where it does not apply.",
+        "# Add a note or evidence with {value: 3, note: \"...\", evidence: \"...\"}. Check: crmcheck validate FILE",
+        "format: 1",
+        f"company: {json.dumps(header.company, ensure_ascii=False)}",
+        f"assessed_on: {header.assessed_on.isoformat()}",
+    ]
+    if header.assessor:
+        lines.append(f"assessor: {scalar(header.assessor)}")
+    if header.respondent:
+        lines.append(f"respondent: {_mapping(header.respondent)}")
+    if header.segment:
+        lines.append(f"segment: {_mapping(header.segment)}")
+    lines.append("questionnaires:")
+    for q in questionnaires:
+        given = answers.get(q.id, {})
+        lines += ["", f"  # ═══ {q.title} ({q.id} v{q.version}) ═══", f"  {q.id}:", f"    version: {q.version}"]
+        wanted = targets.get(q.id)
+        lines.append(f"    targets: {_mapping({k: str(v) for k, v in wanted.items()}) if wanted else '{}'}"
+                     f"  # section id -> target {'stage' if q.kind == 'staged' else 'level'}; default "
+                     f"{q.default_target}")
+        lines.append("    answers:")
+        for number, section in enumerate(q.sections, 1):
+            lines += ["", f"      # ─── {number}. {section.title} ({section.id}) ───"]
+            for question in section.questions:
+                full = f"{section.id}.{question.id}"
+                lines += _comment(question.wording(lens), "      ")
+                lines += _comment("→ " + allowed_answers(question, q), "      ")
+                entry = given.get(full)
+                lines.append(f"      {full}:{' ' + entry if entry else ''}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,118 @@
+"""Finding questionnaires by id: custom directories first, then the built-ins."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from crmcheck.errors import InputError, UsageError
+from crmcheck.yamlio import Document, load_mapping
+
+if TYPE_CHECKING:
+    from crmcheck.models.questionnaire import Questionnaire
+
+ENV_VAR = "CRMCHECK_QUESTIONNAIRES"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def data_dir(name: str) -> Path:
+    """A data folder shipped in the wheel (crmcheck/_data/NAME), or the repository's top-level one."""
+    packaged = _PACKAGE / "_data" / name
+    if packaged.is_dir():
+        return packaged
+    return _PACKAGE.parent.parent / name
+
+
+@dataclass
+class Entry:
+    """A questionnaire file found on the search path, read up to its header."""
+
+    id: str
+    path: Path
+    origin: str  # "built-in" or the custom directory
+    doc: Document
+    replaces: bool = False
+
+    @property
+    def header(self) -> dict[str, Any]:
+        data = self.doc.data
+        return {k: data.get(k) for k in ("id", "title", "version", "kind", "source")}
+
+
+@dataclass
+class Catalog:
+    """The questionnaires visible to one invocation."""
+
+    directories: list[Path] = field(default_factory=list)
+    _entries: dict[str, Entry] | None = None
+    _loaded: dict[str, Questionnaire] = field(default_factory=dict)
+
+    @classmethod
+    def from_options(cls, directories: Iterable[Path] | None = None) -> Catalog:
+        dirs = list(directories or [])
+        env = os.environ.get(ENV_VAR, "")
+        dirs.extend(Path(p) for p in env.split(os.pathsep) if p)
+        return cls(dirs)
+
+    def _scan(self, directory: Path, origin: str) -> list[Entry]:
+        if not directory.is_dir():
+            raise UsageError(f"questionnaire directory not found: {directory}")
+        entries = []
+        for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+            doc = load_mapping(path)
+            qid = doc.data.get("id")
+            if not isinstance(qid, str):
+                raise doc.error("a questionnaire needs an 'id'", ())
+            entries.append(Entry(qid, path, origin, doc, replaces=bool(doc.data.get("replaces"))))
+        return entries
+
+    @property
+    def entries(self) -> dict[str, Entry]:
+        if self._entries is None:
+            builtins = {e.id: e for e in self._scan(data_dir("questionnaires"), "built-in")}
+            custom: dict[str, Entry] = {}
+            for directory in self.directories:
+                for entry in self._scan(directory, str(directory)):
+                    if entry.id in custom:
+                        raise entry.doc.error(
+                            f"questionnaire id '{entry.id}' is also defined in {custom[entry.id].path}", ("id",))
+                    if entry.id in builtins and not entry.replaces:
+                        raise entry.doc.error(
+                            f"'{entry.id}' is a built-in questionnaire id; choose another id, or add "
+                            f"'replaces: {entry.id}' to replace the built-in", ("id",))
+                    custom[entry.id] = entry
+            self._entries = {**custom, **{k: v for k, v in builtins.items() if k not in custom}}
+        return self._entries
+
+    def entry(self, qid: str) -> Entry:
+        try:
+            return self.entries[qid]
+        except KeyError:
+            known = ", ".join(sorted(self.entries))
+            raise UsageError(f"unknown questionnaire '{qid}' (known: {known})") from None
+
+    def get(self, qid: str) -> Questionnaire:
+        if qid not in self._loaded:
+            from crmcheck.models.questionnaire import parse_questionnaire
+
+            self._loaded[qid] = parse_questionnaire(self.entry(qid).doc)
+        return self._loaded[qid]
+
+    def load(self, qid: str, *, context: Document | None = None, keys: tuple[Any, ...] = ()) -> Questionnaire:
+        """Like get, but an unknown id is reported at a position in the file that named it."""
+        if context is not None and qid not in self.entries:
+            known = ", ".join(sorted(self.entries))
+            raise context.error(f"unknown questionnaire '{qid}' (known: {known})", keys, key=True)
+        return self.get(qid)
+
+
+def questionnaire_from_file(path: str) -> Questionnaire:
+    """Load a questionnaire straight from a file path (for validate)."""
+    from crmcheck.models.questionnaire import load_questionnaire
+
+    if not Path(path).exists():
+        raise InputError("no such file", file=path)
+    return load_questionnaire(path)

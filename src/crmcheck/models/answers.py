@@ -1,0 +1,105 @@
+"""Answers format 1: one assessment of one company on one date by one respondent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal
+
+from pydantic import BeforeValidator, Field, field_validator
+
+from crmcheck.models.base import OptionalText, Strict, Text, validate_document
+from crmcheck.yamlio import Document, load_mapping
+
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
+
+
+def _as_date(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise ValueError("a date is written YYYY-MM-DD, for example 2026-11-01")
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"{value} is not a real date") from None
+
+
+Date = Annotated[dt.date, BeforeValidator(_as_date)]
+
+
+class Respondent(Strict):
+    name: OptionalText = None
+    role: OptionalText = None
+    lens: Literal["company", "customer"] = "company"
+
+
+class Segment(Strict):
+    industry: OptionalText = None
+    size: OptionalText = None
+
+
+class Answer(Strict):
+    """One answer as written: a value (or n/a), with an optional note, evidence and reason."""
+
+    value: Any = None
+    note: OptionalText = None
+    evidence: OptionalText = None
+    reason: OptionalText = None
+
+
+def _expand_short_forms(value: Any) -> Any:
+    if not isinstance(value, dict):
+        return value
+    return {key: item if isinstance(item, dict) else {"value": item} for key, item in value.items()}
+
+
+class QuestionnaireAnswers(Strict):
+    version: int | None = Field(default=None, ge=1)
+    targets: dict[str, int] = Field(default_factory=dict)
+    answers: Annotated[dict[str, Answer], BeforeValidator(_expand_short_forms)] = Field(default_factory=dict)
+
+    @field_validator("answers", mode="before")
+    @classmethod
+    def _none_is_empty(cls, value: Any) -> Any:
+        return {} if value is None else value
+
+
+class AnswersFile(Strict):
+    format: Literal[1]
+    company: Text
+    assessed_on: Date
+    assessor: OptionalText = None
+    respondent: Respondent | None = None
+    segment: Segment | None = None
+    questionnaires: dict[str, QuestionnaireAnswers] = Field(min_length=1)
+
+    @property
+    def lens(self) -> str:
+        return self.respondent.lens if self.respondent else "company"
+
+
+@dataclass
+class AnswersDocument:
+    """An answers file together with the parsed YAML, for error positions."""
+
+    answers: AnswersFile
+    doc: Document
+
+    @property
+    def path(self) -> str:
+        return self.doc.path
+
+
+def parse_answers(doc: Document) -> AnswersDocument:
+    if not isinstance(doc.data, dict):
+        raise doc.error("the top level must be a mapping of answers-file fields")
+    if doc.data.get("format") not in (1, None):
+        raise doc.error(f"unsupported answers format {doc.data.get('format')!r} (this crmcheck reads format 1)",
+                        ("format",))
+    return AnswersDocument(validate_document(AnswersFile, doc), doc)
+
+
+def load_answers(path: str) -> AnswersDocument:
+    return parse_answers(load_mapping(path))

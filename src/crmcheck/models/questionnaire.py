@@ -1,0 +1,297 @@
+"""Questionnaire format 1: scales, levels, sections, questions; and the checks made at load time."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import Field, PrivateAttr
+
+from crmcheck.errors import InputError, Problem
+from crmcheck.models.base import Id, OptionalText, Score, Strict, Text, Weight, validate_document
+from crmcheck.yamlio import Document, load_mapping
+
+QuestionType = Literal["scale", "yes_no", "choice", "checklist", "number", "text"]
+Lens = Literal["company", "customer"]
+SCORED_TYPES = frozenset({"scale", "yes_no", "choice", "checklist", "number"})
+
+
+class ScaleLevel(Strict):
+    value: int
+    label: Text
+    score: Score
+
+
+class Level(Strict):
+    level: int
+    name: Text
+    min: float = Field(ge=0, le=100, allow_inf_nan=False)
+
+
+class RiskBands(Strict):
+    high: float = Field(default=40, ge=0, le=100, allow_inf_nan=False)
+    medium: float = Field(default=70, ge=0, le=100, allow_inf_nan=False)
+
+
+class Stage(Strict):
+    number: int = Field(ge=1)
+    id: Id
+    name: Text
+
+
+class Option(Strict):
+    id: Id
+    label: Text
+    score: Score | None = None
+    weight: Weight | None = None
+
+
+class Band(Strict):
+    min: float = Field(allow_inf_nan=False)
+    score: Score
+
+
+class Question(Strict):
+    id: Id
+    text: Text | dict[Lens, Text]
+    help: OptionalText = None
+    type: QuestionType
+    scale: Id | None = None
+    options: list[Option] | None = None
+    unit: OptionalText = None
+    bands: list[Band] | None = None
+    weight: Weight = 1
+    critical: bool = False
+    recommendation: OptionalText = None
+    dimension: Id | None = None
+    renamed_from: list[Text] = Field(default_factory=list)
+
+    @property
+    def scored(self) -> bool:
+        return self.type in SCORED_TYPES
+
+    def wording(self, lens: str | None = None) -> str:
+        """The question text for a lens (the company's wording when none is given)."""
+        if isinstance(self.text, str):
+            return self.text
+        return self.text.get(lens or "company") or next(iter(self.text.values()))  # type: ignore[call-overload]
+
+    def option(self, option_id: str) -> Option | None:
+        return next((o for o in self.options or () if o.id == option_id), None)
+
+
+class Section(Strict):
+    id: Id
+    title: Text
+    source_item: OptionalText = None
+    weight: Weight = 1
+    summary: OptionalText = None
+    stage: int | None = None
+    questions: list[Question] = Field(min_length=1)
+
+
+class Questionnaire(Strict):
+    format: Literal[1]
+    id: Id
+    title: Text
+    version: int = Field(ge=1)
+    kind: Literal["scored", "staged"]
+    source: Text
+    description: OptionalText = None
+    replaces: Id | None = None
+    scales: dict[Id, list[ScaleLevel]] = Field(default_factory=dict)
+    levels: list[Level] = Field(min_length=1)
+    risk_bands: RiskBands = Field(default_factory=RiskBands)
+    default_target: int = Field(ge=1)
+    pass_mark: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
+    dimensions: list[Id] = Field(default_factory=list)
+    stages: list[Stage] = Field(default_factory=list)
+    lenses: list[Lens] = Field(default_factory=list)
+    sections: list[Section] = Field(min_length=1)
+
+    _questions: dict[str, tuple[Section, Question]] = PrivateAttr(default_factory=dict)
+    _renamed: dict[str, str] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any, /) -> None:
+        for section in self.sections:
+            for question in section.questions:
+                full = f"{section.id}.{question.id}"
+                self._questions[full] = (section, question)
+                for old in question.renamed_from:
+                    self._renamed[old] = full
+
+    @property
+    def questions(self) -> dict[str, tuple[Section, Question]]:
+        """Every question by full id (`section.question`), in questionnaire order."""
+        return self._questions
+
+    def current_id(self, full_id: str) -> str | None:
+        """The current full id for an id that is current or listed in a `renamed_from`."""
+        if full_id in self._questions:
+            return full_id
+        return self._renamed.get(full_id)
+
+    def stage(self, number: int) -> Stage | None:
+        return next((s for s in self.stages if s.number == number), None)
+
+    def level_name(self, level: int | None) -> str | None:
+        return next((lv.name for lv in self.levels if lv.level == level), None)
+
+
+def _check(q: Questionnaire, doc: Document) -> list[Problem]:
+    """The load-time rules pydantic cannot express: uniqueness, references, order, kinds."""
+    problems: list[Problem] = []
+
+    def report(message: str, *keys: Any, key: bool = False) -> None:
+        pos = doc.position(keys, key=key)
+        problems.append(Problem(message, doc.path, pos.line, pos.column))
+
+    def unique(items: list[Any], attr: str, what: str, *where: Any) -> None:
+        seen: set[Any] = set()
+        for i, item in enumerate(items):
+            value = getattr(item, attr)
+            if value in seen:
+                report(f"duplicate {what} '{value}'", *where, i, attr)
+            seen.add(value)
+
+    def ascending(values: list[float], what: str, *where: Any) -> None:
+        for i in range(1, len(values)):
+            if values[i] <= values[i - 1]:
+                report(f"{what} must be in ascending order ({values[i]:g} after {values[i - 1]:g})", *where, i)
+
+    for name, levels in q.scales.items():
+        if not levels:
+            report(f"scale '{name}' has no levels", "scales", name)
+        unique(levels, "value", "scale value", "scales", name)
+        ascending([lv.value for lv in levels], "scale values", "scales", name)
+    unique(q.levels, "level", "level", "levels")
+    ascending([lv.min for lv in q.levels], "level mins", "levels")
+    ascending([lv.level for lv in q.levels], "level numbers", "levels")
+    if q.levels and q.levels[0].min != 0:
+        report("the first level must start at min 0, so that every score has a level", "levels", 0, "min")
+    if q.risk_bands.high > q.risk_bands.medium:
+        report("risk_bands.high must not be above risk_bands.medium", "risk_bands")
+    unique(q.sections, "id", "section id", "sections")
+    if len(set(q.dimensions)) != len(q.dimensions):
+        report("duplicate dimension", "dimensions")
+    if len(set(q.lenses)) != len(q.lenses):
+        report("duplicate lens", "lenses")
+    stage_numbers = {s.number for s in q.stages}
+    if q.kind == "staged":
+        if not q.stages:
+            report("a staged questionnaire must declare stages", "kind")
+        if q.pass_mark is None:
+            report("a staged questionnaire must declare pass_mark", "kind")
+        if not q.dimensions:
+            report("a staged questionnaire must declare dimensions", "kind")
+        unique(q.stages, "number", "stage number", "stages")
+        unique(q.stages, "id", "stage id", "stages")
+        ascending([s.number for s in q.stages], "stage numbers", "stages")
+        if q.default_target not in stage_numbers and q.stages:
+            report(f"default_target {q.default_target} is not a declared stage number", "default_target")
+    else:
+        for field in ("stages", "pass_mark"):
+            if getattr(q, field):
+                report(f"'{field}' belongs to staged questionnaires only (kind is scored)", field, key=True)
+        if q.default_target not in {lv.level for lv in q.levels}:
+            report(f"default_target {q.default_target} is not a declared level", "default_target")
+
+    all_ids: set[str] = set()
+    for si, section in enumerate(q.sections):
+        where = ("sections", si)
+        if q.kind == "staged":
+            if section.stage is None:
+                report(f"section '{section.id}' needs a stage (the questionnaire is staged)", *where)
+            elif section.stage not in stage_numbers:
+                report(f"stage {section.stage} is not declared in stages", *where, "stage")
+        elif section.stage is not None:
+            report("'stage' belongs to sections of staged questionnaires only", *where, "stage", key=True)
+        unique(section.questions, "id", "question id", *where, "questions")
+        for qi, question in enumerate(section.questions):
+            all_ids.add(f"{section.id}.{question.id}")
+            problems.extend(_check_question(q, question, doc, (*where, "questions", qi)))
+    for si, section in enumerate(q.sections):
+        for qi, question in enumerate(section.questions):
+            for ri, old in enumerate(question.renamed_from):
+                if old in all_ids:
+                    report(f"renamed_from '{old}' is still a current question id", "sections", si,
+                           "questions", qi, "renamed_from", ri)
+    return problems
+
+
+def _check_question(q: Questionnaire, question: Question, doc: Document, where: tuple[Any, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def report(message: str, *keys: Any, key: bool = False) -> None:
+        pos = doc.position((*where, *keys), key=key)
+        problems.append(Problem(message, doc.path, pos.line, pos.column))
+
+    kind = question.type
+    if kind == "scale":
+        if question.scale is None:
+            report("a scale question needs 'scale' (the name of one of the questionnaire's scales)")
+        elif question.scale not in q.scales:
+            known = ", ".join(q.scales) or "none declared"
+            report(f"unknown scale '{question.scale}' (scales: {known})", "scale")
+    elif question.scale is not None:
+        report(f"'scale' is only for scale questions (this one is {kind})", "scale", key=True)
+    if kind in ("choice", "checklist"):
+        if not question.options:
+            report(f"a {kind} question needs 'options'")
+        seen: set[str] = set()
+        for oi, option in enumerate(question.options or ()):
+            if option.id in seen:
+                report(f"duplicate option id '{option.id}'", "options", oi, "id")
+            seen.add(option.id)
+            if kind == "choice" and option.score is None:
+                report(f"option '{option.id}' of a choice question needs a score (0 to 1)", "options", oi)
+            if kind == "choice" and option.weight is not None:
+                report("option weights are for checklists; a choice option has a score", "options", oi, "weight",
+                       key=True)
+            if kind == "checklist" and option.score is not None:
+                report("checklist options take a weight, not a score", "options", oi, "score", key=True)
+    elif question.options is not None:
+        report(f"'options' are only for choice and checklist questions (this one is {kind})", "options", key=True)
+    if kind == "number":
+        if not question.bands:
+            report("a number question needs 'bands' ({min, score} in ascending min) to be scored")
+        mins = [b.min for b in question.bands or ()]
+        for i in range(1, len(mins)):
+            if mins[i] <= mins[i - 1]:
+                report(f"bands must be in ascending order of min ({mins[i]:g} after {mins[i - 1]:g})", "bands", i)
+    elif question.bands is not None:
+        report(f"'bands' are only for number questions (this one is {kind})", "bands", key=True)
+    if not question.scored and question.critical:
+        report("'critical' only applies to scored questions (text is not scored)", "critical")
+    if question.dimension is not None and question.dimension not in q.dimensions:
+        known = ", ".join(q.dimensions) or "none declared"
+        report(f"unknown dimension '{question.dimension}' (dimensions: {known})", "dimension")
+    if q.kind == "staged" and question.scored and question.dimension is None:
+        report("every scored question of a staged questionnaire needs a dimension")
+    if isinstance(question.text, dict):
+        if not q.lenses:
+            report("text per lens needs 'lenses' declared on the questionnaire", "text")
+        missing = [lens for lens in q.lenses if lens not in question.text]
+        extra = [lens for lens in question.text if lens not in q.lenses]
+        if missing:
+            report(f"text has no wording for lens {', '.join(missing)}", "text")
+        if extra:
+            report(f"text has wording for undeclared lens {', '.join(extra)}", "text")
+    return problems
+
+
+def parse_questionnaire(doc: Document) -> Questionnaire:
+    """Validate a parsed document as a questionnaire, with every load-time check."""
+    if not isinstance(doc.data, dict):
+        raise doc.error("the top level must be a mapping of questionnaire fields")
+    if doc.data.get("format") not in (1, None):
+        raise doc.error(f"unsupported questionnaire format {doc.data.get('format')!r} (this crmcheck reads format 1)",
+                        ("format",))
+    questionnaire = validate_document(Questionnaire, doc)
+    problems = _check(questionnaire, doc)
+    if problems:
+        raise InputError(problems[0].message, problems=problems)
+    return questionnaire
+
+
+def load_questionnaire(path: str) -> Questionnaire:
+    return parse_questionnaire(load_mapping(path))

@@ -1,0 +1,79 @@
+"""Plain-text and JSON views of the questionnaire catalog (`list`) and of one questionnaire (`show`)."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from typing import Any
+
+from crmcheck.catalog import Catalog
+from crmcheck.models.questionnaire import Questionnaire
+
+
+def list_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    entries = sorted(catalog.entries.values(), key=lambda e: (e.origin != "built-in", e.id))
+    return [{**entry.header, "origin": entry.origin, "path": str(entry.path)} for entry in entries]
+
+
+def render_list(catalog: Catalog, fmt: str) -> str:
+    rows = list_rows(catalog)
+    if fmt == "json":
+        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+    width = max([len(str(r["id"])) for r in rows] + [2])
+    lines = [f"{'ID':<{width}}  VER  KIND    TITLE"]
+    for r in rows:
+        origin = "" if r["origin"] == "built-in" else f"  [{r['origin']}]"
+        lines.append(f"{r['id']:<{width}}  {r['version']!s:<3}  {r['kind']!s:<6}  {r['title']}{origin}")
+    return "\n".join(lines) + "\n"
+
+
+def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
+    if fmt == "json":
+        return json.dumps(q.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+    from crmcheck.answers_layout import allowed_answers
+
+    out: list[str] = []
+
+    def para(text: str, indent: str = "") -> None:
+        out.extend(textwrap.wrap(" ".join(text.split()), width - len(indent), initial_indent=indent,
+                                 subsequent_indent=indent) or [indent])
+
+    out.append(f"{q.title}  ({q.id} v{q.version}, {q.kind})")
+    para(f"Source: {q.source}")
+    if q.description:
+        para(q.description)
+    out.append("")
+    out.append("Levels: " + ", ".join(f"{lv.level} {lv.name} (from {lv.min:g})" for lv in q.levels))
+    if q.kind == "staged":
+        out.append("Stages: " + ", ".join(f"{s.number} {s.name}" for s in q.stages)
+                   + f"; pass mark {q.pass_mark:g}")
+        out.append("Dimensions: " + ", ".join(q.dimensions))
+    else:
+        out.append(f"Risk: high below {q.risk_bands.high:g}, medium below {q.risk_bands.medium:g}")
+    if q.lenses:
+        out.append("Lenses: " + ", ".join(q.lenses))
+    for name, levels in q.scales.items():
+        out.append(f"Scale {name}: " + ", ".join(f"{lv.value} {lv.label}" for lv in levels))
+    for number, section in enumerate(q.sections, 1):
+        out.append("")
+        stage = f", stage {section.stage}" if section.stage is not None else ""
+        weight = f", weight {section.weight:g}" if section.weight != 1 else ""
+        out.append(f"{number}. {section.title}  [{section.id}{stage}{weight}]")
+        if section.summary:
+            para(section.summary, "   ")
+        for question in section.questions:
+            flags: list[str] = [question.type]
+            if question.weight != 1:
+                flags.append(f"weight {question.weight:g}")
+            if question.critical:
+                flags.append("critical")
+            if question.dimension:
+                flags.append(question.dimension)
+            out.append(f"   - {section.id}.{question.id}  ({', '.join(flags)})")
+            if isinstance(question.text, dict):
+                for lens, text in question.text.items():
+                    para(f"{lens}: {text}", "     ")
+            else:
+                para(question.text, "     ")
+            para(allowed_answers(question, q), "     ")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,53 @@
+"""Jinja environments for the markdown and HTML templates in `reports/` (or a user's template)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from crmcheck.catalog import data_dir
+from crmcheck.errors import InputError
+from crmcheck.render.text import markdown_inline
+
+
+def fmt_score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def fmt_percent(value: float | None) -> str:
+    return "—" if value is None else f"{value * 100:.0f}%"
+
+
+def fmt_level(level: int | None, name: str | None) -> str:
+    return "—" if level is None else f"{level} {name or ''}".strip()
+
+
+def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
+    search = [str(data_dir("reports"))]
+    if template is not None:
+        search.insert(0, str(template.parent))
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=autoescape,
+        trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent)
+    env.globals.update(level=fmt_level)
+    return env
+
+
+def render_template(default: str, template: Path | None, context: dict[str, Any], *, autoescape: bool) -> str:
+    """Render the built-in template `default`, or the user's `template` file, with StrictUndefined."""
+    env = environment(template, autoescape=autoescape)
+    name = template.name if template is not None else default
+    where = str(template) if template is not None else default
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateSyntaxError as exc:
+        raise InputError(f"template error: {exc.message}", file=exc.filename or where, line=exc.lineno,
+                         column=1) from None
+    except jinja2.TemplateNotFound as exc:
+        raise InputError(f"template not found: {exc.name}", file=where) from None
+    except jinja2.UndefinedError as exc:
+        raise InputError(f"template uses an undefined value: {exc.message}", file=where) from None

@@ -1,0 +1,116 @@
+"""Terminal report: rich tables with score bars, coloured by risk, readable at 80 columns."""
+
+from __future__ import annotations
+
+import io
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.table import Table
+from rich.text import Text
+
+from crmcheck.models.result import AssessmentResult, QuestionnaireResult
+from crmcheck.render import RenderOptions
+
+RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green", None: "dim"}
+BAR_WIDTH = 8
+TOP_RECOMMENDATIONS = 10
+
+
+def make_console(options: RenderOptions) -> tuple[Console, io.StringIO]:
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer, width=options.width, force_terminal=options.color, no_color=not options.color,
+        color_system="standard" if options.color else None, highlight=False, emoji=False,
+        legacy_windows=False,
+    )
+    return console, buffer
+
+
+def bar(score: float | None, style: str = "") -> Text:
+    """A short bar and the score; blank cells are dots so it reads without colour."""
+    if score is None:
+        return Text("not assessed", style="dim")
+    filled = round(score / 100 * BAR_WIDTH)
+    return Text.assemble(("█" * filled, style), ("·" * (BAR_WIDTH - filled), "dim"), f" {score:5.1f}")
+
+
+def percent(fraction: float) -> str:
+    return f"{fraction * 100:.0f}%"
+
+
+def level_text(level: int | None, name: str | None) -> Text:
+    return Text("—" if level is None else f"{level} {name or ''}".strip())
+
+
+def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
+    heading = Text.assemble(
+        (q.title, "bold"), f"  (v{q.version})\n",
+        "score ", (f"{q.score:.1f}" if q.score is not None else "—", "bold"),
+        "  level ", level_text(q.level, q.level_name), "  complete ", percent(q.completeness),
+    )
+    if q.stage:
+        heading.append_text(Text.assemble(
+            "\nstage reached ", (f"{q.stage.reached} {q.stage.name}", "bold"),
+            f"  (target {q.stage.target}, pass mark {q.stage.pass_mark:g})",
+        ))
+    table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
+    # fixed widths so that every column survives at 80 columns; only the section title gives way
+    fixed = 14 + 12 + (6 if q.kind == "scored" else 0) + 3 + 4
+    columns = 6 if q.kind == "scored" else 5
+    section_width = max(16, min(44, width - fixed - 3 * (columns - 1) - 1))
+    table.add_column("Section", overflow="fold", width=section_width)
+    table.add_column("Score", no_wrap=True, width=14)
+    table.add_column("Level" if q.kind == "scored" else "Stage", no_wrap=True, width=12, overflow="ellipsis")
+    if q.kind == "scored":
+        table.add_column("Risk", no_wrap=True, width=6)
+    table.add_column("Gap", justify="right", no_wrap=True, width=3)
+    table.add_column("Done", justify="right", no_wrap=True, width=4)
+    for s in q.sections:
+        style = RISK_STYLE[s.risk]
+        row: list[RenderableType] = [Text(s.title), bar(s.score, style)]
+        if q.kind == "scored":
+            row += [level_text(s.level, s.level_name), Text(s.risk or "—", style=style)]
+        else:
+            row.append(Text(str(s.stage)))
+        row += [Text("—" if s.gap is None else str(s.gap)), Text(percent(s.completeness))]
+        table.add_row(*row)
+    parts: list[RenderableType] = [heading, table]
+    if q.stage and q.stage.matrix:
+        matrix = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left",
+                       title="Stage score by dimension")
+        matrix.add_column("Dimension")
+        for stage in q.stage.stages[1:] if len(q.stage.stages) > 1 else q.stage.stages:
+            matrix.add_column(stage.name, justify="right", no_wrap=True, overflow="ellipsis", max_width=14)
+        matrix.add_column("Reached", justify="right")
+        shown = q.stage.stages[1:] if len(q.stage.stages) > 1 else q.stage.stages
+        for dimension, row_scores in q.stage.matrix.items():
+            cells = [Text("—" if row_scores.get(st.number) is None else f"{row_scores[st.number]:.0f}",
+                          style="green" if st.number <= q.stage.dimensions[dimension] else "")
+                     for st in shown]
+            matrix.add_row(Text(dimension), *cells, Text(str(q.stage.dimensions[dimension])))
+        parts.append(matrix)
+    return Group(*parts)
+
+
+def render(result: AssessmentResult, options: RenderOptions) -> str:
+    console, buffer = make_console(options)
+    who = f", assessor {result.assessor}" if result.assessor else ""
+    console.print(Text.assemble((result.company, "bold"), f" — CRM assessment of {result.assessed_on}{who}"))
+    for q in result.questionnaires:
+        console.print()
+        console.print(questionnaire_block(q, options.width))
+    top = result.top_recommendations(TOP_RECOMMENDATIONS)
+    if top:
+        console.print(Text("Top recommendations", style="bold"))
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column("#", justify="right", no_wrap=True)
+        table.add_column("Recommendation", ratio=1)
+        table.add_column("Priority", justify="right", no_wrap=True)
+        for i, rec in enumerate(top, 1):
+            table.add_row(f"{i}.", Text.assemble((rec.question, "cyan"), "\n", rec.text), f"{rec.priority:.2f}")
+        console.print(table)
+    missing = sum(len(q.unanswered) for q in result.questionnaires)
+    if missing:
+        console.print(Text(f"{missing} question(s) unanswered; see the markdown report for the list.", style="dim"))
+    return buffer.getvalue()

@@ -1,0 +1,37 @@
+"""Escaping untrusted text for each output: markdown structure, rich markup, XML, CI commands."""
+
+from __future__ import annotations
+
+import html
+import re
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}])")
+_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def markdown_inline(text: object) -> str:
+    """Text that renders as itself in GitHub markdown and can add no heading, link, HTML or column."""
+    if text is None:
+        return ""
+    value = str(text).replace("\r\n", "\n").replace("\r", "\n")
+    value = " ".join(part.strip() for part in value.split("\n"))
+    value = html.escape(value, quote=False)
+    value = _MD_SPECIAL.sub(r"\\\1", value)
+    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+
+
+def xml_safe(text: object) -> str:
+    """Drop characters XML 1.0 cannot hold (control characters)."""
+    return _XML_INVALID.sub("", "" if text is None else str(text))
+
+
+def github_command_data(text: object) -> str:
+    """Escape a value for the message part of a GitHub workflow command."""
+    value = "" if text is None else str(text)
+    return value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def github_command_property(text: object) -> str:
+    """Escape a value for a property (file=, title=) of a GitHub workflow command."""
+    return github_command_data(text).replace(":", "%3A").replace(",", "%2C")

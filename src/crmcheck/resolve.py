@@ -1,0 +1,172 @@
+"""Check an answers file against its questionnaire and turn each answer into a value and a score."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from crmcheck.errors import InputError, Problem
+from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
+from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.yamlio import DecimalText
+
+T = TypeVar("T")
+_YES = frozenset({"yes", "y", "true"})
+_NO = frozenset({"no", "n", "false"})
+
+
+def is_not_applicable(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() in ("n/a", "na")
+
+
+@dataclass(frozen=True)
+class Response:
+    """One question's answer, checked: its normalised value and its score in [0, 1]."""
+
+    status: Literal["answered", "n/a", "unanswered"]
+    value: Any = None
+    score: float | None = None
+    note: str | None = None
+    evidence: str | None = None
+    reason: str | None = None
+
+
+UNANSWERED = Response("unanswered")
+
+
+class _BadValue(ValueError):
+    pass
+
+
+def _number(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise _BadValue(f"expected a number, got '{value}'")
+    return float(value)
+
+
+def band_of(value: float, bands: list[tuple[float, T]]) -> T | None:
+    """The item whose min is the greatest min <= value, comparing exactly at the edges."""
+    exact = round(value, 9)
+    found = None
+    for minimum, item in bands:
+        if round(minimum, 9) <= exact:
+            found = item
+        else:
+            break
+    return found
+
+
+def score_value(question: Question, questionnaire: Questionnaire, value: Any) -> tuple[Any, float | None]:
+    """Normalise a written value for a question and score it; raises _BadValue with a user message."""
+    kind = question.type
+    if kind == "scale":
+        levels = questionnaire.scales[question.scale or ""]
+        if isinstance(value, str):
+            match = next((lv for lv in levels if lv.label.lower() == value.strip().lower()), None)
+            if match:
+                return match.value, match.score
+        if isinstance(value, int) and not isinstance(value, bool):
+            match = next((lv for lv in levels if lv.value == value), None)
+            if match:
+                return match.value, match.score
+        allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
+        raise _BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
+    if kind == "yes_no":
+        if isinstance(value, bool):
+            return value, 1.0 if value else 0.0
+        if isinstance(value, str) and value.strip().lower() in _YES | _NO:
+            yes = value.strip().lower() in _YES
+            return yes, 1.0 if yes else 0.0
+        raise _BadValue(f"'{value}' is not yes or no")
+    if kind == "choice":
+        option = question.option(value) if isinstance(value, str) else None
+        if option is None:
+            allowed = ", ".join(o.id for o in question.options or ())
+            raise _BadValue(f"'{value}' is not an option of this question; use one of {allowed}")
+        return option.id, option.score
+    if kind == "checklist":
+        if isinstance(value, str) and question.option(value) is not None:
+            value = [value]
+        if not isinstance(value, list):
+            raise _BadValue("a checklist answer is a list of option ids, for example [a, b], or [] for none")
+        chosen: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or question.option(item) is None:
+                allowed = ", ".join(o.id for o in question.options or ())
+                raise _BadValue(f"'{item}' is not an option of this question; use any of {allowed}")
+            if item in chosen:
+                raise _BadValue(f"option '{item}' is listed twice")
+            chosen.append(item)
+        options = question.options or []
+        total = sum(o.weight or 1 for o in options)
+        got = sum(o.weight or 1 for o in options if o.id in chosen)
+        return chosen, got / total
+    if kind == "number":
+        number = _number(value)
+        bands = [(b.min, b.score) for b in question.bands or ()]
+        score = band_of(number, bands)
+        if score is None:
+            raise _BadValue(f"{number:g} is below the lowest band ({bands[0][0]:g})")
+        return (value.text if isinstance(value, DecimalText) else value), score
+    if isinstance(value, list | dict):
+        raise _BadValue("a text answer is a single piece of text")
+    if isinstance(value, bool):
+        return ("yes" if value else "no"), None
+    return (value.text if isinstance(value, DecimalText) else str(value)), None
+
+
+def resolve(
+    questionnaire: Questionnaire, given: QuestionnaireAnswers, source: AnswersDocument, key: str
+) -> dict[str, Response]:
+    """Map every question's full id to its checked response; errors name the answers-file line."""
+    doc = source.doc
+    where = ("questionnaires", key)
+    problems: list[Problem] = []
+
+    def report(message: str, *keys: Any, as_key: bool = False) -> None:
+        pos = doc.position((*where, *keys), key=as_key)
+        problems.append(Problem(message, doc.path, pos.line, pos.column))
+
+    if given.version is not None and given.version > questionnaire.version:
+        report(f"answers are for version {given.version} but questionnaire {questionnaire.id} is version "
+               f"{questionnaire.version}", "version")
+    sections = {s.id: s for s in questionnaire.sections}
+    targets_allowed = (
+        {s.number for s in questionnaire.stages} if questionnaire.kind == "staged"
+        else {lv.level for lv in questionnaire.levels}
+    )
+    for section_id, target in given.targets.items():
+        if section_id not in sections:
+            report(f"target for unknown section '{section_id}' (sections: {', '.join(sections)})",
+                   "targets", section_id, as_key=True)
+        elif target not in targets_allowed:
+            what = "stage" if questionnaire.kind == "staged" else "level"
+            report(f"target {target} is not a {what} of {questionnaire.id} "
+                   f"({', '.join(map(str, sorted(targets_allowed)))})", "targets", section_id)
+
+    responses: dict[str, Response] = {}
+    for answer_id, answer in given.answers.items():
+        full = questionnaire.current_id(answer_id)
+        if full is None:
+            report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}",
+                   "answers", answer_id, as_key=True)
+            continue
+        if full in responses:
+            report(f"'{answer_id}' answers '{full}' a second time (it was renamed)", "answers", answer_id, as_key=True)
+            continue
+        try:
+            responses[full] = _response(questionnaire, questionnaire.questions[full][1], answer)
+        except _BadValue as exc:
+            report(f"{answer_id}: {exc}", "answers", answer_id, "value")
+    if problems:
+        raise InputError(problems[0].message, problems=problems)
+    return {full: responses.get(full, UNANSWERED) for full in questionnaire.questions}
+
+
+def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
+    if answer.value is None:
+        return Response("unanswered", note=answer.note, evidence=answer.evidence, reason=answer.reason)
+    if is_not_applicable(answer.value):
+        return Response("n/a", note=answer.note, evidence=answer.evidence, reason=answer.reason)
+    value, score = score_value(question, questionnaire, answer.value)
+    return Response("answered", value, score, note=answer.note, evidence=answer.evidence, reason=answer.reason)

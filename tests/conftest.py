@@ -1,0 +1,110 @@
+"""Shared test fixtures: small questionnaires built from YAML text, and the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from crmcheck.models.questionnaire import Questionnaire, parse_questionnaire
+from crmcheck.yamlio import parse
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLES = ROOT / "examples" / "brightwater"
+
+
+def questionnaire_from(text: str, path: str = "test.yaml") -> Questionnaire:
+    return parse_questionnaire(parse(textwrap.dedent(text), path))
+
+
+@dataclass
+class Run:
+    code: int
+    out: str
+    err: str
+
+
+def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None,
+            timeout: float = 60) -> Run:
+    """Run the real command in a subprocess, as a user or CI would."""
+    full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", **(env or {})}
+    proc = subprocess.run([sys.executable, "-m", "crmcheck", *args], capture_output=True, text=True, cwd=cwd,
+                          env=full_env, input=stdin, timeout=timeout)
+    return Run(proc.returncode, proc.stdout, proc.stderr)
+
+
+@pytest.fixture
+def cli() -> type[Run]:
+    return Run
+
+
+SMALL = """
+format: 1
+id: small
+title: Small
+version: 1
+kind: scored
+source: Test source
+scales:
+  practice:
+    - {value: 0, label: "Not done", score: 0}
+    - {value: 1, label: "Ad hoc", score: 0.25}
+    - {value: 2, label: "Defined", score: 0.5}
+    - {value: 3, label: "Practised", score: 0.75}
+    - {value: 4, label: "Measured", score: 1}
+levels:
+  - {level: 1, name: Initial, min: 0}
+  - {level: 2, name: Developing, min: 25}
+  - {level: 3, name: Defined, min: 50}
+  - {level: 4, name: Managed, min: 70}
+  - {level: 5, name: Leading, min: 90}
+risk_bands: {high: 40, medium: 70}
+default_target: 4
+sections:
+  - id: alpha
+    title: Alpha
+    weight: 2
+    questions:
+      - {id: one, text: "One?", type: scale, scale: practice, weight: 2, critical: true, recommendation: "Do one."}
+      - {id: two, text: "Two?", type: yes_no, recommendation: "Do two."}
+      - id: three
+        text: "Three?"
+        type: checklist
+        recommendation: "Do three."
+        options:
+          - {id: a, label: A, weight: 2}
+          - {id: b, label: B}
+          - {id: c, label: C}
+      - {id: note, text: "Anything else?", type: text}
+  - id: beta
+    title: Beta
+    questions:
+      - id: pick1
+        text: "Pick one"
+        type: choice
+        recommendation: "Pick better."
+        options: [{id: x, label: X, score: 0.6}, {id: y, label: Y, score: 0.7}, {id: z, label: Z, score: 0.8}]
+      - id: pick2
+        text: "Pick two"
+        type: choice
+        options: [{id: x, label: X, score: 0.6}, {id: y, label: Y, score: 0.7}, {id: z, label: Z, score: 0.8}]
+      - id: pick3
+        text: "Pick three"
+        type: choice
+        options: [{id: x, label: X, score: 0.6}, {id: y, label: Y, score: 0.7}, {id: z, label: Z, score: 0.8}]
+      - id: days
+        text: "How many days?"
+        type: number
+        unit: days
+        bands: [{min: 0, score: 1}, {min: 3, score: 0.5}, {min: 10, score: 0}]
+"""
+
+
+@pytest.fixture
+def small() -> Questionnaire:
+    return questionnaire_from(SMALL)
