@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -27,7 +28,8 @@ def _exact(x: float) -> float:
 
 
 def _score1(x: float | None) -> float | None:
-    return None if x is None else round(x, 1)
+    """One decimal, halves rounded up (81.25 -> 81.3), after the exact-edge rounding."""
+    return None if x is None else math.floor(_exact(x) * 10 + 0.5) / 10
 
 
 def weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
