@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import re
 import stat
@@ -34,6 +35,10 @@ _FALSE = frozenset({"false", "False", "FALSE"})
 _STR_TAG = "tag:yaml.org,2002:str"
 _SEQ_TAG = "tag:yaml.org,2002:seq"
 _MAP_TAG = "tag:yaml.org,2002:map"
+_STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
+# Characters YAML does not allow in a stream (libyaml's reader rejects them with a message that
+# has no usable position); we find them first so that the error points at the character.
+_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class _Loader(yaml.CSafeLoader):
@@ -95,34 +100,76 @@ def _fail(path: str, mark: Any, message: str) -> InputError:
     return InputError(message, file=path, line=mark.line + 1, column=mark.column + 1)
 
 
+def _at_index(path: str, text: str, index: int, message: str) -> InputError:
+    """An error at a character index of the decoded text."""
+    line_start = text.rfind("\n", 0, index) + 1
+    return InputError(message, file=path, line=text.count("\n", 0, index) + 1, column=index - line_start + 1)
+
+
+def _utf16_without_bom(raw: bytes) -> bool:
+    """Whether the bytes look like UTF-16 text with no byte-order mark: NUL in every other byte."""
+    sample = raw[:256]
+    high, low = sample[1::2], sample[0::2]
+    for zeros, others in ((high, low), (low, high)):
+        if len(zeros) >= 2 and zeros.count(0) * 2 >= len(zeros) and others.count(0) == 0:
+            return True
+    return False
+
+
 def _decode(path: str, raw: bytes) -> str:
+    """UTF-8 text (a leading BOM is dropped); any other encoding is an error naming the byte offset."""
+    bom = 0
     if raw.startswith(b"\xef\xbb\xbf"):
-        raw = raw[3:]
+        bom = 3
+    elif raw.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise InputError("file is UTF-32 encoded (byte-order mark at offset 0); save it as UTF-8",
+                         file=path, line=1, column=1)
     elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise InputError("file is UTF-16 encoded; save it as UTF-8", file=path, line=1, column=1)
+        raise InputError("file is UTF-16 encoded (byte-order mark at offset 0); save it as UTF-8",
+                         file=path, line=1, column=1)
+    if _utf16_without_bom(raw[bom:]):
+        offset = raw.index(b"\x00", bom)
+        raise InputError(f"file looks UTF-16 encoded (NUL bytes between the characters, the first at offset {offset}); "
+                         "save it as UTF-8", file=path, line=1, column=1)
     try:
-        text = raw.decode("utf-8")
+        text = raw[bom:].decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = raw[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
-        raise InputError(
-            f"not valid UTF-8 (byte 0x{raw[exc.start]:02x} at offset {exc.start}); "
-            "save the file as UTF-8",
-            file=path,
-            line=line,
-            column=column,
-        ) from None
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise InputError("NUL byte in file; this is not a text file", file=path, line=line, column=column)
+        good = raw[bom : bom + exc.start].decode("utf-8")
+        return_error = _at_index(
+            path, good + "?", len(good),
+            f"not valid UTF-8: byte 0x{raw[bom + exc.start]:02x} at offset {bom + exc.start} "
+            "(the file may be Latin-1 or Windows-1252); save it as UTF-8",
+        )
+        raise return_error from None
+    bad = _NOT_PRINTABLE.search(text)
+    if bad is not None:
+        index = bad.start()
+        offset = bom + len(text[:index].encode("utf-8"))
+        if bad.group() == "\x00":
+            message = f"NUL byte at offset {offset}; this is not a text file"
+        else:
+            message = f"control character U+{ord(bad.group()):04X} at offset {offset} is not allowed in YAML"
+        raise _at_index(path, text, index, message)
     return text
 
 
+def _tag_as_written(tag: str) -> str:
+    return "!!" + tag[len(_STANDARD_TAG_PREFIX) :] if tag.startswith(_STANDARD_TAG_PREFIX) else tag
+
+
+def _tag_error(path: str, mark: Any, tag: str) -> InputError:
+    return _fail(path, mark, f"tags ({_tag_as_written(tag)}) are not allowed; write the plain value "
+                             "(in quotes if it must stay text)")
+
+
 def _prescan(path: str, text: str) -> None:
-    """Reject anchors, aliases, tags and deep nesting from the event stream, before composing."""
+    """Reject anchors, aliases, tags and deep nesting from the event stream, before composing.
+
+    libyaml's composer recurses once per nesting level and overflows the C stack (a segfault, not
+    an exception) on files nested some ten thousand levels deep, so depth must be checked on the
+    flat event stream first. Every nesting level needs one of `[{-:?`, so files with few of them
+    (nearly all real files) skip the extra pass.
+    """
     bound = sum(text.count(c) for c in "[{-:?")
     if bound < _DEPTH_PRESCAN_THRESHOLD and not any(c in text for c in "&*!"):
         return
@@ -130,13 +177,13 @@ def _prescan(path: str, text: str) -> None:
     try:
         for event in yaml.parse(text, Loader=_Loader):
             if isinstance(event, yaml.AliasEvent):
-                raise _fail(path, event.start_mark, "aliases (*name) are not allowed; write the value out")
+                raise _fail(path, event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out")
             anchor = getattr(event, "anchor", None)
             if anchor is not None:
                 raise _fail(path, event.start_mark, f"anchors (&{anchor}) are not allowed; write the value out")
             tag = getattr(event, "tag", None)
-            if tag is not None and not (isinstance(event, yaml.ScalarEvent) and event.implicit[0]):
-                raise _fail(path, event.start_mark, f"tags ({tag}) are not allowed")
+            if tag is not None:
+                raise _tag_error(path, event.start_mark, tag)
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth > MAX_DEPTH:
@@ -144,35 +191,66 @@ def _prescan(path: str, text: str) -> None:
             elif isinstance(event, yaml.CollectionEndEvent):
                 depth -= 1
     except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(path, exc) from None
+        raise _yaml_error(path, text, exc) from None
 
 
-def _yaml_error(path: str, exc: yaml.MarkedYAMLError) -> InputError:
-    mark = exc.problem_mark or exc.context_mark
-    problem = exc.problem or "invalid YAML"
-    if exc.context:
-        problem = f"{problem} ({exc.context})"
+def _char_at(text: str, mark: Any) -> str:
+    index = getattr(mark, "index", None)
+    return text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
+
+
+def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """libyaml's error in plain words, at the place a person would look to fix it."""
+    problem = (exc.problem or "invalid YAML").strip()
+    context = (exc.context or "").strip()
+    mark, start = exc.problem_mark, exc.context_mark
+    where = f"line {start.line + 1}, column {start.column + 1}" if start is not None else ""
+    message = f"invalid YAML: {problem}" + (f" ({context})" if context else "")
+    if "tab" in problem or (problem.startswith("found character that cannot start") and _char_at(text, mark) == "\t"):
+        message = "invalid YAML: a tab character is used for indentation; indent with spaces"
+    elif problem.startswith("found character that cannot start any token"):
+        message = f"invalid YAML: a plain value cannot start with '{_char_at(text, mark)}'; put the value in quotes"
+    elif "quoted scalar" in context and "end of stream" in problem and start is not None:
+        quote = _char_at(text, start) or '"'
+        message = f"invalid YAML: the quoted text that starts here has no closing {quote}"
+        mark = start
+    elif context.startswith("while parsing a flow sequence") and start is not None:
+        message = f"invalid YAML: expected ',' or ']' in the list opened at {where} (is a ']' missing?)"
+    elif context.startswith("while parsing a flow mapping") and start is not None:
+        message = f"invalid YAML: expected ',' or '}}' in the mapping opened at {where} (is a '}}' missing?)"
+    elif problem.startswith("did not find expected key") and start is not None:
+        message = ("invalid YAML: expected a key here; check that this line is indented like the other keys of "
+                   f"the mapping at {where}, and that a quoted value is not followed by more text")
+    elif problem.startswith("did not find expected '-' indicator") and start is not None:
+        message = f"invalid YAML: expected a list item ('- ') here, in line with the list at {where}"
+    elif problem.startswith("mapping values are not allowed"):
+        message = ("invalid YAML: unexpected ':'; put a value that contains ': ' in quotes, and check the "
+                   "indentation of this line")
     if mark is None:
-        return InputError(f"invalid YAML: {problem}", file=path, line=1, column=1)
-    return _fail(path, mark, f"invalid YAML: {problem}")
+        return InputError(message, file=path, line=1, column=1)
+    return _fail(path, mark, message)
 
 
 def _scalar(path: str, node: yaml.ScalarNode) -> Any:
     value: str = node.value
     if node.tag != _STR_TAG:
-        raise _fail(path, node.start_mark, f"tags ({node.tag}) are not allowed")
+        raise _tag_error(path, node.start_mark, node.tag)
     if node.style:  # quoted or block: always text
         return value
     if not value or value in _NULLS:
         return None if value in _NULLS else value
     first = value[0]
     if first in "0123456789-+.":
-        if len(value) > MAX_NUMBER_CHARS and (_INT.match(value) or _FLOAT.match(value)):
-            raise _fail(path, node.start_mark, f"number with {len(value)} characters is too long")
+        is_number = _INT.match(value) or _FLOAT.match(value)
+        if is_number and len(value) > MAX_NUMBER_CHARS:
+            raise _fail(path, node.start_mark, f"a number written with {len(value)} characters is too long "
+                                               f"(at most {MAX_NUMBER_CHARS})")
         if _INT.match(value):
             return int(value)
         if _FLOAT.match(value):
             number = DecimalText(value)
+            if not math.isfinite(number):
+                raise _fail(path, node.start_mark, f"{value} is too large to be a number")
             number.text = value
             return number
         if _SPECIAL_FLOAT.match(value):
@@ -192,21 +270,25 @@ def _construct(path: str, node: yaml.Node, depth: int) -> Any:
         raise _fail(path, node.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
     if isinstance(node, yaml.MappingNode):
         if node.tag != _MAP_TAG:
-            raise _fail(path, node.start_mark, f"tags ({node.tag}) are not allowed")
+            raise _tag_error(path, node.start_mark, node.tag)
         result: dict[str, Any] = {}
+        first_at: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
                 raise _fail(path, key_node.start_mark, "a mapping key must be a plain value, not a list or mapping")
+            if key_node.tag != _STR_TAG:
+                raise _tag_error(path, key_node.start_mark, key_node.tag)
             key = key_node.value
             if key == "<<" and not key_node.style:
-                raise _fail(path, key_node.start_mark, "merge keys (<<) are not allowed")
+                raise _fail(path, key_node.start_mark, "merge keys (<<) are not allowed; write the fields out")
             if key in result:
-                raise _fail(path, key_node.start_mark, f"duplicate key '{key}'")
+                raise _fail(path, key_node.start_mark, f"duplicate key '{key}' (first given on line {first_at[key]})")
+            first_at[key] = key_node.start_mark.line + 1
             result[key] = _construct(path, value_node, depth + 1)
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ_TAG:
-            raise _fail(path, node.start_mark, f"tags ({node.tag}) are not allowed")
+            raise _tag_error(path, node.start_mark, node.tag)
         return [_construct(path, item, depth + 1) for item in node.value]
     raise _fail(path, node.start_mark, "unsupported YAML node")  # pragma: no cover
 
@@ -216,39 +298,44 @@ def parse(text: str, path: str) -> Document:
     _prescan(path, text)
     try:
         root = yaml.compose(text, Loader=_Loader)
-    except yaml.composer.ComposerError as exc:
-        if exc.problem and "expected a single document" in exc.problem:
+    except yaml.MarkedYAMLError as exc:
+        if "expected a single document" in (exc.context or ""):
             mark = exc.problem_mark
             raise InputError(
-                "several YAML documents in one file; keep one (remove the extra '---')",
+                "a second YAML document starts here; keep one document per file (remove this '---' and "
+                "what follows, or split the file)",
                 file=path,
                 line=mark.line + 1 if mark else 1,
                 column=mark.column + 1 if mark else 1,
             ) from None
-        raise _yaml_error(path, exc) from None
-    except yaml.MarkedYAMLError as exc:
-        raise _yaml_error(path, exc) from None
+        raise _yaml_error(path, text, exc) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}", file=path, line=1, column=1) from None
+        message = " ".join(str(exc).split())
+        raise InputError(f"invalid YAML: {message}", file=path, line=1, column=1) from None
     if root is None:
-        raise InputError("file is empty (or holds only comments)", file=path, line=1, column=1)
+        what = "file is empty" if not text.strip() else "file holds only comments"
+        raise InputError(f"{what}; expected a YAML mapping of fields", file=path, line=1, column=1)
     return Document(path, _construct(path, root, 0), root)
 
 
 def read_text(path: Path | str) -> str:
-    """Read a UTF-8 text file within the size cap, as an InputError on any failure."""
+    """Read a UTF-8 text file within the size cap, as an InputError on any failure.
+
+    Reading stops one byte past the cap, so a huge file (or an endless device) costs no more.
+    """
     name = str(path)
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
-        raise InputError("no such file", file=name) from None
+        raise InputError("no such file", file=name, line=1, column=1) from None
     except IsADirectoryError:
-        raise InputError("is a directory, not a file", file=name) from None
+        raise InputError("is a directory, not a file", file=name, line=1, column=1) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=name) from None
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=name, line=1, column=1) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB", file=name, line=1, column=1)
+        raise InputError(f"file is larger than {MAX_BYTES // (1024 * 1024)} MiB; this is not a questionnaire or "
+                         "answers file", file=name, line=1, column=1)
     return _decode(name, raw)
 
 
