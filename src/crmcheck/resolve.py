@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
@@ -70,6 +71,9 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
             if match:
                 return match.value, match.score
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
+        if isinstance(value, list | dict):
+            raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
+                            f"use one of {allowed}, or n/a")
         raise _BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
     if kind == "yes_no":
         if isinstance(value, bool):
@@ -148,7 +152,9 @@ def resolve(
     for answer_id, answer in given.answers.items():
         full = questionnaire.current_id(answer_id)
         if full is None:
-            report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}",
+            hint = difflib.get_close_matches(answer_id, list(questionnaire.questions), n=1)
+            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}{suggestion}",
                    "answers", answer_id, as_key=True)
             continue
         if full in responses:

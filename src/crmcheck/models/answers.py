@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from crmcheck.models.base import OptionalText, Strict, Text, validate_document
+from crmcheck.models.base import OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.yamlio import Document, load_mapping
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
@@ -22,8 +22,8 @@ def _as_date(value: Any) -> Any:
         raise ValueError("a date is written YYYY-MM-DD, for example 2026-11-01")
     try:
         return dt.date.fromisoformat(value)
-    except ValueError:
-        raise ValueError(f"{value} is not a real date") from None
+    except ValueError as exc:
+        raise ValueError(f"{value} is not a real date ({exc})") from None
 
 
 Date = Annotated[dt.date, BeforeValidator(_as_date)]
@@ -95,9 +95,7 @@ class AnswersDocument:
 def parse_answers(doc: Document) -> AnswersDocument:
     if not isinstance(doc.data, dict):
         raise doc.error("the top level must be a mapping of answers-file fields")
-    if doc.data.get("format") not in (1, None):
-        raise doc.error(f"unsupported answers format {doc.data.get('format')!r} (this crmcheck reads format 1)",
-                        ("format",))
+    check_format(doc, "answers")
     return AnswersDocument(validate_document(AnswersFile, doc), doc)
 
 

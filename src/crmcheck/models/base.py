@@ -38,6 +38,39 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+# Errors that say a value has the wrong shape, and what the right shape is in plain words.
+_EXPECTED = {
+    "string_type": "text",
+    "int_type": "a whole number",
+    "int_parsing": "a whole number",
+    "int_from_float": "a whole number",
+    "float_type": "a number",
+    "float_parsing": "a number",
+    "bool_type": "yes or no (true or false)",
+    "bool_parsing": "yes or no (true or false)",
+    "dict_type": "a mapping",
+    "model_type": "a mapping",
+    "model_attributes_type": "a mapping",
+    "list_type": "a list",
+}
+_BOUNDS = {
+    "greater_than": ("gt", "greater than"),
+    "greater_than_equal": ("ge", "at least"),
+    "less_than": ("lt", "less than"),
+    "less_than_equal": ("le", "at most"),
+}
+
+
+def check_format(doc: Document, what: str) -> None:
+    """Reject a format number this version cannot read before the fields are checked against format 1."""
+    written = doc.data.get("format")
+    if written is None or (written == 1 and not isinstance(written, bool | float)):
+        return  # a missing format is reported with the other missing fields
+    if isinstance(written, int) and not isinstance(written, bool):
+        raise doc.error(f"unsupported {what} format {written} (this crmcheck reads format 1)", ("format",))
+    raise doc.error(f"format: must be the number 1, got {_shown(written)}", ("format",))
+
+
 def _describe(loc: tuple[Any, ...]) -> str:
     parts: list[str] = []
     for item in loc:
@@ -48,6 +81,28 @@ def _describe(loc: tuple[Any, ...]) -> str:
         else:
             parts.append(str(item))
     return "".join(parts)
+
+
+def _shown(value: Any) -> str:
+    """A value as the user wrote it, short, for 'got ...' in messages."""
+    if value is None:
+        return "nothing"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, DecimalText):
+        return value.text
+    if isinstance(value, int | float):
+        return str(value)
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    text = str(value)
+    return f"'{text[:40]}…'" if len(text) > 40 else f"'{text}'"
+
+
+def _number(value: Any) -> str:
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def _data_keys(doc: Document, loc: tuple[Any, ...]) -> tuple[Any, ...]:
@@ -63,29 +118,62 @@ def _data_keys(doc: Document, loc: tuple[Any, ...]) -> tuple[Any, ...]:
     return tuple(keys)
 
 
-def _message(error: Any, model: type[BaseModel], keys: tuple[Any, ...]) -> str:
+def _message(error: Any, model: type[BaseModel], keys: tuple[Any, ...], expected: list[str]) -> str:
+    """One pydantic error in plain words; `expected` holds every shape a union would have taken."""
     kind = error["type"]
-    loc = keys
-    where = _describe(loc)
+    loc = tuple(error["loc"])
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    where = _describe(keys)
+    prefix = f"{where}: " if where else ""
     if kind == "extra_forbidden":
-        name = str(error["loc"][-1])
-        fields = _fields_at(model, error["loc"][:-1])
+        name = str(loc[-1])
+        fields = _fields_at(model, loc[:-1])
         hint = difflib.get_close_matches(name, fields, n=1)
         suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
         allowed = f"; allowed: {', '.join(fields)}" if fields and not hint else ""
-        return f"unknown field '{name}'{suggestion}{allowed}"
+        parent = f" in {_describe(keys[:-1])}" if len(keys) > 1 else ""
+        return f"unknown field '{name}'{parent}{suggestion}{allowed}"
     if kind == "missing":
-        name = str(error["loc"][-1])
-        return f"{where + ': ' if where else ''}missing required field '{name}'"
+        return f"{prefix}missing required field '{loc[-1]}'"
+    if loc and loc[-1] == "[key]":
+        parent = _describe(keys[:-1])
+        if kind == "literal_error":
+            rule = f"keys must be {ctx['expected']}"
+        elif kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+            rule = "use lowercase letters, digits and single dashes, like 'follow-up'"
+        else:
+            rule = str(error["msg"]).lower()
+        return f"{parent + ': ' if parent else ''}key {_shown(value)} is not allowed; {rule}"
+    if expected:
+        shape = " or ".join(expected)
+        if "a mapping" in expected and kind in ("model_type", "model_attributes_type"):
+            fields = _fields_at(model, loc)
+            if fields:
+                shape = shape.replace("a mapping", f"a mapping of fields ({', '.join(fields)})")
+        return f"{prefix}expected {shape}, got {_shown(value)}"
+    if kind == "literal_error":
+        return f"{prefix}must be {ctx['expected']}, got {_shown(value)}"
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == ID_PATTERN:
+        return f"{prefix}{_shown(value)} is not a valid id; use lowercase letters, digits and single dashes, " \
+               "like 'follow-up'"
+    if kind in ("too_short", "string_too_short"):
+        if ctx.get("min_length") == 1:
+            return f"{prefix}must not be empty"
+        return f"{prefix}needs at least {ctx.get('min_length')} items"
+    if kind in ("too_long", "string_too_long"):
+        return f"{prefix}is too long (at most {ctx.get('max_length')})"
+    if kind in _BOUNDS:
+        bound, words = _BOUNDS[kind]
+        return f"{prefix}must be {words} {_number(ctx.get(bound))}, got {_shown(value)}"
+    if kind == "finite_number":
+        return f"{prefix}must be a finite number"
     msg = str(error["msg"])
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, ") :]
-    value = error.get("input")
-    shown = ""
-    if isinstance(value, str | int | float) and not isinstance(value, bool):
-        text = str(value)
-        shown = f" (got '{text[:40]}')"
-    return f"{where}: {msg[0].lower() + msg[1:]}{shown}" if where else msg
+    got = _shown(value) if value is not None and not isinstance(value, list | dict) else ""
+    shown = f" (got {got})" if got and got.strip("'") not in msg else ""
+    return f"{prefix}{msg[0].lower() + msg[1:]}{shown}"
 
 
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
@@ -113,19 +201,40 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
+def _is_below(deeper: tuple[Any, ...], keys: tuple[Any, ...]) -> bool:
+    return len(deeper) > len(keys) and deeper[: len(keys)] == keys
+
+
 def validate_document(model: type[M], doc: Document) -> M:
-    """Validate a document's data against a model; errors point at the YAML line and column."""
+    """Validate a document's data against a model; errors point at the YAML line and column.
+
+    pydantic reports one error per branch of a union (`text` is text or a mapping of lens to
+    text); those are folded into one message, and a branch that got further into the value wins
+    over "wrong shape" errors of the others.
+    """
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        problems = []
-        seen: set[tuple[Any, ...]] = set()
-        for error in exc.errors():
-            keys = _data_keys(doc, tuple(error["loc"]))
-            is_key = error["type"] == "extra_forbidden"
-            if (keys, error["type"]) in seen:
-                continue
-            seen.add((keys, error["type"]))
-            pos = doc.position(keys, key=is_key)
-            problems.append(Problem(_message(error, model, keys), doc.path, pos.line, pos.column))
-        raise InputError(problems[0].message, problems=problems) from None
+        errors = [(tuple(e["loc"]), _data_keys(doc, tuple(e["loc"])), e) for e in exc.errors()]
+    all_keys = [keys for _, keys, _ in errors]
+    problems: list[Problem] = []
+    seen: set[tuple[Any, ...]] = set()
+    for loc, keys, error in errors:
+        kind = error["type"]
+        if kind in _EXPECTED and any(_is_below(other, keys) for other in all_keys):
+            continue
+        named = kind in ("missing", "extra_forbidden") or (loc and loc[-1] == "[key]")
+        signature = (keys, str(loc[-1]) if named and loc else None)
+        if signature in seen:
+            continue
+        seen.add(signature)
+        expected: list[str] = []
+        if kind in _EXPECTED:
+            shapes = (_EXPECTED[e["type"]] for _, k, e in errors if k == keys and e["type"] in _EXPECTED)
+            expected = list(dict.fromkeys(shapes))
+        # an empty value has no text of its own to point at: point at its key
+        on_key = kind == "extra_forbidden" or loc[-1:] == ("[key]",) or (kind in _EXPECTED and error["input"] is None)
+        pos = doc.position(keys, key=on_key)
+        problems.append(Problem(_message(error, model, keys, expected), doc.path, pos.line, pos.column))
+    problems.sort(key=lambda p: (p.line or 0, p.column or 0))
+    raise InputError(problems[0].message, problems=problems) from None

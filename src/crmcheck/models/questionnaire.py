@@ -7,7 +7,7 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr
 
 from crmcheck.errors import InputError, Problem
-from crmcheck.models.base import Id, OptionalText, Score, Strict, Text, Weight, validate_document
+from crmcheck.models.base import Id, OptionalText, Score, Strict, Text, Weight, check_format, validate_document
 from crmcheck.yamlio import Document, load_mapping
 
 QuestionType = Literal["scale", "yes_no", "choice", "checklist", "number", "text"]
@@ -137,6 +137,21 @@ class Questionnaire(Strict):
         return next((lv.name for lv in self.levels if lv.level == level), None)
 
 
+def _duplicates(doc: Document, items: list[Any], attr: str, what: str, where: tuple[Any, ...]) -> list[Problem]:
+    """A problem at each repeated value of `attr`, naming the line where it was first used."""
+    first: dict[Any, int] = {}
+    problems = []
+    for i, item in enumerate(items):
+        value = getattr(item, attr)
+        pos = doc.position((*where, i, attr))
+        if value in first:
+            problems.append(Problem(f"duplicate {what} '{value}' (first used on line {first[value]})", doc.path,
+                                    pos.line, pos.column))
+        else:
+            first[value] = pos.line
+    return problems
+
+
 def _check(q: Questionnaire, doc: Document) -> list[Problem]:
     """The load-time rules pydantic cannot express: uniqueness, references, order, kinds."""
     problems: list[Problem] = []
@@ -146,12 +161,7 @@ def _check(q: Questionnaire, doc: Document) -> list[Problem]:
         problems.append(Problem(message, doc.path, pos.line, pos.column))
 
     def unique(items: list[Any], attr: str, what: str, *where: Any) -> None:
-        seen: set[Any] = set()
-        for i, item in enumerate(items):
-            value = getattr(item, attr)
-            if value in seen:
-                report(f"duplicate {what} '{value}'", *where, i, attr)
-            seen.add(value)
+        problems.extend(_duplicates(doc, items, attr, what, where))
 
     def ascending(values: list[float], what: str, *where: Any) -> None:
         for i in range(1, len(values)):
@@ -202,7 +212,8 @@ def _check(q: Questionnaire, doc: Document) -> list[Problem]:
             if section.stage is None:
                 report(f"section '{section.id}' needs a stage (the questionnaire is staged)", *where)
             elif section.stage not in stage_numbers:
-                report(f"stage {section.stage} is not declared in stages", *where, "stage")
+                declared = ", ".join(str(s.number) for s in q.stages) or "none"
+                report(f"stage {section.stage} is not declared in stages (declared: {declared})", *where, "stage")
         elif section.stage is not None:
             report("'stage' belongs to sections of staged questionnaires only", *where, "stage", key=True)
         unique(section.questions, "id", "question id", *where, "questions")
@@ -237,11 +248,8 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
     if kind in ("choice", "checklist"):
         if not question.options:
             report(f"a {kind} question needs 'options'")
-        seen: set[str] = set()
+        problems.extend(_duplicates(doc, question.options or [], "id", "option id", (*where, "options")))
         for oi, option in enumerate(question.options or ()):
-            if option.id in seen:
-                report(f"duplicate option id '{option.id}'", "options", oi, "id")
-            seen.add(option.id)
             if kind == "choice" and option.score is None:
                 report(f"option '{option.id}' of a choice question needs a score (0 to 1)", "options", oi)
             if kind == "choice" and option.weight is not None:
@@ -261,21 +269,26 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
     elif question.bands is not None:
         report(f"'bands' are only for number questions (this one is {kind})", "bands", key=True)
     if not question.scored and question.critical:
-        report("'critical' only applies to scored questions (text is not scored)", "critical")
+        report(f"'critical' only applies to scored questions; a {kind} question is not scored", "critical",
+               key=True)
     if question.dimension is not None and question.dimension not in q.dimensions:
         known = ", ".join(q.dimensions) or "none declared"
         report(f"unknown dimension '{question.dimension}' (dimensions: {known})", "dimension")
     if q.kind == "staged" and question.scored and question.dimension is None:
-        report("every scored question of a staged questionnaire needs a dimension")
+        known = ", ".join(q.dimensions) or "none declared"
+        report(f"question '{question.id}' needs a dimension: every scored question of a staged questionnaire "
+               f"has one (dimensions: {known})")
     if isinstance(question.text, dict):
-        if not q.lenses:
-            report("text per lens needs 'lenses' declared on the questionnaire", "text")
         missing = [lens for lens in q.lenses if lens not in question.text]
         extra = [lens for lens in question.text if lens not in q.lenses]
+        if not q.lenses:
+            report("text given per lens, but the questionnaire declares no 'lenses' (add, for example, "
+                   "'lenses: [company, customer]' at the top level)", "text")
+        elif extra:
+            report(f"text has wording for undeclared lens {', '.join(extra)} (lenses: {', '.join(q.lenses)})",
+                   "text", extra[0], key=True)
         if missing:
             report(f"text has no wording for lens {', '.join(missing)}", "text")
-        if extra:
-            report(f"text has wording for undeclared lens {', '.join(extra)}", "text")
     return problems
 
 
@@ -283,9 +296,7 @@ def parse_questionnaire(doc: Document) -> Questionnaire:
     """Validate a parsed document as a questionnaire, with every load-time check."""
     if not isinstance(doc.data, dict):
         raise doc.error("the top level must be a mapping of questionnaire fields")
-    if doc.data.get("format") not in (1, None):
-        raise doc.error(f"unsupported questionnaire format {doc.data.get('format')!r} (this crmcheck reads format 1)",
-                        ("format",))
+    check_format(doc, "questionnaire")
     questionnaire = validate_document(Questionnaire, doc)
     problems = _check(questionnaire, doc)
     if problems:
