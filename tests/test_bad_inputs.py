@@ -1,0 +1,92 @@
+"""The bad-input corpus: every malformed file fails cleanly through the real command, at the right line."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.conftest import run_cli
+
+CORPUS = Path(__file__).resolve().parent / "corpus"
+EXPECTED: dict[str, Any] = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
+GENERATED = ("generated/too-large.yaml", "generated/directory.yaml")
+SIZE_CAP = 8 * 1024 * 1024  # DESIGN.md: file size is capped; the cap is 8 MiB
+
+
+def _problems(name: str) -> list[dict[str, Any]]:
+    entry = EXPECTED[name]
+    return list(entry["problems"]) if "problems" in entry else [entry]
+
+
+def _place(name: str, tmp_path: Path) -> Path:
+    """The directory to run in so that `name` is the path the user typed; makes generated cases there."""
+    if name not in GENERATED:
+        return CORPUS
+    target = tmp_path / name
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if name == "generated/too-large.yaml":
+        # a valid answers header padded with comments: only its size is wrong
+        head = b"format: 1\ncompany: Acme Corp\nassessed_on: 2026-11-01\nquestionnaires:\n  crm-mistakes: {}\n"
+        padding = b"# padding padding padding padding padding padding padding padding padding\n"
+        with open(target, "wb") as handle:
+            handle.write(head)
+            written = len(head)
+            while written <= SIZE_CAP:
+                handle.write(padding)
+                written += len(padding)
+    else:
+        target.mkdir()
+    return tmp_path
+
+
+def _commands(name: str) -> list[tuple[str, ...]]:
+    commands: list[tuple[str, ...]] = [("validate",)]
+    if not name.startswith("questionnaire/"):
+        commands += [("report", "--format", "json"), ("report", "--format", "markdown", "-o", "{out}")]
+    return commands
+
+
+CASES = [pytest.param(name, command, id=f"{name}-{'-'.join(c for c in command if c != '{out}')}")
+         for name in EXPECTED for command in _commands(name)]
+
+
+def test_corpus_is_complete() -> None:
+    on_disk = {p.relative_to(CORPUS).as_posix() for p in CORPUS.glob("*/*") if p.is_file()}
+    listed = set(EXPECTED) - set(GENERATED)
+    assert on_disk == listed, "every corpus file needs an entry in expected.yaml, and every entry a file"
+    assert len(EXPECTED) >= 40
+    assert {name.split("/")[0] for name in EXPECTED} == {"answers", "questionnaire", "generated"}
+
+
+@pytest.mark.parametrize(("name", "command"), CASES)
+def test_bad_input_fails_cleanly(name: str, command: tuple[str, ...], tmp_path: Path) -> None:
+    cwd = _place(name, tmp_path)
+    out_dir = tmp_path / "out"
+    out_dir.mkdir()
+    out = out_dir / "report.md"
+    out.write_text("the previous report\n")
+    args = [arg.replace("{out}", str(out)) for arg in command]
+
+    # the timeout only guards against a hang (deep nesting once crashed or stalled the parser)
+    run = run_cli(*args, name, cwd=cwd, timeout=60)
+
+    assert run.code == 2, run.err
+    assert "Traceback" not in run.err + run.out
+    assert run.out == ""
+    assert out.read_text() == "the previous report\n", "a failed report must not touch its output file"
+    assert [p.name for p in out_dir.iterdir()] == ["report.md"], "no temporary file may be left behind"
+    lines = run.err.splitlines()
+    expected = _problems(name)
+    assert len(lines) == len(expected), run.err
+    pattern = re.compile(rf"^{re.escape(name)}:(\d+):(\d+): (.+)$")
+    for line, want in zip(lines, expected, strict=True):
+        match = pattern.match(line)
+        assert match, f"not FILE:LINE:COL: message: {line!r}"
+        assert int(match.group(1)) == want["line"], line
+        if "column" in want:
+            assert int(match.group(2)) == want["column"], line
+        assert want["message"] in match.group(3), line
