@@ -185,7 +185,7 @@ def test_custom_questionnaire_shadowing_a_builtin(tmp_path: Path) -> None:
     (custom / "mine.yaml").write_text(source.replace("title: The nine CRM mistakes", "title: Our nine", 1))
     run = run_cli("list", "--questionnaires", str(custom))
     assert run.code == 2
-    assert run.err.startswith(f"{custom / 'mine.yaml'}:2:5: 'crm-mistakes' is a built-in questionnaire id")
+    assert run.err.startswith(f"{custom / 'mine.yaml'}:2:1: 'crm-mistakes' is a built-in questionnaire id")
     (custom / "mine.yaml").write_text(source.replace("title: The nine CRM mistakes",
                                                      "title: Our nine\nreplaces: crm-mistakes", 1))
     run = run_cli("show", "crm-mistakes", "--questionnaires", str(custom))

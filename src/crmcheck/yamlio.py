@@ -185,6 +185,47 @@ def _scalar(path: str, node: yaml.ScalarNode) -> Any:
     return value
 
 
+def read_header(path: Path | str, fields: frozenset[str]) -> tuple[dict[str, Any], dict[str, Position]]:
+    """The top-level scalar fields of a mapping file, reading only as far as needed.
+
+    For listing many files quickly: values are typed like `parse` types them, collections are
+    skipped, and reading stops once every wanted field was seen. Full checks happen on `load`.
+    """
+    name = str(path)
+    text = read_text(path)
+    values: dict[str, Any] = {}
+    positions: dict[str, Position] = {}
+    depth = 0
+    key: str | None = None
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth == 1 and not isinstance(event, yaml.MappingStartEvent):
+                    break
+                if depth == 2:
+                    key = None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 1:
+                    key = None
+            elif isinstance(event, yaml.ScalarEvent) and depth == 1:
+                if key is None:
+                    key = event.value
+                    positions[key] = Position(event.start_mark.line + 1, event.start_mark.column + 1)
+                else:
+                    if key in fields:
+                        node = yaml.ScalarNode(_STR_TAG, event.value, event.start_mark, event.end_mark,
+                                               style=event.style)
+                        values[key] = _scalar(name, node)
+                    key = None
+                if fields <= values.keys():
+                    break
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(name, exc) from None
+    return values, positions
+
+
 def _construct(path: str, node: yaml.Node, depth: int) -> Any:
     if isinstance(node, yaml.ScalarNode):
         return _scalar(path, node)

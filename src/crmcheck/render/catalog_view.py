@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmcheck.catalog import Catalog
-from crmcheck.models.questionnaire import Questionnaire
+
+if TYPE_CHECKING:
+    from crmcheck.models.questionnaire import Questionnaire
 
 
 def list_rows(catalog: Catalog) -> list[dict[str, Any]]:
