@@ -136,7 +136,7 @@ def test_report_missing_file_is_exit_2_one_line(tmp_path: Path) -> None:
     out = tmp_path / "r.md"
     run = run_cli("report", str(tmp_path / "missing.yaml"), "-o", str(out))
     assert run.code == 2
-    assert run.err == f"{tmp_path / 'missing.yaml'}: no such file\n"
+    assert run.err == f"{tmp_path / 'missing.yaml'}:1:1: no such file\n"
     assert not out.exists()
 
 

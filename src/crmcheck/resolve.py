@@ -149,11 +149,13 @@ def resolve(
                    f"({', '.join(map(str, sorted(targets_allowed)))})", "targets", section_id)
 
     responses: dict[str, Response] = {}
+    names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
     for answer_id, answer in given.answers.items():
         full = questionnaire.current_id(answer_id)
         if full is None:
-            hint = difflib.get_close_matches(answer_id, list(questionnaire.questions), n=1)
-            suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
+            names = names or _question_names(questionnaire)
+            hint = _closest_question(questionnaire, names, answer_id)
+            suggestion = f" (did you mean '{hint}'?)" if hint else ""
             report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}{suggestion}",
                    "answers", answer_id, as_key=True)
             continue
@@ -167,6 +169,25 @@ def resolve(
     if problems:
         raise InputError(problems[0].message, problems=problems)
     return {full: responses.get(full, UNANSWERED) for full in questionnaire.questions}
+
+
+def _closest_question(questionnaire: Questionnaire, names: dict[str, list[str]], answer_id: str) -> str | None:
+    """The question id a misspelt one most likely meant: within its section when the section exists.
+
+    Ids share long section prefixes, so comparing whole ids would match any question of the section.
+    """
+    section, _, name = answer_id.partition(".")
+    in_section = names.get(section)
+    if in_section:
+        hint = difflib.get_close_matches(name, in_section, n=1)
+        return f"{section}.{hint[0]}" if hint else None
+    hint = difflib.get_close_matches(answer_id, list(questionnaire.questions), n=1, cutoff=0.85)
+    return hint[0] if hint else None
+
+
+def _question_names(questionnaire: Questionnaire) -> dict[str, list[str]]:
+    """Question ids (without the section) by section id."""
+    return {section.id: [q.id for q in section.questions] for section in questionnaire.sections}
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import math
 import os
 import re
 import stat
 import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -67,6 +68,15 @@ class Document:
     path: str
     data: Any
     root: yaml.Node | None
+    # key -> (key node, value node) per mapping node, built on first use: a file with thousands
+    # of bad entries asks for thousands of positions, and a scan per lookup would be quadratic
+    _keys: dict[int, dict[str, tuple[yaml.Node, yaml.Node]]] = field(default_factory=dict, repr=False)
+
+    def _entry(self, node: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
+        index = self._keys.get(id(node))
+        if index is None:
+            index = self._keys[id(node)] = {kn.value: (kn, vn) for kn, vn in reversed(node.value)}
+        return index.get(key) if isinstance(key, str) else None
 
     def position(self, keys: tuple[Any, ...], *, key: bool = False) -> Position:
         """Position of the deepest node reached by following `keys` (of the key node if `key`)."""
@@ -78,10 +88,9 @@ class Document:
         for k in keys:
             child = None
             if isinstance(node, yaml.MappingNode):
-                for kn, vn in node.value:
-                    if kn.value == k:
-                        key_node, child = kn, vn
-                        break
+                entry = self._entry(node, k)
+                if entry is not None:
+                    key_node, child = entry
             elif isinstance(node, yaml.SequenceNode) and isinstance(k, int) and 0 <= k < len(node.value):
                 child, key_node = node.value[k], None
             if child is None:
@@ -337,8 +346,26 @@ def _construct(path: str, node: yaml.Node, depth: int) -> Any:
     raise _fail(path, node.start_mark, "unsupported YAML node")  # pragma: no cover
 
 
+@contextlib.contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cycle collector while building nodes: they hold no cycles, and on a large file its
+    repeated passes over the growing node graph cost more than the parse itself."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def parse(text: str, path: str) -> Document:
     """Parse YAML text strictly; `path` is only used in messages."""
+    with collector_paused():
+        return _parse(text, path)
+
+
+def _parse(text: str, path: str) -> Document:
     _prescan(path, text)
     try:
         root = yaml.compose(text, Loader=_Loader)

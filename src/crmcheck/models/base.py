@@ -8,7 +8,7 @@ from typing import Annotated, Any, TypeVar
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from crmcheck.errors import InputError, Problem
-from crmcheck.yamlio import DecimalText, Document
+from crmcheck.yamlio import DecimalText, Document, collector_paused
 
 ID_PATTERN = r"^[a-z0-9]+(-[a-z0-9]+)*$"
 M = TypeVar("M", bound=BaseModel)
@@ -201,10 +201,6 @@ def _model_in(annotation: Any) -> Any:
     return None
 
 
-def _is_below(deeper: tuple[Any, ...], keys: tuple[Any, ...]) -> bool:
-    return len(deeper) > len(keys) and deeper[: len(keys)] == keys
-
-
 def validate_document(model: type[M], doc: Document) -> M:
     """Validate a document's data against a model; errors point at the YAML line and column.
 
@@ -212,29 +208,37 @@ def validate_document(model: type[M], doc: Document) -> M:
     text); those are folded into one message, and a branch that got further into the value wins
     over "wrong shape" errors of the others.
     """
-    try:
-        return model.model_validate(doc.data)
-    except ValidationError as exc:
-        errors = [(tuple(e["loc"]), _data_keys(doc, tuple(e["loc"])), e) for e in exc.errors()]
-    all_keys = [keys for _, keys, _ in errors]
+    with collector_paused():
+        try:
+            return model.model_validate(doc.data)
+        except ValidationError as exc:
+            problems = _problems(model, doc, exc)
+    raise InputError(problems[0].message, problems=problems) from None
+
+
+def _problems(model: type[BaseModel], doc: Document, exc: ValidationError) -> list[Problem]:
+    errors = [(tuple(e["loc"]), _data_keys(doc, tuple(e["loc"])), e) for e in exc.errors(include_url=False)]
+    # positions some error reaches below, and every shape expected at each position
+    above = {keys[:i] for _, keys, _ in errors for i in range(len(keys))}
+    shapes: dict[tuple[Any, ...], list[str]] = {}
+    for _, keys, error in errors:
+        if error["type"] in _EXPECTED:
+            shapes.setdefault(keys, []).append(_EXPECTED[error["type"]])
     problems: list[Problem] = []
     seen: set[tuple[Any, ...]] = set()
     for loc, keys, error in errors:
         kind = error["type"]
-        if kind in _EXPECTED and any(_is_below(other, keys) for other in all_keys):
+        if kind in _EXPECTED and keys in above:
             continue
         named = kind in ("missing", "extra_forbidden") or (loc and loc[-1] == "[key]")
         signature = (keys, str(loc[-1]) if named and loc else None)
         if signature in seen:
             continue
         seen.add(signature)
-        expected: list[str] = []
-        if kind in _EXPECTED:
-            shapes = (_EXPECTED[e["type"]] for _, k, e in errors if k == keys and e["type"] in _EXPECTED)
-            expected = list(dict.fromkeys(shapes))
+        expected = list(dict.fromkeys(shapes[keys])) if kind in _EXPECTED else []
         # an empty value has no text of its own to point at: point at its key
         on_key = kind == "extra_forbidden" or loc[-1:] == ("[key]",) or (kind in _EXPECTED and error["input"] is None)
         pos = doc.position(keys, key=on_key)
         problems.append(Problem(_message(error, model, keys, expected), doc.path, pos.line, pos.column))
     problems.sort(key=lambda p: (p.line or 0, p.column or 0))
-    raise InputError(problems[0].message, problems=problems) from None
+    return problems
