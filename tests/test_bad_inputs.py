@@ -90,3 +90,17 @@ def test_bad_input_fails_cleanly(name: str, command: tuple[str, ...], tmp_path: 
         if "column" in want:
             assert int(match.group(2)) == want["column"], line
         assert want["message"] in match.group(3), line
+
+
+def test_messages_quoted_in_the_docs_are_what_crmcheck_prints() -> None:
+    from crmcheck.catalog import Catalog
+    from crmcheck.validation import validate_file
+
+    printed = set()
+    for path in sorted(CORPUS.glob("*/*.yaml")):
+        printed.update(line[len(str(path)) + 1 :] for line in validate_file(str(path), Catalog.from_options()).errors)
+    docs = (CORPUS.parent.parent / "docs" / "bad-input.md").read_text(encoding="utf-8")
+    quoted = re.findall(r"^\S+\.yaml(:\d+:\d+: .+)$", docs, re.M)
+    assert len(quoted) >= 10
+    for line in quoted:
+        assert line[1:] in printed, line
