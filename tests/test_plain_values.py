@@ -63,7 +63,8 @@ def test_traps_through_the_real_report(tmp_path: Path) -> None:
 
 def test_yes_no_answers_in_every_spelling(tmp_path: Path) -> None:
     path = tmp_path / "spellings.yaml"
-    path.write_text("format: 1\ncompany: Acme\nassessed_on: 2026-11-01\nquestionnaires:\n  crm-mistakes:\n    answers:\n"
+    path.write_text("format: 1\ncompany: Acme\nassessed_on: 2026-11-01\n"
+                    "questionnaires:\n  crm-mistakes:\n    answers:\n"
                     "      best-customers.flagged: Yes\n      innovation.disruption-plan: false\n"
                     "      relevance.feature-reason: true\n      experience-metrics.targets: NO\n")
     run = run_cli("report", str(path), "--format", "json")
