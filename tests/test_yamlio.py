@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from pathlib import Path
 
 import pytest
@@ -291,3 +292,17 @@ def test_write_atomic_leaves_the_old_file_when_interrupted(tmp_path: Path, monke
 def test_write_atomic_into_a_missing_directory_is_an_input_error(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="cannot write"):
         write_atomic(tmp_path / "no" / "such" / "dir.yaml", "x\n")
+
+
+def test_write_atomic_to_a_device_writes_in_place_and_keeps_it(tmp_path: Path) -> None:
+    write_atomic("/dev/null", "nothing to keep\n")
+    assert stat.S_ISCHR(os.stat("/dev/null").st_mode)
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()))
+    reader.start()
+    write_atomic(fifo, "through the pipe\n")
+    reader.join(timeout=10)
+    assert received == [b"through the pipe\n"]
+    assert stat.S_ISFIFO(os.stat(fifo).st_mode)

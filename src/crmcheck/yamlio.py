@@ -435,6 +435,14 @@ def _temp_beside(target: Path) -> Iterator[tuple[int, str]]:
         raise
 
 
+def _write_in_place(target: Path, data: bytes) -> None:
+    try:
+        with open(target, "wb") as handle:
+            handle.write(data)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+
+
 def write_atomic(path: Path | str, content: str | bytes) -> None:
     """Write a file so that a crash at any moment leaves the old or the new file, never a mix.
 
@@ -444,7 +452,14 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        info = os.stat(target)
+        if stat.S_ISDIR(info.st_mode):
+            raise InputError("is a directory, not a file", file=str(target))
+        if not stat.S_ISREG(info.st_mode):
+            # a device or pipe (/dev/null, /dev/stdout, a FIFO): renaming over it would replace it
+            _write_in_place(target, data)
+            return
+        mode = stat.S_IMODE(info.st_mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
