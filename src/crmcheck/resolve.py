@@ -61,14 +61,15 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
     kind = question.type
     if kind == "scale":
         levels = questionnaire.scales[question.scale or ""]
-        if isinstance(value, str):
-            match = next((lv for lv in levels if lv.label.lower() == value.strip().lower()), None)
-            if match:
-                return match.value, match.score
         if isinstance(value, int) and not isinstance(value, bool):
-            match = next((lv for lv in levels if lv.value == value), None)
-            if match:
-                return match.value, match.score
+            for lv in levels:
+                if lv.value == value:
+                    return lv.value, lv.score
+        elif isinstance(value, str):
+            label = value.strip().lower()
+            for lv in levels:
+                if lv.label.lower() == label:
+                    return lv.value, lv.score
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         raise _BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
     if kind == "yes_no":
@@ -145,8 +146,9 @@ def resolve(
                    f"({', '.join(map(str, sorted(targets_allowed)))})", "targets", section_id)
 
     responses: dict[str, Response] = {}
+    questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
     for answer_id, answer in given.answers.items():
-        full = questionnaire.current_id(answer_id)
+        full = answer_id if answer_id in questions else questionnaire.current_id(answer_id)
         if full is None:
             report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}",
                    "answers", answer_id, as_key=True)
@@ -155,12 +157,12 @@ def resolve(
             report(f"'{answer_id}' answers '{full}' a second time (it was renamed)", "answers", answer_id, as_key=True)
             continue
         try:
-            responses[full] = _response(questionnaire, questionnaire.questions[full][1], answer)
+            responses[full] = _response(questionnaire, questions[full][1], answer)
         except _BadValue as exc:
             report(f"{answer_id}: {exc}", "answers", answer_id, "value")
     if problems:
         raise InputError(problems[0].message, problems=problems)
-    return {full: responses.get(full, UNANSWERED) for full in questionnaire.questions}
+    return {full: responses.get(full, UNANSWERED) for full in questions}
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
