@@ -20,6 +20,7 @@ from crmcheck.benchmark import (
     sample_sd,
 )
 from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.scoring import summarise
 from tests.conftest import questionnaire_from
 from tests.portfolio_fixture import STEPS, TINY
 
@@ -70,19 +71,23 @@ def test_percentile_rank_ties_share_the_middle() -> None:
     assert placement(SIX, None).percentile_rank is None
 
 
+QUESTIONNAIRES = {"tiny": questionnaire_from(TINY), "steps": questionnaire_from(STEPS)}
+
+
 @pytest.fixture
 def questionnaires() -> dict[str, Questionnaire]:
-    return {"tiny": questionnaire_from(TINY), "steps": questionnaire_from(STEPS)}
+    return QUESTIONNAIRES
 
 
 def record(file: str, company: str, date: str, tiny: tuple[float | None, float | None] | None = None,
            steps: tuple[float | None, float | None] | None = None, industry: str | None = None,
            size: str | None = None, lens: str = "company") -> AssessmentRecord:
     scores = []
-    if tiny is not None:
-        scores.append(QuestionnaireScores("tiny", tiny, sum(x is not None for x in tiny), 2))
-    if steps is not None:
-        scores.append(QuestionnaireScores("steps", steps, sum(x is not None for x in steps), 2))
+    for qid, sections in (("tiny", tiny), ("steps", steps)):
+        if sections is not None:
+            summary = summarise(QUESTIONNAIRES[qid], sections)
+            scores.append(QuestionnaireScores(qid, sections, summary.score, summary.reached,
+                                              sum(x is not None for x in sections), 2))
     return AssessmentRecord(file, company, dt.date.fromisoformat(date), lens, industry, size, tuple(scores))
 
 

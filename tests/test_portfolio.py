@@ -28,6 +28,10 @@ def test_files_are_found_recursively_in_a_fixed_order(tmp_path: Path) -> None:
     named = str(tmp_path / "c" / "notes.txt")
     found = find_answers_files([named, top, str(tmp_path / "a.yaml")])
     assert [Path(p).name for p in found] == ["notes.txt", "a.yaml", "1.yml", "2.yaml", "e.yaml"]
+    assert [Path(p).name for p in find_answers_files([str(tmp_path / "a.yaml"), top])] == [
+        "a.yaml", "1.yml", "2.yaml", "e.yaml"]
+    assert [Path(p).relative_to(tmp_path).as_posix() for p in find_answers_files([str(tmp_path / "c"), top])] == [
+        "c/d/e.yaml", "a.yaml", "b/1.yml", "b/2.yaml"]
     with pytest.raises(UsageError, match="no-such-dir: no such file or directory"):
         find_answers_files([str(tmp_path / "no-such-dir")])
 
@@ -39,8 +43,8 @@ def test_one_small_record_per_file(tmp_path: Path) -> None:
     assert isinstance(good, AssessmentRecord)
     assert (good.company, good.assessed_on.isoformat(), good.lens, good.industry, good.size) == (
         "Gamma Inc", "2026-02-02", "company", "retail", "51-200")
-    assert [(q.questionnaire, q.sections, q.answered, q.asked) for q in good.questionnaires] == [
-        ("tiny", (50.0, None), 1, 1), ("steps", (0.0, None), 1, 2)]
+    assert [tuple(q) for q in good.questionnaires] == [
+        ("tiny", (50.0, None), 50.0, None, 1, 1), ("steps", (0.0, None), 0.0, 1, 1, 2)]
     bad = score_answers_file(str(portfolio / "software" / "broken.yaml"), catalog)
     assert isinstance(bad, LoadFailure)
     assert bad.errors == (f"{portfolio}/software/broken.yaml:8:21: people.owner: '9' is not on the practice scale; "

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from array import array
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -37,7 +38,7 @@ from crmcheck.models.benchmark import (
     StagePlacement,
 )
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.scoring import rounded_score, summarise
+from crmcheck.scoring import level_of, rounded_score, summarise
 
 NOT_GIVEN = "(not given)"
 
@@ -108,10 +109,13 @@ def placement(values: Sequence[float], score: float | None) -> Placement:
 
 
 class QuestionnaireScores(NamedTuple):
-    """One questionnaire's raw (unrounded) section scores from one answers file, in questionnaire order."""
+    """One questionnaire's numbers from one answers file: raw (unrounded) section scores in questionnaire
+    order, and the raw questionnaire score and stage reached that `scoring.summarise` derives from them."""
 
     questionnaire: str
     sections: tuple[float | None, ...]
+    score: float | None
+    reached: int | None
     answered: int
     asked: int
 
@@ -143,7 +147,101 @@ def company_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
-_Entry = tuple[AssessmentRecord, QuestionnaireScores]
+class Entry(NamedTuple):
+    """One questionnaire of one counted answers file."""
+
+    file: str
+    company: str
+    assessed_on: dt.date
+    industry: str | None
+    size: str | None
+    questionnaire: str
+    sections: tuple[float | None, ...]
+    score: float | None
+    reached: int | None
+    answered: int
+    asked: int
+
+
+class Table:
+    """One questionnaire's counted assessments, a row per company (per company and date with --all-dates),
+    kept column by column: a few hundred bytes a row, so memory stays small for large portfolios.
+
+    A row holds one answers file's numbers; further respondents of the same company on the same date
+    are kept whole in `more` (they are few)."""
+
+    def __init__(self, questionnaire: str, width: int) -> None:
+        self.questionnaire = questionnaire
+        self.width = width  # sections
+        self.rows: dict[object, int] = {}  # company key, or (company key, date) -> row number
+        self.keys: list[str] = []
+        self.companies: list[str] = []
+        self.files: list[str] = []
+        self.industries: list[str | None] = []
+        self.sizes: list[str | None] = []
+        self.dates = array("l")  # proleptic ordinals
+        self.sections = array("d")  # width numbers per row; NaN: section not assessed
+        self.scores = array("d")  # NaN: nothing assessed
+        self.reached = array("l")  # 0: not a staged questionnaire
+        self.answered = array("l")
+        self.asked = array("l")
+        self.more: dict[int, list[Entry]] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _put(self, row: int, key: str, entry: Entry) -> None:
+        def nan(x: float | None) -> float:
+            return math.nan if x is None else x
+
+        values = (entry.file, entry.company, entry.industry, entry.size, entry.assessed_on.toordinal(),
+                  nan(entry.score), entry.reached or 0, entry.answered, entry.asked)
+        columns = (self.files, self.companies, self.industries, self.sizes, self.dates, self.scores, self.reached,
+                   self.answered, self.asked)
+        sections = array("d", [nan(x) for x in entry.sections])
+        if row == len(self.keys):
+            self.keys.append(key)
+            for column, value in zip(columns, values, strict=True):
+                column.append(value)  # type: ignore[attr-defined]
+            self.sections.extend(sections)
+        else:
+            self.keys[row] = key
+            for column, value in zip(columns, values, strict=True):
+                column[row] = value  # type: ignore[index]
+            self.sections[row * self.width:(row + 1) * self.width] = sections
+
+    def add(self, key: str, entry: Entry, all_dates: bool) -> int:
+        """Count an assessment; returns how many counted ones it superseded (or 1 if it is itself older)."""
+        group: object = (key, entry.assessed_on.toordinal()) if all_dates else key
+        row = self.rows.get(group)
+        if row is None:
+            self.rows[group] = len(self.keys)
+            self._put(len(self.keys), key, entry)
+            return 0
+        date = entry.assessed_on.toordinal()
+        if date == self.dates[row]:
+            self.more.setdefault(row, []).append(entry)
+            return 0
+        if date < self.dates[row]:
+            return 1
+        superseded = 1 + len(self.more.pop(row, []))
+        self._put(row, key, entry)
+        return superseded
+
+    def entry(self, row: int) -> Entry:
+        """The first answers file of a row, rebuilt from the columns."""
+        width = self.width
+        return Entry(
+            file=self.files[row], company=self.companies[row], assessed_on=dt.date.fromordinal(self.dates[row]),
+            industry=self.industries[row], size=self.sizes[row], questionnaire=self.questionnaire,
+            sections=tuple(None if math.isnan(x) else x for x in self.sections[row * width:(row + 1) * width]),
+            score=None if math.isnan(self.scores[row]) else self.scores[row], reached=self.reached[row] or None,
+            answered=self.answered[row], asked=self.asked[row],
+        )
+
+    def entries(self, row: int) -> list[Entry]:
+        """Every answers file counted in a row: the first, then further respondents on the same date."""
+        return [self.entry(row), *self.more.get(row, ())]
 
 
 @dataclass
@@ -158,8 +256,12 @@ class Portfolio:
     failed: list[LoadFailure] = field(default_factory=list)
     earlier: int = 0
     customer_lens: int = 0
-    # (company key, questionnaire id) -> the counted entries: one date's files, or every file with all_dates
-    groups: dict[tuple[str, str], list[_Entry]] = field(default_factory=dict)
+    tables: dict[str, Table] = field(default_factory=dict)
+    # one copy of each repeated text (segment values), not one per file
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def _name(self, text: str | None) -> str | None:
+        return None if text is None else self._names.setdefault(text, text)
 
     def add(self, outcome: Outcome) -> None:
         self.files += 1
@@ -171,18 +273,14 @@ class Portfolio:
             self.customer_lens += 1
             return
         key = company_key(outcome.company)
-        for scores in outcome.questionnaires:
-            group_key = (key, scores.questionnaire)
-            entries = self.groups.get(group_key)
-            if entries is None:
-                self.groups[group_key] = [(outcome, scores)]
-            elif self.all_dates or outcome.assessed_on == entries[0][0].assessed_on:
-                entries.append((outcome, scores))
-            elif outcome.assessed_on > entries[0][0].assessed_on:
-                self.earlier += len(entries)
-                self.groups[group_key] = [(outcome, scores)]
-            else:
-                self.earlier += 1
+        industry, size = self._name(outcome.industry), self._name(outcome.size)
+        for q in outcome.questionnaires:
+            table = self.tables.get(q.questionnaire)
+            if table is None:
+                table = self.tables[q.questionnaire] = Table(q.questionnaire, len(q.sections))
+            entry = Entry(outcome.file, outcome.company, outcome.assessed_on, industry, size, table.questionnaire,
+                          q.sections, q.score, q.reached, q.answered, q.asked)
+            self.earlier += table.add(key, entry, self.all_dates)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -190,51 +288,43 @@ class Portfolio:
 
 
 @dataclass
-class _Unit:
-    """One company's counted assessment of one questionnaire: one date, its respondents combined."""
+class _Scores:
+    """One questionnaire's counted rows as reports show them: rounded, NaN where not assessed."""
 
-    company: str  # as written in the latest of its files
-    key: str
-    assessed_on: dt.date
-    industry: str | None
-    size: str | None
-    files: list[str]
-    sections: list[float | None]  # raw, respondents' mean
-    score: float | None  # rounded, as reports show
-    reached: int | None
+    table: Table
+    overall: array[float]
+    sections: array[float]  # table.width per row
+    reached: array[int]
 
-    def segment(self, by: SegmentField) -> str:
-        value = self.industry if by == "industry" else self.size
-        return value if value else NOT_GIVEN
+    def column(self, index: int, rows: Sequence[int]) -> list[float]:
+        width = self.table.width
+        return [x for x in (self.sections[r * width + index] for r in rows) if not math.isnan(x)]
 
 
-def _combine(questionnaire: Questionnaire, entries: list[_Entry]) -> _Unit:
-    """Several respondents of one company on one date: the mean of their raw section scores."""
-    columns = list(zip(*(scores.sections for _, scores in entries), strict=True))
-    sections: list[float | None] = []
-    for column in columns:
-        given = [x for x in column if x is not None]
-        sections.append(math.fsum(given) / len(given) if given else None)
-    summary = summarise(questionnaire, sections)
-    last = entries[-1][0]
-    return _Unit(company=last.company, key=company_key(last.company), assessed_on=last.assessed_on,
-                 industry=last.industry, size=last.size, files=[record.file for record, _ in entries],
-                 sections=sections, score=rounded_score(summary.score), reached=summary.reached)
+def _rounded(x: float | None) -> float:
+    value = rounded_score(x)
+    return math.nan if value is None else value
 
 
-def _units(portfolio: Portfolio, questionnaires: dict[str, Questionnaire]) -> dict[str, list[_Unit]]:
-    """Questionnaire id -> the counted units, in the order their groups first appeared."""
-    out: dict[str, list[_Unit]] = {}
-    for (_, qid), entries in portfolio.groups.items():
-        questionnaire = questionnaires[qid]
-        if portfolio.all_dates:
-            by_date: dict[dt.date, list[_Entry]] = {}
-            for entry in entries:
-                by_date.setdefault(entry[0].assessed_on, []).append(entry)
-            out.setdefault(qid, []).extend(_combine(questionnaire, group) for group in by_date.values())
+def _scores(table: Table, questionnaire: Questionnaire) -> _Scores:
+    """Round every row, combining further respondents on the same date by the mean of their raw section scores."""
+    overall, sections, reached = array("d"), array("d"), array("l")
+    width = table.width
+    for row in range(len(table)):
+        raw: Sequence[float | None]
+        if row in table.more:
+            columns = zip(*(e.sections for e in table.entries(row)), strict=True)
+            raw = [math.fsum(given) / len(given) if given else None
+                   for given in ([x for x in column if x is not None] for column in columns)]
+            summary = summarise(questionnaire, raw)
+            overall.append(_rounded(summary.score))
+            reached.append(summary.reached or 0)
         else:
-            out.setdefault(qid, []).append(_combine(questionnaire, entries))
-    return out
+            raw = [None if math.isnan(x) else x for x in table.sections[row * width:(row + 1) * width]]
+            overall.append(_rounded(None if math.isnan(table.scores[row]) else table.scores[row]))
+            reached.append(table.reached[row])
+        sections.extend(_rounded(x) for x in raw)
+    return _Scores(table, overall, sections, reached)
 
 
 def _natural(name: str) -> tuple[int, float, str]:
@@ -246,27 +336,34 @@ def _natural(name: str) -> tuple[int, float, str]:
     return (0, float(match.group(1)) if match else math.inf, name.casefold())
 
 
-def _questionnaire_benchmark(questionnaire: Questionnaire, units: list[_Unit], focus: _Unit | None) -> (
-        QuestionnaireBenchmark):
-    overall = [u.score for u in units if u.score is not None]
+def _segment_of(table: Table, row: int, by: SegmentField) -> str:
+    value = table.industries[row] if by == "industry" else table.sizes[row]
+    return value if value else NOT_GIVEN
+
+
+def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows: Sequence[int],
+                             focus: int | None) -> QuestionnaireBenchmark:
+    def rounded(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    overall = [x for x in (scores.overall[r] for r in rows) if not math.isnan(x)]
     sections: list[SectionBenchmark] = []
     for index, section in enumerate(questionnaire.sections):
-        scores = [rounded_score(u.sections[index]) for u in units]
-        values = [x for x in scores if x is not None]
+        values = scores.column(index, rows)
         company = None
         if focus is not None:
-            company = placement(values, rounded_score(focus.sections[index]))
+            company = placement(values, rounded(scores.sections[focus * scores.table.width + index]))
         sections.append(SectionBenchmark(id=section.id, title=section.title, stage=section.stage,
                                          distribution=distribution(values), company=company))
     stage = None
     if questionnaire.kind == "staged":
-        reached = [u.reached or 1 for u in units]
+        reached = [scores.reached[r] or 1 for r in rows]
         counts = [StageCount(number=s.number, name=s.name, count=reached.count(s.number),
-                             share=round(reached.count(s.number) / len(units), 3) if units else 0.0)
+                             share=round(reached.count(s.number) / len(rows), 3) if rows else 0.0)
                   for s in questionnaire.stages]
         stage_focus = None
         if focus is not None:
-            mine = focus.reached or 1
+            mine = scores.reached[focus] or 1
             lower = sum(1 for r in reached if r < mine)
             higher = sum(1 for r in reached if r > mine)
             named = questionnaire.stage(mine)
@@ -278,51 +375,51 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, units: list[_Unit], f
         stage = StageDistribution(stages=counts, company=stage_focus)
     return QuestionnaireBenchmark(
         id=questionnaire.id, title=questionnaire.title, version=questionnaire.version, kind=questionnaire.kind,
-        companies=len(units), score=distribution(overall),
-        company=placement(overall, focus.score) if focus is not None else None, sections=sections, stage=stage,
+        companies=len(rows), score=distribution(overall),
+        company=placement(overall, rounded(scores.overall[focus])) if focus is not None else None,
+        sections=sections, stage=stage,
     )
 
 
 def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Questionnaire],
-             units: dict[str, list[_Unit]], focus: dict[str, _Unit]) -> SegmentBenchmark:
+             scores: dict[str, _Scores], focus: dict[str, int]) -> SegmentBenchmark:
     blocks = []
     companies: set[str] = set()
     for questionnaire in questionnaires:
-        mine = units.get(questionnaire.id, [])
+        table = scores[questionnaire.id].table
+        rows: Sequence[int] = range(len(table))
         if by is not None:
-            mine = [u for u in mine if u.segment(by) == name]
-        if not mine:
+            rows = [r for r in rows if _segment_of(table, r, by) == name]
+        if not rows:
             continue
-        companies.update(u.key for u in mine)
+        companies.update(table.keys[r] for r in rows)
         chosen = focus.get(questionnaire.id)
-        if chosen is not None and by is not None and chosen.segment(by) != name:
+        if chosen is not None and by is not None and _segment_of(table, chosen, by) != name:
             chosen = None
-        blocks.append(_questionnaire_benchmark(questionnaire, mine, chosen))
+        blocks.append(_questionnaire_benchmark(questionnaire, scores[questionnaire.id], rows, chosen))
     return SegmentBenchmark(by=by, name=name, companies=len(companies), questionnaires=blocks)
 
 
-def _focus(units: dict[str, list[_Unit]], key: str) -> dict[str, _Unit]:
-    """The company's latest counted unit of each questionnaire (the latest date; with --all-dates there
-    may be several)."""
-    found: dict[str, _Unit] = {}
-    for qid, listed in units.items():
-        for unit in listed:
-            if unit.key == key and (qid not in found or unit.assessed_on > found[qid].assessed_on):
-                found[qid] = unit
+def _focus(tables: dict[str, Table], key: str) -> dict[str, int]:
+    """The row of the company's latest counted assessment of each questionnaire."""
+    found: dict[str, int] = {}
+    for qid, table in tables.items():
+        rows = [r for r, k in enumerate(table.keys) if k == key]
+        if rows:
+            found[qid] = max(rows, key=lambda r: table.dates[r])
     return found
 
 
-def _row(unit_record: AssessmentRecord, scores: QuestionnaireScores, questionnaire: Questionnaire) -> AssessmentRow:
-    summary = summarise(questionnaire, scores.sections)
-    stage = questionnaire.stage(summary.reached) if summary.reached is not None else None
+def _row(entry: Entry, questionnaire: Questionnaire) -> AssessmentRow:
+    stage = questionnaire.stage(entry.reached) if entry.reached is not None else None
+    level = level_of(questionnaire, entry.score)
     return AssessmentRow(
-        file=unit_record.file, company=unit_record.company, assessed_on=unit_record.assessed_on,
-        industry=unit_record.industry, size=unit_record.size, questionnaire=questionnaire.id,
-        version=questionnaire.version, score=rounded_score(summary.score), level=summary.level,
-        level_name=questionnaire.level_name(summary.level), stage=summary.reached,
-        stage_name=stage.name if stage else None,
-        completeness=round(scores.answered / scores.asked if scores.asked else 1.0, 3),
-        sections={s.id: rounded_score(x) for s, x in zip(questionnaire.sections, scores.sections, strict=True)},
+        file=entry.file, company=entry.company, assessed_on=entry.assessed_on, industry=entry.industry,
+        size=entry.size, questionnaire=questionnaire.id, version=questionnaire.version,
+        score=rounded_score(entry.score), level=level, level_name=questionnaire.level_name(level),
+        stage=entry.reached, stage_name=stage.name if stage else None,
+        completeness=round(entry.answered / entry.asked if entry.asked else 1.0, 3),
+        sections={s.id: rounded_score(x) for s, x in zip(questionnaire.sections, entry.sections, strict=True)},
     )
 
 
@@ -347,34 +444,36 @@ def build_benchmark(
 
     Raises CompanyNotFound when `company` has no counted assessment.
     """
-    units = _units(portfolio, questionnaires)
-    ordered = [questionnaires[qid] for qid in sorted(units)]
-    focus: dict[str, _Unit] = {}
+    ordered = [questionnaires[qid] for qid in sorted(portfolio.tables)]
+    tables = portfolio.tables
+    focus: dict[str, int] = {}
     focus_model = None
     if company is not None:
-        focus = _focus(units, company_key(company))
+        focus = _focus(tables, company_key(company))
         if not focus:
-            known = sorted({u.company for listed in units.values() for u in listed})
+            known = sorted({name for table in tables.values() for name in table.companies})
             raise CompanyNotFound(company, known)
         focus_model = CompanyFocus(
-            name=next(iter(focus.values())).company,
-            assessments=[CompanyAssessment(questionnaire=q.id, assessed_on=focus[q.id].assessed_on,
-                                           files=focus[q.id].files, industry=focus[q.id].industry,
-                                           size=focus[q.id].size)
-                         for q in ordered if q.id in focus],
+            name=tables[next(iter(focus))].companies[next(iter(focus.values()))],
+            assessments=[CompanyAssessment(questionnaire=q.id, assessed_on=entries[0].assessed_on,
+                                           files=[e.file for e in entries], industry=entries[0].industry,
+                                           size=entries[0].size)
+                         for q in ordered if q.id in focus
+                         for entries in [tables[q.id].entries(focus[q.id])]],
         )
-    segments = [_segment(None, None, ordered, units, focus)]
+    scores = {q.id: _scores(tables[q.id], q) for q in ordered}
+    segments = [_segment(None, None, ordered, scores, focus)]
     if by is not None:
-        names = sorted({u.segment(by) for listed in units.values() for u in listed}, key=_natural)
-        segments += [_segment(by, name, ordered, units, focus) for name in names]
+        names = sorted({_segment_of(t, r, by) for t in tables.values() for r in range(len(t))}, key=_natural)
+        segments += [_segment(by, name, ordered, scores, focus) for name in names]
     row_models: list[AssessmentRow] = []
     if rows:
-        entries = sorted((entry for listed in portfolio.groups.values() for entry in listed),
-                         key=lambda e: (e[0].file, e[1].questionnaire))
-        row_models = [_row(record, scores, questionnaires[scores.questionnaire]) for record, scores in entries]
+        entries = sorted((e for t in tables.values() for r in range(len(t)) for e in t.entries(r)),
+                         key=lambda e: (e.file, e.questionnaire))
+        row_models = [_row(entry, questionnaires[entry.questionnaire]) for entry in entries]
     return BenchmarkResult(
         files=portfolio.files, scored=portfolio.scored,
-        companies=len({u.key for listed in units.values() for u in listed}),
+        companies=len({key for table in tables.values() for key in table.keys}),
         all_dates=portfolio.all_dates, by=by, company=focus_model, segments=segments,
         failed=[FailedFile(file=f.file, errors=list(f.errors)) for f in portfolio.failed],
         left_out=LeftOut(earlier=portfolio.earlier, customer_lens=portfolio.customer_lens), rows=row_models,

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from crmcheck.errors import CrmcheckError, Problem, UsageError
 from crmcheck.models.answers import parse_answers
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
 from crmcheck.resolve import resolve
-from crmcheck.scoring import tally_sections
+from crmcheck.scoring import summarise, tally_sections
 from crmcheck.yamlio import load_mapping
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
@@ -42,26 +43,50 @@ PARALLEL_FROM = 100  # files; below this, starting worker processes costs more t
 MAX_CHUNK = 64  # files per task sent to a worker
 
 
-def find_answers_files(paths: Sequence[str]) -> list[str]:
-    """Files as given, plus every *.yaml / *.yml file under the given directories, recursively.
+def answers_files(paths: Sequence[str]) -> Iterator[str]:
+    """Files as given, plus every *.yaml / *.yml file under the given directories, recursively, one at a time.
 
     Order is fixed: arguments in the order given, each directory walked in sorted order. Hidden files
     and directories (a leading dot) are skipped, symbolic links to directories are not followed, and a
-    file reached twice is listed once.
+    file or directory named twice (or inside another one named) is gone through once. A path that does
+    not exist is a UsageError, raised here before any file is handed out.
     """
-    found: dict[str, None] = {}
+    roots: list[tuple[str, str, bool]] = []
     for given in paths:
-        if os.path.isdir(given):
-            for top, dirs, files in os.walk(given):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-                for name in sorted(files):
-                    if name.endswith(ANSWERS_SUFFIXES) and not name.startswith("."):
-                        found.setdefault(os.path.normpath(os.path.join(top, name)))
-        elif os.path.exists(given):
-            found.setdefault(os.path.normpath(given))
-        else:
+        if not os.path.exists(given):
             raise UsageError(f"{given}: no such file or directory")
-    return list(found)
+        roots.append((given, os.path.abspath(given), os.path.isdir(given)))
+    return _walk(roots)
+
+
+def _inside(path: str, directory: str) -> bool:
+    return path == directory or path.startswith(directory.rstrip(os.sep) + os.sep)
+
+
+def _walk(roots: list[tuple[str, str, bool]]) -> Iterator[str]:
+    done_dirs: list[str] = []
+    done_files: set[str] = set()
+    for given, absolute, is_dir in roots:
+        if absolute in done_files or any(_inside(absolute, d) for d in done_dirs):
+            continue
+        if not is_dir:
+            done_files.add(absolute)
+            yield os.path.normpath(given)
+            continue
+        for top, dirs, files in os.walk(given):
+            dirs[:] = sorted(d for d in dirs if not d.startswith(".")
+                             and os.path.abspath(os.path.join(top, d)) not in done_dirs)
+            for name in sorted(files):
+                path = os.path.join(top, name)
+                if name.endswith(ANSWERS_SUFFIXES) and not name.startswith(".") and (
+                        not done_files or os.path.abspath(path) not in done_files):
+                    yield os.path.normpath(path)
+        done_dirs.append(absolute)
+
+
+def find_answers_files(paths: Sequence[str]) -> list[str]:
+    """`answers_files` as a list."""
+    return list(answers_files(paths))
 
 
 def score_answers_file(path: str, catalog: Catalog) -> Outcome:
@@ -76,9 +101,11 @@ def score_answers_file(path: str, catalog: Catalog) -> Outcome:
         for key, given in answers.questionnaires.items():
             questionnaire = catalog.load(key, context=source.doc, keys=("questionnaires", key))
             tallies = tally_sections(questionnaire, resolve(questionnaire, given, source, key))
+            sections = tuple(t.score for t in tallies)
+            summary = summarise(questionnaire, sections)
             answered = sum(t.answered for t in tallies)
             asked = sum(t.scored - t.not_applicable for t in tallies)
-            scores.append(QuestionnaireScores(key, tuple(t.score for t in tallies), answered, asked))
+            scores.append(QuestionnaireScores(key, sections, summary.score, summary.reached, answered, asked))
     except CrmcheckError as exc:
         return LoadFailure(path, tuple(exc.lines()))
     segment = answers.segment
@@ -121,32 +148,33 @@ def _context() -> Any:
     return multiprocessing.get_context()
 
 
-def score_files(paths: Sequence[str], catalog: Catalog, jobs: int = 1) -> Iterator[Outcome]:
-    """Each file's outcome, in the order of `paths`, scored by `jobs` processes."""
+def score_files(paths: Iterable[str], catalog: Catalog, jobs: int = 1, total: int = 0) -> Iterator[Outcome]:
+    """Each file's outcome, in the order of `paths`, scored by `jobs` processes (`total`: how many paths
+    to expect, to size the work sent to each process)."""
     # Everything alive now (modules, questionnaires) lives to the end: keep the garbage collector from
     # walking it again and again while thousands of files are parsed, and forked workers from copying
     # the pages it would touch.
     gc.freeze()
     try:
-        yield from _score_files(paths, catalog, jobs)
+        yield from _score_files(iter(paths), catalog, jobs, total)
     finally:
         gc.unfreeze()
 
 
-def _score_files(paths: Sequence[str], catalog: Catalog, jobs: int) -> Iterator[Outcome]:
-    if jobs <= 1 or len(paths) < 2:
+def _score_files(paths: Iterator[str], catalog: Catalog, jobs: int, total: int) -> Iterator[Outcome]:
+    if jobs <= 1:
         for path in paths:
             yield score_answers_file(path, catalog)
         return
     context = _context()
     forked = context.get_start_method() == "fork"
-    chunk = max(4, min(MAX_CHUNK, len(paths) // (jobs * 8) or 1))
+    chunk = max(4, min(MAX_CHUNK, total // (jobs * 8)))
     window = jobs * 3  # chunks in flight: enough to keep every worker busy, few enough to keep memory flat
     with context.Pool(jobs, initializer=_start_worker,
                       initargs=(catalog if forked else [str(d) for d in catalog.directories],)) as pool:
         pending: deque[Any] = deque()
-        for start in range(0, len(paths), chunk):
-            pending.append(pool.apply_async(_score_chunk, (list(paths[start:start + chunk]),)))
+        while batch := list(itertools.islice(paths, chunk)):
+            pending.append(pool.apply_async(_score_chunk, (batch,)))
             if len(pending) >= window:
                 yield from pending.popleft().get()
         while pending:
@@ -177,21 +205,21 @@ def run_benchmark(
 
     `on_start(total)` is called once the files are found, `on_progress(done)` after each file.
     """
-    paths = find_answers_files(request.paths)
-    if not paths:
+    total = sum(1 for _ in answers_files(request.paths))  # a first walk, to size the run without a list
+    if not total:
         raise UsageError("no answers files found (looked for *.yaml and *.yml in: " + ", ".join(request.paths) + ")")
     for qid in catalog.entries:  # parse questionnaires once here, so that forked workers inherit them
         with contextlib.suppress(CrmcheckError):  # a broken one is reported against each file that uses it
             catalog.get(qid)
-    jobs = request.jobs or (usable_cores() if len(paths) >= PARALLEL_FROM else 1)
+    jobs = request.jobs or (usable_cores() if total >= PARALLEL_FROM else 1)
     if on_start is not None:
-        on_start(len(paths))
+        on_start(total)
     portfolio = Portfolio(all_dates=request.all_dates)
-    for done, outcome in enumerate(score_files(paths, catalog, jobs), 1):
+    for done, outcome in enumerate(score_files(answers_files(request.paths), catalog, jobs, total), 1):
         portfolio.add(outcome)
         if on_progress is not None:
             on_progress(done)
-    questionnaires = {qid: catalog.get(qid) for _, qid in portfolio.groups}
+    questionnaires = {qid: catalog.get(qid) for qid in portfolio.tables}
     try:
         return build_benchmark(portfolio, questionnaires, company=request.company, by=request.by, rows=request.rows)
     except CompanyNotFound as exc:
@@ -208,5 +236,5 @@ def run_benchmark(
         raise UsageError(message, problems=[*problems, Problem(message)]) from None
 
 
-__all__ = ["BenchmarkRequest", "LoadFailure", "find_answers_files", "run_benchmark", "score_answers_file",
-           "score_files", "usable_cores"]
+__all__ = ["BenchmarkRequest", "LoadFailure", "answers_files", "find_answers_files", "run_benchmark",
+           "score_answers_file", "score_files", "usable_cores"]
