@@ -55,11 +55,13 @@ def test_terminal_report_at_80_columns(portfolio: Path) -> None:
     code, out, err = bench(portfolio, "--company", "alpha  ltd")
     assert code == 0
     lines = out.splitlines()
-    assert lines[:4] == [
-        "Benchmark of 5 companies from 7 answers files (latest assessment of each ",
-        "company)",
+    assert lines[:6] == [
+        "Benchmark of 5 companies from 7 answers files",
+        "Counted: the latest assessment of each company",
         "1 file failed to load and is left out (errors on stderr)",
-        "1 earlier assessment not counted: only each company's latest counts (--all-dates",
+        "1 earlier assessment left out (--all-dates counts them)",
+        "1 customer-lens file left out: the benchmark compares companies' own views",
+        "Placing Alpha Ltd: steps 2026-03-01, tiny 2026-03-01",
     ]
     assert "Tiny practices (tiny v1): 5 assessments" in lines
     assert "Alpha Ltd scores 75.0: percentile rank 80.0; 3 below, 1 tied, 0 above." in lines

@@ -52,7 +52,7 @@ def _company_cells(p: Placement | None) -> list[Text]:
 
 
 # fixed widths so that every number survives at 80 columns; only the section title gives way
-STAT_WIDTHS = {"n": 5, "Mean": 5, "SD": 4, "Min": 5, "Q1": 5, "Median": 6, "Q3": 5, "Max": 5, "Company": 7,
+STAT_WIDTHS = {"n": 6, "Mean": 5, "SD": 4, "Min": 5, "Q1": 5, "Median": 6, "Q3": 5, "Max": 5, "Company": 7,
                "Rank": 5}
 
 
@@ -119,16 +119,17 @@ def questionnaire_block(q: QuestionnaireBenchmark, company: str | None, width: i
 
 
 def _summary(result: BenchmarkResult) -> list[Text]:
-    which = "every assessment counted (--all-dates)" if result.all_dates else "latest assessment of each company"
+    which = "every assessment (--all-dates)" if result.all_dates else "the latest assessment of each company"
     lines = [Text.assemble(("Benchmark", "bold"), f" of {count(result.companies, 'company', 'companies')} from "
-                           f"{count(result.scored, 'answers file')} ({which})")]
+                           f"{count(result.scored, 'answers file')}"),
+             Text(f"Counted: {which}")]
     if result.failed:
         verb = "is" if len(result.failed) == 1 else "are"
         lines.append(Text(f"{count(len(result.failed), 'file')} failed to load and {verb} left out (errors on "
                           "stderr)", style="yellow"))
     if result.left_out.earlier:
-        lines.append(Text(f"{count(result.left_out.earlier, 'earlier assessment')} not counted: only each "
-                          "company's latest counts (--all-dates counts all)", style="dim"))
+        lines.append(Text(f"{count(result.left_out.earlier, 'earlier assessment')} left out (--all-dates counts "
+                          "them)", style="dim"))
     if result.left_out.customer_lens:
         lines.append(Text(f"{count(result.left_out.customer_lens, 'customer-lens file')} left out: the benchmark "
                           "compares companies' own views", style="dim"))
