@@ -166,9 +166,10 @@ def resolve(
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
+    # positional arguments: this runs for every answer of every file
     if answer.value is None:
-        return Response("unanswered", note=answer.note, evidence=answer.evidence, reason=answer.reason)
+        return Response("unanswered", None, None, answer.note, answer.evidence, answer.reason)
     if is_not_applicable(answer.value):
-        return Response("n/a", note=answer.note, evidence=answer.evidence, reason=answer.reason)
+        return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
     value, score = score_value(question, questionnaire, answer.value)
-    return Response("answered", value, score, note=answer.note, evidence=answer.evidence, reason=answer.reason)
+    return Response("answered", value, score, answer.note, answer.evidence, answer.reason)

@@ -86,11 +86,9 @@ def _tally(section: Section, responses: Mapping[str, Response]) -> SectionTally:
     pairs: list[tuple[float, float]] = []
     scored = answered = na = 0
     critical_failed = False
-    for question in section.questions:
-        if not question.scored:
-            continue
+    for full, question in section.scored_questions:
         scored += 1
-        response = responses.get(f"{section.id}.{question.id}", UNANSWERED)
+        response = responses.get(full, UNANSWERED)
         if response.status == "n/a":
             na += 1
         elif response.status == "answered" and response.score is not None:
