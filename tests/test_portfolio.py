@@ -126,3 +126,18 @@ def test_progress_bar_silent_for_small_jobs_and_non_terminals() -> None:
     default.update(1000)
     default.finish()
     assert stream.getvalue() == ""
+
+
+def test_spawned_workers_load_their_own_questionnaires(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where workers cannot be forked (macOS, Windows), each one builds the catalog from the directories."""
+    import multiprocessing
+
+    import crmcheck.portfolio
+
+    portfolio, questionnaires = write_portfolio(tmp_path)
+    paths = find_answers_files([str(portfolio)])
+    one = list(score_files(paths, Catalog([questionnaires]), jobs=1))
+    monkeypatch.setattr(crmcheck.portfolio, "_context", lambda: multiprocessing.get_context("spawn"))
+    two = list(score_files(paths, Catalog([questionnaires]), jobs=2, total=len(paths)))
+    assert two == one
+    assert sum(isinstance(o, LoadFailure) for o in two) == 1

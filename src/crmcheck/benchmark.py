@@ -47,10 +47,6 @@ NOT_GIVEN = "(not given)"
 # Statistics
 
 
-def _one_decimal(x: float | None) -> float | None:
-    return rounded_score(x)
-
-
 def mean(values: Sequence[float]) -> float | None:
     """Arithmetic mean (exactly rounded sum, so the order of the values never matters)."""
     return math.fsum(values) / len(values) if values else None
@@ -80,9 +76,9 @@ def distribution(values: Iterable[float]) -> Distribution:
     if not ordered:
         return Distribution(count=0, mean=None, sd=None, min=None, q1=None, median=None, q3=None, max=None)
     return Distribution(
-        count=len(ordered), mean=_one_decimal(mean(ordered)), sd=_one_decimal(sample_sd(ordered)),
-        min=ordered[0], q1=_one_decimal(quantile(ordered, 0.25)), median=_one_decimal(quantile(ordered, 0.5)),
-        q3=_one_decimal(quantile(ordered, 0.75)), max=ordered[-1],
+        count=len(ordered), mean=rounded_score(mean(ordered)), sd=rounded_score(sample_sd(ordered)),
+        min=ordered[0], q1=rounded_score(quantile(ordered, 0.25)), median=rounded_score(quantile(ordered, 0.5)),
+        q3=rounded_score(quantile(ordered, 0.75)), max=ordered[-1],
     )
 
 
@@ -100,7 +96,7 @@ def placement(values: Sequence[float], score: float | None) -> Placement:
     below = sum(1 for x in values if x < score)
     above = sum(1 for x in values if x > score)
     tied = len(values) - below - above - 1
-    return Placement(score=score, percentile_rank=_one_decimal(percentile_rank(values, score)), below=below,
+    return Placement(score=score, percentile_rank=rounded_score(percentile_rank(values, score)), below=below,
                      tied=tied, above=above)
 
 
@@ -191,24 +187,33 @@ class Table:
         return len(self.keys)
 
     def _put(self, row: int, key: str, entry: Entry) -> None:
-        def nan(x: float | None) -> float:
-            return math.nan if x is None else x
-
-        values = (entry.file, entry.company, entry.industry, entry.size, entry.assessed_on.toordinal(),
-                  nan(entry.score), entry.reached or 0, entry.answered, entry.asked)
-        columns = (self.files, self.companies, self.industries, self.sizes, self.dates, self.scores, self.reached,
-                   self.answered, self.asked)
-        sections = array("d", [nan(x) for x in entry.sections])
+        """Write an entry into a row: a new one at the end, or over a superseded one."""
+        sections = array("d", [math.nan if x is None else x for x in entry.sections])
+        score = math.nan if entry.score is None else entry.score
         if row == len(self.keys):
             self.keys.append(key)
-            for column, value in zip(columns, values, strict=True):
-                column.append(value)  # type: ignore[attr-defined]
+            self.companies.append(entry.company)
+            self.files.append(entry.file)
+            self.industries.append(entry.industry)
+            self.sizes.append(entry.size)
+            self.dates.append(entry.assessed_on.toordinal())
             self.sections.extend(sections)
-        else:
-            self.keys[row] = key
-            for column, value in zip(columns, values, strict=True):
-                column[row] = value  # type: ignore[index]
-            self.sections[row * self.width:(row + 1) * self.width] = sections
+            self.scores.append(score)
+            self.reached.append(entry.reached or 0)
+            self.answered.append(entry.answered)
+            self.asked.append(entry.asked)
+            return
+        self.keys[row] = key
+        self.companies[row] = entry.company
+        self.files[row] = entry.file
+        self.industries[row] = entry.industry
+        self.sizes[row] = entry.size
+        self.dates[row] = entry.assessed_on.toordinal()
+        self.sections[row * self.width:(row + 1) * self.width] = sections
+        self.scores[row] = score
+        self.reached[row] = entry.reached or 0
+        self.answered[row] = entry.answered
+        self.asked[row] = entry.asked
 
     def add(self, key: str, entry: Entry, all_dates: bool) -> int:
         """Count an assessment; returns how many counted ones it superseded (or 1 if it is itself older)."""
@@ -369,7 +374,7 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
             named = questionnaire.stage(mine)
             stage_focus = StagePlacement(
                 reached=mine, name=named.name if named else str(mine),
-                percentile_rank=_one_decimal(percentile_rank([float(r) for r in reached], float(mine))) or 0.0,
+                percentile_rank=rounded_score(percentile_rank([float(r) for r in reached], float(mine))) or 0.0,
                 lower=lower, same=len(reached) - lower - higher - 1, higher=higher,
             )
         stage = StageDistribution(stages=counts, company=stage_focus)
