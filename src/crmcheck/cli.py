@@ -44,6 +44,18 @@ class ReportFormatChoice(StrEnum):
     json = "json"
 
 
+class BenchmarkFormatChoice(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
+    jsonl = "jsonl"
+
+
+class SegmentChoice(StrEnum):
+    industry = "industry"
+    size = "size"
+
+
 class ListFormat(StrEnum):
     text = "text"
     json = "json"
@@ -250,6 +262,56 @@ def report(
     result = assess_file(answers[0], _catalog(questionnaires))
     options = render_options(output, template=template, title=title)
     emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
+
+
+@app.command()
+def benchmark(
+    answers: Annotated[list[str], typer.Argument(
+        metavar="ANSWERS...", help="Answers files, and directories searched recursively for *.yaml and *.yml.")],
+    company: Annotated[str | None, typer.Option(
+        help="Place this company's latest assessment among its peers (its name as in its answers files; "
+        "case and extra spaces do not matter).")] = None,
+    by: Annotated[SegmentChoice | None, typer.Option(
+        "--by", help="Also benchmark within each segment, from the answers files' segment.")] = None,
+    all_dates: Annotated[bool, typer.Option(
+        "--all-dates", help="Count every assessment, not only the latest of each company.")] = False,
+    fmt: Annotated[BenchmarkFormatChoice, typer.Option(
+        "--format", "-f", help="terminal, markdown, json, or jsonl (one line per counted assessment).")] = (
+        BenchmarkFormatChoice.terminal),
+    output: Output = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 2 when any file fails to load (such files are always listed and left out).")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, help="Processes to score files with; 0 (default): one per CPU core when there are "
+        "100 files or more.")] = 0,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
+        "are 200 files or more).")] = None,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Benchmark many assessments: per questionnaire and section, count, mean, SD and quartiles; with
+    --company, where that company stands (percentile rank per section, stage reached among its peers).
+
+    Example: crmcheck benchmark portfolio/ --company "Acme Corp" --by industry
+    """
+    from crmcheck.portfolio import BenchmarkRequest, run_benchmark
+    from crmcheck.render.benchmark import BenchmarkFormat, renderer_for
+    from crmcheck.render.progress import ProgressBar
+
+    request = BenchmarkRequest(paths=tuple(answers), company=company, by=by.value if by else None,
+                               all_dates=all_dates, rows=fmt is BenchmarkFormatChoice.jsonl, jobs=jobs)
+    bar = ProgressBar(sys.stderr, label="scoring", unit="files", enabled=progress)
+    try:
+        result = run_benchmark(request, _catalog(questionnaires), on_start=bar.start, on_progress=bar.update)
+    finally:
+        bar.finish()
+    for failure in result.failed:
+        for line in failure.errors:
+            note(line)
+    emit(renderer_for(BenchmarkFormat(fmt.value))(result, render_options(output)), output)
+    if strict and result.failed:
+        note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
+        raise typer.Exit(EXIT_INPUT)
 
 
 def _schema_text(name: SchemaName) -> str:

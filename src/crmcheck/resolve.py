@@ -62,14 +62,15 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
     kind = question.type
     if kind == "scale":
         levels = questionnaire.scales[question.scale or ""]
-        if isinstance(value, str):
-            match = next((lv for lv in levels if lv.label.lower() == value.strip().lower()), None)
-            if match:
-                return match.value, match.score
         if isinstance(value, int) and not isinstance(value, bool):
-            match = next((lv for lv in levels if lv.value == value), None)
-            if match:
-                return match.value, match.score
+            for lv in levels:
+                if lv.value == value:
+                    return lv.value, lv.score
+        elif isinstance(value, str):
+            label = value.strip().lower()
+            for lv in levels:
+                if lv.label.lower() == label:
+                    return lv.value, lv.score
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         if isinstance(value, list | dict):
             raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
@@ -150,8 +151,9 @@ def resolve(
 
     responses: dict[str, Response] = {}
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
+    questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
     for answer_id, answer in given.answers.items():
-        full = questionnaire.current_id(answer_id)
+        full = answer_id if answer_id in questions else questionnaire.current_id(answer_id)
         if full is None:
             names = names or _question_names(questionnaire)
             hint = _closest_question(questionnaire, names, answer_id)
@@ -163,12 +165,12 @@ def resolve(
             report(f"'{answer_id}' answers '{full}' a second time (it was renamed)", "answers", answer_id, as_key=True)
             continue
         try:
-            responses[full] = _response(questionnaire, questionnaire.questions[full][1], answer)
+            responses[full] = _response(questionnaire, questions[full][1], answer)
         except _BadValue as exc:
             report(f"{answer_id}: {exc}", "answers", answer_id, "value")
     if problems:
         raise InputError(problems[0].message, problems=problems)
-    return {full: responses.get(full, UNANSWERED) for full in questionnaire.questions}
+    return {full: responses.get(full, UNANSWERED) for full in questions}
 
 
 def _closest_question(questionnaire: Questionnaire, names: dict[str, list[str]], answer_id: str) -> str | None:
@@ -191,9 +193,10 @@ def _question_names(questionnaire: Questionnaire) -> dict[str, list[str]]:
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
+    # positional arguments: this runs for every answer of every file
     if answer.value is None:
-        return Response("unanswered", note=answer.note, evidence=answer.evidence, reason=answer.reason)
+        return Response("unanswered", None, None, answer.note, answer.evidence, answer.reason)
     if is_not_applicable(answer.value):
-        return Response("n/a", note=answer.note, evidence=answer.evidence, reason=answer.reason)
+        return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
     value, score = score_value(question, questionnaire, answer.value)
-    return Response("answered", value, score, note=answer.note, evidence=answer.evidence, reason=answer.reason)
+    return Response("answered", value, score, answer.note, answer.evidence, answer.reason)

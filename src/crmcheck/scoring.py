@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
@@ -32,6 +32,9 @@ def _score1(x: float | None) -> float | None:
     return None if x is None else math.floor(_exact(x) * 10 + 0.5) / 10
 
 
+rounded_score = _score1  # the public name: how every report shows a 0-100 score
+
+
 def weighted_mean(pairs: list[tuple[float, float]]) -> float | None:
     """Σ(w·x)/Σw over (weight, value) pairs; None when there are none."""
     total = sum(w for w, _ in pairs)
@@ -58,7 +61,7 @@ def risk_of(questionnaire: Questionnaire, score: float | None, critical_failed: 
 
 
 @dataclass
-class _SectionTally:
+class SectionTally:
     """Raw (unrounded) numbers for one section, kept for the stage and recommendation rules."""
 
     section: Section
@@ -74,15 +77,18 @@ class _SectionTally:
         return self.answered / asked if asked else 1.0
 
 
-def _tally(section: Section, responses: Mapping[str, Response]) -> _SectionTally:
+def tally_sections(questionnaire: Questionnaire, responses: Mapping[str, Response]) -> list[SectionTally]:
+    """Every section's raw (unrounded) score and counts, in questionnaire order."""
+    return [_tally(section, responses) for section in questionnaire.sections]
+
+
+def _tally(section: Section, responses: Mapping[str, Response]) -> SectionTally:
     pairs: list[tuple[float, float]] = []
     scored = answered = na = 0
     critical_failed = False
-    for question in section.questions:
-        if not question.scored:
-            continue
+    for full, question in section.scored_questions:
         scored += 1
-        response = responses.get(f"{section.id}.{question.id}", UNANSWERED)
+        response = responses.get(full, UNANSWERED)
         if response.status == "n/a":
             na += 1
         elif response.status == "answered" and response.score is not None:
@@ -91,7 +97,53 @@ def _tally(section: Section, responses: Mapping[str, Response]) -> _SectionTally
             if question.critical and _exact(response.score) == 0:
                 critical_failed = True
     mean = weighted_mean(pairs)
-    return _SectionTally(section, None if mean is None else 100 * mean, scored, answered, na, critical_failed)
+    return SectionTally(section, None if mean is None else 100 * mean, scored, answered, na, critical_failed)
+
+
+@dataclass(frozen=True)
+class StageTally:
+    """One stage's raw score over its sections, whether it has evidence, and whether it passed."""
+
+    number: int
+    score: float | None
+    has_evidence: bool
+    passed: bool
+
+
+def stage_tallies(questionnaire: Questionnaire, section_scores: Sequence[float | None]) -> list[StageTally]:
+    """Each stage's score from its sections' raw scores (in questionnaire order); a stage has evidence when
+    one of its sections is assessed, which is exactly when one of its scored questions has an answer."""
+    pass_mark = _exact(questionnaire.pass_mark or 0)
+    out: list[StageTally] = []
+    for stage in questionnaire.stages:
+        pairs = [(section.weight, score) for section, score in zip(questionnaire.sections, section_scores, strict=True)
+                 if section.stage == stage.number and score is not None]
+        score = weighted_mean(pairs)
+        out.append(StageTally(stage.number, score, bool(pairs), score is not None and _exact(score) >= pass_mark))
+    return out
+
+
+@dataclass(frozen=True)
+class ScoreSummary:
+    """The headline numbers of one questionnaire, derived from its sections' raw scores alone."""
+
+    score: float | None  # raw (unrounded) weighted mean of the assessed sections
+    level: int | None
+    reached: int | None  # stage reached, for staged questionnaires
+
+
+def summarise(questionnaire: Questionnaire, section_scores: Sequence[float | None]) -> ScoreSummary:
+    """Questionnaire score, level and stage reached from raw section scores (in questionnaire order).
+
+    `score_questionnaire` computes its headline numbers through this too, so a summary made from
+    the same section scores (or from several respondents' mean section scores) always agrees with it.
+    """
+    overall = weighted_mean([(section.weight, score) for section, score
+                             in zip(questionnaire.sections, section_scores, strict=True) if score is not None])
+    reached = None
+    if questionnaire.kind == "staged":
+        reached = _reached([(t.number, t.has_evidence, t.passed) for t in stage_tallies(questionnaire, section_scores)])
+    return ScoreSummary(overall, level_of(questionnaire, overall), reached)
 
 
 def _display(question: Question, questionnaire: Questionnaire, response: Response) -> str | None:
@@ -118,20 +170,16 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
 
 def _stage_result(
     questionnaire: Questionnaire,
-    tallies: list[_SectionTally],
+    tallies: list[SectionTally],
     responses: Mapping[str, Response],
     targets: Mapping[str, int],
 ) -> StageResult:
     pass_mark = questionnaire.pass_mark or 0
-    stages: list[StageScore] = []
-    for stage in questionnaire.stages:
-        mine = [t for t in tallies if t.section.stage == stage.number]
-        evidence = any(t.answered for t in mine)
-        score = weighted_mean([(t.section.weight, t.score) for t in mine if t.score is not None])
-        passed = evidence and score is not None and _exact(score) >= _exact(pass_mark)
-        stages.append(StageScore(number=stage.number, id=stage.id, name=stage.name, score=_score1(score),
-                                 has_evidence=evidence, passed=passed))
-    reached = _reached([(s.number, s.has_evidence, s.passed) for s in stages])
+    tallied = stage_tallies(questionnaire, [t.score for t in tallies])
+    stages = [StageScore(number=stage.number, id=stage.id, name=stage.name, score=_score1(t.score),
+                         has_evidence=t.has_evidence, passed=t.passed)
+              for stage, t in zip(questionnaire.stages, tallied, strict=True)]
+    reached = _reached([(t.number, t.has_evidence, t.passed) for t in tallied])
 
     matrix: dict[str, dict[int, float | None]] = {}
     dimensions: dict[str, int] = {}
@@ -201,7 +249,7 @@ def score_questionnaire(
 ) -> QuestionnaireResult:
     """Score one questionnaire's responses (full question id -> response)."""
     targets = targets or {}
-    tallies = [_tally(section, responses) for section in questionnaire.sections]
+    tallies = tally_sections(questionnaire, responses)
     staged = questionnaire.kind == "staged"
     stage = _stage_result(questionnaire, tallies, responses, targets) if staged else None
 
@@ -253,8 +301,8 @@ def score_questionnaire(
             scored_questions=tally.scored, not_applicable=tally.not_applicable, questions=questions,
         ))
 
-    overall = weighted_mean([(t.section.weight, t.score) for t in tallies if t.score is not None])
-    level = level_of(questionnaire, overall)
+    summary = summarise(questionnaire, [t.score for t in tallies])
+    overall, level = summary.score, summary.level
     asked = sum(t.scored - t.not_applicable for t in tallies)
     answered = sum(t.answered for t in tallies)
     recommendations.sort(key=lambda item: (-item[0], item[1]))

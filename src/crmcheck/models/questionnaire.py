@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cached_property
 from typing import Any, Literal
 
 from pydantic import Field, PrivateAttr
@@ -87,6 +88,11 @@ class Section(Strict):
     summary: OptionalText = None
     stage: int | None = None
     questions: list[Question] = Field(min_length=1)
+
+    @cached_property
+    def scored_questions(self) -> list[tuple[str, Question]]:
+        """(full id, question) for each scored question, in order; worked out once (scoring's hot path)."""
+        return [(f"{self.id}.{q.id}", q) for q in self.questions if q.scored]
 
 
 class Questionnaire(Strict):

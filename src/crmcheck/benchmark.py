@@ -1,0 +1,485 @@
+"""Portfolio benchmark, pure: small score records in, counts, means, quartiles and percentile ranks out.
+
+Definitions (also in `docs/benchmark.md` and in every JSON output, see `models.benchmark.Methods`):
+
+- statistics are taken over each company's scores as reports show them (one decimal);
+- standard deviation: the *sample* standard deviation (divides by n - 1), none for one company;
+- quartiles: linear interpolation between closest ranks, inclusive method (Excel QUARTILE.INC,
+  numpy's default): the p-quantile of sorted x[0..n-1] is x[h] interpolated at h = (n - 1) p;
+- percentile rank of a score s among n scores (the company's own included):
+  100 x (count below s + count equal to s / 2) / n, so tied companies share the middle rank.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from array import array
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import NamedTuple
+
+from crmcheck.models.benchmark import (
+    AssessmentRow,
+    BenchmarkResult,
+    CompanyAssessment,
+    CompanyFocus,
+    Distribution,
+    FailedFile,
+    LeftOut,
+    Placement,
+    QuestionnaireBenchmark,
+    SectionBenchmark,
+    SegmentBenchmark,
+    SegmentField,
+    StageCount,
+    StageDistribution,
+    StagePlacement,
+)
+from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.scoring import level_of, rounded_score, summarise
+
+NOT_GIVEN = "(not given)"
+
+
+# ---------------------------------------------------------------------------------------------
+# Statistics
+
+
+def mean(values: Sequence[float]) -> float | None:
+    """Arithmetic mean (exactly rounded sum, so the order of the values never matters)."""
+    return math.fsum(values) / len(values) if values else None
+
+
+def sample_sd(values: Sequence[float]) -> float | None:
+    """Sample standard deviation (n - 1 in the denominator); None for fewer than two values."""
+    if len(values) < 2:
+        return None
+    centre = math.fsum(values) / len(values)
+    return math.sqrt(math.fsum((x - centre) ** 2 for x in values) / (len(values) - 1))
+
+
+def quantile(ordered: Sequence[float], p: float) -> float:
+    """The p-quantile of sorted values, inclusive linear interpolation: x[h] at h = (n - 1) p."""
+    if not ordered:
+        raise ValueError("no values")
+    h = (len(ordered) - 1) * p
+    low = math.floor(h)
+    high = min(low + 1, len(ordered) - 1)
+    return ordered[low] + (h - low) * (ordered[high] - ordered[low])
+
+
+def distribution(values: Iterable[float]) -> Distribution:
+    """Count, mean, sample SD, min, quartiles and max, each rounded to one decimal."""
+    ordered = sorted(values)
+    if not ordered:
+        return Distribution(count=0, mean=None, sd=None, min=None, q1=None, median=None, q3=None, max=None)
+    return Distribution(
+        count=len(ordered), mean=rounded_score(mean(ordered)), sd=rounded_score(sample_sd(ordered)),
+        min=ordered[0], q1=rounded_score(quantile(ordered, 0.25)), median=rounded_score(quantile(ordered, 0.5)),
+        q3=rounded_score(quantile(ordered, 0.75)), max=ordered[-1],
+    )
+
+
+def percentile_rank(values: Sequence[float], score: float) -> float:
+    """100 x (values below `score` + half the values equal to it) / all values; `values` includes `score`."""
+    below = sum(1 for x in values if x < score)
+    equal = sum(1 for x in values if x == score)
+    return 100 * (below + equal / 2) / len(values)
+
+
+def placement(values: Sequence[float], score: float | None) -> Placement:
+    """The company's score among `values` (which include it): percentile rank and peers below, tied, above."""
+    if score is None:
+        return Placement(score=None)
+    below = sum(1 for x in values if x < score)
+    above = sum(1 for x in values if x > score)
+    tied = len(values) - below - above - 1
+    return Placement(score=score, percentile_rank=rounded_score(percentile_rank(values, score)), below=below,
+                     tied=tied, above=above)
+
+
+# ---------------------------------------------------------------------------------------------
+# Records: what the loader keeps of each answers file
+
+
+class QuestionnaireScores(NamedTuple):
+    """One questionnaire's numbers from one answers file: raw (unrounded) section scores in questionnaire
+    order, and the raw questionnaire score and stage reached that `scoring.summarise` derives from them."""
+
+    questionnaire: str
+    sections: tuple[float | None, ...]
+    score: float | None
+    reached: int | None
+    answered: int
+    asked: int
+
+
+class AssessmentRecord(NamedTuple):
+    """The little the benchmark keeps of one scored answers file."""
+
+    file: str
+    company: str
+    assessed_on: dt.date
+    lens: str
+    industry: str | None
+    size: str | None
+    questionnaires: tuple[QuestionnaireScores, ...]
+
+
+class LoadFailure(NamedTuple):
+    """An answers file that could not be loaded or scored, with its error lines."""
+
+    file: str
+    errors: tuple[str, ...]
+
+
+Outcome = AssessmentRecord | LoadFailure
+
+
+def company_key(name: str) -> str:
+    """Company names match ignoring case and runs of spaces ("ACME  corp" is "Acme Corp")."""
+    return " ".join(name.split()).casefold()
+
+
+class Entry(NamedTuple):
+    """One questionnaire of one counted answers file."""
+
+    file: str
+    company: str
+    assessed_on: dt.date
+    industry: str | None
+    size: str | None
+    questionnaire: str
+    sections: tuple[float | None, ...]
+    score: float | None
+    reached: int | None
+    answered: int
+    asked: int
+
+
+class Table:
+    """One questionnaire's counted assessments, a row per company (per company and date with --all-dates),
+    kept column by column: a few hundred bytes a row, so memory stays small for large portfolios.
+
+    A row holds one answers file's numbers; further respondents of the same company on the same date
+    are kept whole in `more` (they are few)."""
+
+    def __init__(self, questionnaire: str, width: int) -> None:
+        self.questionnaire = questionnaire
+        self.width = width  # sections
+        self.rows: dict[object, int] = {}  # company key, or (company key, date) -> row number
+        self.keys: list[str] = []
+        self.companies: list[str] = []
+        self.files: list[str] = []
+        self.industries: list[str | None] = []
+        self.sizes: list[str | None] = []
+        self.dates = array("l")  # proleptic ordinals
+        self.sections = array("d")  # width numbers per row; NaN: section not assessed
+        self.scores = array("d")  # NaN: nothing assessed
+        self.reached = array("l")  # 0: not a staged questionnaire
+        self.answered = array("l")
+        self.asked = array("l")
+        self.more: dict[int, list[Entry]] = {}
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    def _put(self, row: int, key: str, entry: Entry) -> None:
+        """Write an entry into a row: a new one at the end, or over a superseded one."""
+        sections = array("d", [math.nan if x is None else x for x in entry.sections])
+        score = math.nan if entry.score is None else entry.score
+        if row == len(self.keys):
+            self.keys.append(key)
+            self.companies.append(entry.company)
+            self.files.append(entry.file)
+            self.industries.append(entry.industry)
+            self.sizes.append(entry.size)
+            self.dates.append(entry.assessed_on.toordinal())
+            self.sections.extend(sections)
+            self.scores.append(score)
+            self.reached.append(entry.reached or 0)
+            self.answered.append(entry.answered)
+            self.asked.append(entry.asked)
+            return
+        self.keys[row] = key
+        self.companies[row] = entry.company
+        self.files[row] = entry.file
+        self.industries[row] = entry.industry
+        self.sizes[row] = entry.size
+        self.dates[row] = entry.assessed_on.toordinal()
+        self.sections[row * self.width:(row + 1) * self.width] = sections
+        self.scores[row] = score
+        self.reached[row] = entry.reached or 0
+        self.answered[row] = entry.answered
+        self.asked[row] = entry.asked
+
+    def add(self, key: str, entry: Entry, all_dates: bool) -> int:
+        """Count an assessment; returns how many counted ones it superseded (or 1 if it is itself older)."""
+        group: object = (key, entry.assessed_on.toordinal()) if all_dates else key
+        row = self.rows.get(group)
+        if row is None:
+            self.rows[group] = len(self.keys)
+            self._put(len(self.keys), key, entry)
+            return 0
+        date = entry.assessed_on.toordinal()
+        if date == self.dates[row]:
+            self.more.setdefault(row, []).append(entry)
+            return 0
+        if date < self.dates[row]:
+            return 1
+        superseded = 1 + len(self.more.pop(row, []))
+        self._put(row, key, entry)
+        return superseded
+
+    def entry(self, row: int) -> Entry:
+        """The first answers file of a row, rebuilt from the columns."""
+        width = self.width
+        return Entry(
+            file=self.files[row], company=self.companies[row], assessed_on=dt.date.fromordinal(self.dates[row]),
+            industry=self.industries[row], size=self.sizes[row], questionnaire=self.questionnaire,
+            sections=tuple(None if math.isnan(x) else x for x in self.sections[row * width:(row + 1) * width]),
+            score=None if math.isnan(self.scores[row]) else self.scores[row], reached=self.reached[row] or None,
+            answered=self.answered[row], asked=self.asked[row],
+        )
+
+    def entries(self, row: int) -> list[Entry]:
+        """Every answers file counted in a row: the first, then further respondents on the same date."""
+        return [self.entry(row), *self.more.get(row, ())]
+
+
+@dataclass
+class Portfolio:
+    """Accumulates outcomes as they stream in, keeping only each company's latest assessment of each
+    questionnaire (all of them with `all_dates`). Feed it outcomes in a fixed order (the loader's file
+    order) and the result does not depend on how the files were shared between processes."""
+
+    all_dates: bool = False
+    files: int = 0
+    scored: int = 0
+    failed: list[LoadFailure] = field(default_factory=list)
+    earlier: int = 0
+    customer_lens: int = 0
+    tables: dict[str, Table] = field(default_factory=dict)
+    # one copy of each repeated text (segment values), not one per file
+    _names: dict[str, str] = field(default_factory=dict)
+
+    def _name(self, text: str | None) -> str | None:
+        return None if text is None else self._names.setdefault(text, text)
+
+    def add(self, outcome: Outcome) -> None:
+        self.files += 1
+        if isinstance(outcome, LoadFailure):
+            self.failed.append(outcome)
+            return
+        self.scored += 1
+        if outcome.lens != "company":
+            self.customer_lens += 1
+            return
+        key = company_key(outcome.company)
+        industry, size = self._name(outcome.industry), self._name(outcome.size)
+        for q in outcome.questionnaires:
+            table = self.tables.get(q.questionnaire)
+            if table is None:
+                table = self.tables[q.questionnaire] = Table(q.questionnaire, len(q.sections))
+            entry = Entry(outcome.file, outcome.company, outcome.assessed_on, industry, size, table.questionnaire,
+                          q.sections, q.score, q.reached, q.answered, q.asked)
+            self.earlier += table.add(key, entry, self.all_dates)
+
+
+# ---------------------------------------------------------------------------------------------
+# From the portfolio to the result
+
+
+@dataclass
+class _Scores:
+    """One questionnaire's counted rows as reports show them: rounded, NaN where not assessed."""
+
+    table: Table
+    overall: array[float]
+    sections: array[float]  # table.width per row
+    reached: array[int]
+
+    def column(self, index: int, rows: Sequence[int]) -> list[float]:
+        width = self.table.width
+        return [x for x in (self.sections[r * width + index] for r in rows) if not math.isnan(x)]
+
+
+def _rounded(x: float | None) -> float:
+    value = rounded_score(x)
+    return math.nan if value is None else value
+
+
+def _scores(table: Table, questionnaire: Questionnaire) -> _Scores:
+    """Round every row, combining further respondents on the same date by the mean of their raw section scores."""
+    overall, sections, reached = array("d"), array("d"), array("l")
+    width = table.width
+    for row in range(len(table)):
+        raw: Sequence[float | None]
+        if row in table.more:
+            columns = zip(*(e.sections for e in table.entries(row)), strict=True)
+            raw = [math.fsum(given) / len(given) if given else None
+                   for given in ([x for x in column if x is not None] for column in columns)]
+            summary = summarise(questionnaire, raw)
+            overall.append(_rounded(summary.score))
+            reached.append(summary.reached or 0)
+        else:
+            raw = [None if math.isnan(x) else x for x in table.sections[row * width:(row + 1) * width]]
+            overall.append(_rounded(None if math.isnan(table.scores[row]) else table.scores[row]))
+            reached.append(table.reached[row])
+        sections.extend(_rounded(x) for x in raw)
+    return _Scores(table, overall, sections, reached)
+
+
+def _natural(name: str) -> tuple[int, float, str]:
+    """Segment order: sizes by their first number (1-10 before 11-50 before 1000+), names alphabetically,
+    '(not given)' last."""
+    if name == NOT_GIVEN:
+        return (1, 0.0, name)
+    match = re.match(r"\s*(\d+)", name)
+    return (0, float(match.group(1)) if match else math.inf, name.casefold())
+
+
+def _segment_of(table: Table, row: int, by: SegmentField) -> str:
+    value = table.industries[row] if by == "industry" else table.sizes[row]
+    return value if value else NOT_GIVEN
+
+
+def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows: Sequence[int],
+                             focus: int | None) -> QuestionnaireBenchmark:
+    def rounded(x: float) -> float | None:
+        return None if math.isnan(x) else x
+
+    overall = [x for x in (scores.overall[r] for r in rows) if not math.isnan(x)]
+    sections: list[SectionBenchmark] = []
+    for index, section in enumerate(questionnaire.sections):
+        values = scores.column(index, rows)
+        company = None
+        if focus is not None:
+            company = placement(values, rounded(scores.sections[focus * scores.table.width + index]))
+        sections.append(SectionBenchmark(id=section.id, title=section.title, stage=section.stage,
+                                         distribution=distribution(values), company=company))
+    stage = None
+    if questionnaire.kind == "staged":
+        reached = [scores.reached[r] or 1 for r in rows]
+        counts = [StageCount(number=s.number, name=s.name, count=reached.count(s.number),
+                             share=round(reached.count(s.number) / len(rows), 3) if rows else 0.0)
+                  for s in questionnaire.stages]
+        stage_focus = None
+        if focus is not None:
+            mine = scores.reached[focus] or 1
+            lower = sum(1 for r in reached if r < mine)
+            higher = sum(1 for r in reached if r > mine)
+            named = questionnaire.stage(mine)
+            stage_focus = StagePlacement(
+                reached=mine, name=named.name if named else str(mine),
+                percentile_rank=rounded_score(percentile_rank([float(r) for r in reached], float(mine))) or 0.0,
+                lower=lower, same=len(reached) - lower - higher - 1, higher=higher,
+            )
+        stage = StageDistribution(stages=counts, company=stage_focus)
+    return QuestionnaireBenchmark(
+        id=questionnaire.id, title=questionnaire.title, version=questionnaire.version, kind=questionnaire.kind,
+        companies=len(rows), score=distribution(overall),
+        company=placement(overall, rounded(scores.overall[focus])) if focus is not None else None,
+        sections=sections, stage=stage,
+    )
+
+
+def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Questionnaire],
+             scores: dict[str, _Scores], focus: dict[str, int]) -> SegmentBenchmark:
+    blocks = []
+    companies: set[str] = set()
+    for questionnaire in questionnaires:
+        table = scores[questionnaire.id].table
+        rows: Sequence[int] = range(len(table))
+        if by is not None:
+            rows = [r for r in rows if _segment_of(table, r, by) == name]
+        if not rows:
+            continue
+        companies.update(table.keys[r] for r in rows)
+        chosen = focus.get(questionnaire.id)
+        if chosen is not None and by is not None and _segment_of(table, chosen, by) != name:
+            chosen = None
+        blocks.append(_questionnaire_benchmark(questionnaire, scores[questionnaire.id], rows, chosen))
+    return SegmentBenchmark(by=by, name=name, companies=len(companies), questionnaires=blocks)
+
+
+def _focus(tables: dict[str, Table], key: str) -> dict[str, int]:
+    """The row of the company's latest counted assessment of each questionnaire."""
+    found: dict[str, int] = {}
+    for qid, table in tables.items():
+        rows = [r for r, k in enumerate(table.keys) if k == key]
+        if rows:
+            found[qid] = max(rows, key=lambda r: table.dates[r])
+    return found
+
+
+def _row(entry: Entry, questionnaire: Questionnaire) -> AssessmentRow:
+    stage = questionnaire.stage(entry.reached) if entry.reached is not None else None
+    level = level_of(questionnaire, entry.score)
+    return AssessmentRow(
+        file=entry.file, company=entry.company, assessed_on=entry.assessed_on, industry=entry.industry,
+        size=entry.size, questionnaire=questionnaire.id, version=questionnaire.version,
+        score=rounded_score(entry.score), level=level, level_name=questionnaire.level_name(level),
+        stage=entry.reached, stage_name=stage.name if stage else None,
+        completeness=round(entry.answered / entry.asked if entry.asked else 1.0, 3),
+        sections={s.id: rounded_score(x) for s, x in zip(questionnaire.sections, entry.sections, strict=True)},
+    )
+
+
+class CompanyNotFound(LookupError):
+    """The company asked for has no counted assessment in the portfolio."""
+
+    def __init__(self, name: str, known: list[str]) -> None:
+        self.name = name
+        self.known = known
+        super().__init__(name)
+
+
+def build_benchmark(
+    portfolio: Portfolio,
+    questionnaires: dict[str, Questionnaire],
+    *,
+    company: str | None = None,
+    by: SegmentField | None = None,
+    rows: bool = False,
+) -> BenchmarkResult:
+    """The statistics of a loaded portfolio; `questionnaires` holds every questionnaire it mentions.
+
+    Raises CompanyNotFound when `company` has no counted assessment.
+    """
+    ordered = [questionnaires[qid] for qid in sorted(portfolio.tables)]
+    tables = portfolio.tables
+    focus: dict[str, int] = {}
+    focus_model = None
+    if company is not None:
+        focus = _focus(tables, company_key(company))
+        if not focus:
+            known = sorted({name for table in tables.values() for name in table.companies})
+            raise CompanyNotFound(company, known)
+        focus_model = CompanyFocus(
+            name=tables[next(iter(focus))].companies[next(iter(focus.values()))],
+            assessments=[CompanyAssessment(questionnaire=q.id, assessed_on=entries[0].assessed_on,
+                                           files=[e.file for e in entries], industry=entries[0].industry,
+                                           size=entries[0].size)
+                         for q in ordered if q.id in focus
+                         for entries in [tables[q.id].entries(focus[q.id])]],
+        )
+    scores = {q.id: _scores(tables[q.id], q) for q in ordered}
+    segments = [_segment(None, None, ordered, scores, focus)]
+    if by is not None:
+        names = sorted({_segment_of(t, r, by) for t in tables.values() for r in range(len(t))}, key=_natural)
+        segments += [_segment(by, name, ordered, scores, focus) for name in names]
+    row_models: list[AssessmentRow] = []
+    if rows:
+        entries = sorted((e for t in tables.values() for r in range(len(t)) for e in t.entries(r)),
+                         key=lambda e: (e.file, e.questionnaire))
+        row_models = [_row(entry, questionnaires[entry.questionnaire]) for entry in entries]
+    return BenchmarkResult(
+        files=portfolio.files, scored=portfolio.scored,
+        companies=len({key for table in tables.values() for key in table.keys}),
+        all_dates=portfolio.all_dates, by=by, company=focus_model, segments=segments,
+        failed=[FailedFile(file=f.file, errors=list(f.errors)) for f in portfolio.failed],
+        left_out=LeftOut(earlier=portfolio.earlier, customer_lens=portfolio.customer_lens), rows=row_models,
+    )
