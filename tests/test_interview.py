@@ -406,3 +406,25 @@ def test_tiny_v2_really_changes_what_the_tests_say() -> None:
     assert "renamed_from: [basics.owner]" in TINY_V2 and "id: target" in TINY_V2
     assert "id: review" not in TINY_V2 and TINY_V2.count("type: yes_no") == 3
     assert TINY_V1.count("type: yes_no") == 1
+
+
+def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path: Path, qdir: Path) -> None:
+    os.mkfifo(tmp_path / "answers.yaml")
+    with pytest.raises(UsageError, match="is not a regular file"):
+        run(tmp_path, qdir, "1")
+    assert not (tmp_path / "answers.yaml").is_file()
+
+
+def test_answers_are_described_with_labels_and_units(qdir: Path) -> None:
+    from crmcheck.interview import describe
+    from crmcheck.models.answers import Answer
+
+    q = Catalog([qdir]).get("tiny")
+    question = q.questions
+    assert describe(question["basics.practice"][1], q, Answer(value=3)) == "3 Practised"
+    assert describe(question["basics.owner"][1], q, Answer(value="no")) == "no"
+    assert describe(question["basics.channels"][1], q, Answer(value=[])) == "none of these"
+    assert describe(question["results.speed"][1], q, Answer(value=4)) == "4 days"
+    assert describe(question["results.review"][1], q, Answer(value="n/a", reason="new team")) == \
+        "not applicable (new team)"
+    assert describe(question["results.review"][1], q, None) == "not answered"

@@ -297,7 +297,8 @@ def describe(question: Question, questionnaire: Questionnaire, answer: Answer | 
     if question.type == "checklist":
         return ", ".join(str(labels.get(v, v)) for v in value) or "none of these"
     if question.type == "number":
-        return f"{value}{' ' + question.unit if question.unit else ''}"
+        unit = question.unit or ""
+        return f"{value}{unit}" if unit == "%" else f"{value} {unit}".rstrip()
     return str(value)
 
 
@@ -487,7 +488,8 @@ class Interview:
             notices = self._open()
             return self._interview(notices)
         except (_Stop, KeyboardInterrupt, EOFError):
-            self.terminal.write("", "")
+            with contextlib.suppress(OSError):  # the terminal may be gone (SIGHUP)
+                self.terminal.write("", "")
             lines = self.stopped_lines("Interrupted")
             raise Interrupted(lines[0], problems=[Problem(line) for line in lines]) from None
 
@@ -500,6 +502,9 @@ class Interview:
                 raise UsageError(f"--section: no section '{section_id}' in the questionnaires asked ({known})")
         if self.target.is_dir():
             raise UsageError("is a directory; give the answers file to write with -o FILE", file=str(self.target))
+        if self.target.exists() and not self.target.is_file():
+            raise UsageError("is not a regular file (a device or a pipe?); give an answers file with -o FILE",
+                             file=str(self.target))
         if not self.target.parent.is_dir():
             raise UsageError(f"the directory {self.target.parent} does not exist; create it first",
                              file=str(self.target))
