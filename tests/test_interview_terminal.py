@@ -26,7 +26,7 @@ PROMPT = "q quit\r\n> "  # the last line shown for every question, then the answ
 HEADER = ["--company", "Acme Corp", "--assessor", "Dana Lee", "--respondent", "Sam Ortiz", "--role",
           "Head of Marketing", "--date", "2026-11-02"]
 FAULTS = str(ROOT / "tests" / "crmcheck_with_faults.py")
-KILL_RUNS = 60
+KILL_RUNS = int(os.environ.get("CRMCHECK_KILL_RUNS", "50"))  # raise it for a longer soak
 TINY_V1_PRACTICE_WORDS = (
     "How well do sales, marketing and service keep the same customer record up to date, so that anyone who opens "
     "it sees the last conversation, the open problems and the agreed next step, without asking a colleague or "

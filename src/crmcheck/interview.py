@@ -537,8 +537,10 @@ class Interview:
         r = self.request
         names = ", ".join(f"{q.title} ({q.id})" for q in self.asked)
         self.say(f"New interview: {names}.", "heading")
-        self.say(f"The answers will be saved to {self.target} after every answer. A few details first; press "
-                 "Enter to leave out an optional one.", "dim")
+        to_ask = None in (r.assessor, r.respondent, r.role, r.assessed_on) or not r.company or (
+            r.lens is None and any(q.lenses for q in self.asked))
+        self.say(f"The answers will be saved to {self.target} after every answer."
+                 + (" A few details first; press Enter to leave out an optional one." if to_ask else ""), "dim")
         company = r.company or self._ask_text("Company being assessed", required=True)
         assessor = r.assessor if r.assessor is not None else self._ask_text("Assessor (who runs the interview)")
         respondent = r.respondent if r.respondent is not None else self._ask_text("Respondent's name")
@@ -688,7 +690,7 @@ class Interview:
         with self.signals.saving_section():
             write_atomic(self.target, text)
             self.saved_count = self._count_in_file()
-        _write_schema_beside(self.target)
+            _write_schema_beside(self.target)
 
     def _save_or_stop(self) -> None:
         """Save; when the disk refuses, say so and offer to try again (the file keeps its last good state)."""
