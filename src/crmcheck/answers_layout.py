@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import re
 import textwrap
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import is_not_applicable
@@ -18,6 +19,12 @@ SCHEMA_FILE = "answers.schema.json"
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
 _RESERVED = frozenset({"yes", "no", "y", "n", "on", "off", "true", "false", "null", "nan", "inf"})
 _COMMENT_WIDTH = 96
+KEPT_MARK = "#~"
+_KEPT_LINE = re.compile(
+    r"^[ \t]*#~ (?P<qid>[a-z0-9]+(?:-[a-z0-9]+)*) v(?P<version>[0-9]{1,9}) (?P<kind>answer|target) "
+    r'(?P<id>"(?:[^"\\]|\\.)*"|[^\s:"]+):(?: (?P<entry>.*))?$'
+)
+_PLAIN_KEPT_ID = re.compile(r'[^\s:"]+\Z')
 
 
 @dataclass
@@ -88,6 +95,63 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
     return "answer: free text (not scored)"
 
 
+@dataclass(frozen=True)
+class KeptLine:
+    """An answer (or target) the current questionnaire cannot hold, kept in the file as a `#~` comment.
+
+    It records the questionnaire and version it was given for, and its YAML exactly as it was written,
+    so that nothing a person answered is lost when a questionnaire drops or changes a question.
+    """
+
+    questionnaire: str
+    version: int
+    kind: Literal["answer", "target"]
+    id: str
+    entry: str
+
+    def text(self) -> str:
+        key = self.id if _PLAIN_KEPT_ID.match(self.id) else json.dumps(self.id, ensure_ascii=False)
+        entry = " " + self.entry if self.entry else ""
+        return f"{KEPT_MARK} {self.questionnaire} v{self.version} {self.kind} {key}:{entry}"
+
+
+def read_kept(text: str) -> list[KeptLine]:
+    """The kept lines of an answers file's text, in file order, without repeats."""
+    found: dict[KeptLine, None] = {}
+    for line in text.splitlines():
+        match = _KEPT_LINE.match(line)
+        if match:
+            kind: Literal["answer", "target"] = "answer" if match["kind"] == "answer" else "target"
+            entry = (match["entry"] or "").rstrip()
+            key = match["id"]
+            if key.startswith('"'):
+                with contextlib.suppress(ValueError):
+                    key = json.loads(key)
+            found[KeptLine(match["qid"], int(match["version"]), kind, key, entry)] = None
+    return list(found)
+
+
+def _kept_block(kept: Sequence[KeptLine], indent: str) -> list[str]:
+    lines = ["", f"{indent}# ─── Kept: answers this version of the questionnaire cannot hold (not scored) ───"]
+    lines += _comment(
+        "Answers to questions that were removed, or that no longer fit a changed question. crmcheck keeps every "
+        f"line that starts with '{KEPT_MARK}'; to use one again, copy its value to the question that replaces it.",
+        indent,
+    )
+    lines += [f"{indent}{k.text()}" for k in dict.fromkeys(kept)]
+    return lines
+
+
+def schema_json() -> str:
+    """The JSON Schema of answers files (as `crmcheck schema answers` prints it), for editors."""
+    from crmcheck.models.answers import AnswersFile
+
+    schema = AnswersFile.model_json_schema()
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "crmcheck answers file, format 1"
+    return json.dumps(schema, indent=2) + "\n"
+
+
 def _mapping(values: Mapping[str, str]) -> str:
     return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in values.items() if v) + "}"
 
@@ -100,14 +164,17 @@ def dump_answers(
     *,
     lens: str | None = None,
     schema_comment: bool = True,
+    kept: Mapping[str, Sequence[KeptLine]] | None = None,
 ) -> str:
     """An answers file (format 1) for the questionnaires, with each question as a comment.
 
     `answers` maps questionnaire id -> full question id -> the YAML text of its answer (see
-    `answer_entry`); questions without one are written blank (unanswered).
+    `answer_entry`); questions without one are written blank (unanswered). `kept` maps
+    questionnaire id -> the kept lines written as comments at the end of its answers.
     """
     answers = answers or {}
     targets = targets or {}
+    kept = kept or {}
     lines: list[str] = []
     if schema_comment:
         lines.append(f"# yaml-language-server: $schema={SCHEMA_FILE}")
@@ -142,4 +209,6 @@ def dump_answers(
                 lines += _comment("→ " + allowed_answers(question, q), "      ")
                 entry = given.get(full)
                 lines.append(f"      {full}:{' ' + entry if entry else ''}")
+        if kept.get(q.id):
+            lines += _kept_block(kept[q.id], "      ")
     return "\n".join(lines) + "\n"

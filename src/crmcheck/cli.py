@@ -203,6 +203,41 @@ def new(
         note(f"wrote {output}; fill it in, then: crmcheck validate {output} && crmcheck report {output}")
 
 
+@app.command()
+def interview(
+    questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
+    output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
+                                        help="The answers file: created, or resumed when it exists.")],
+    company: Annotated[str | None, typer.Option(help="Company name (asked when not given).")] = None,
+    assessor: Annotated[str | None, typer.Option(help="Who runs the interview (asked when not given).")] = None,
+    respondent: Annotated[str | None, typer.Option(help="Who answers (asked when not given).")] = None,
+    role: Annotated[str | None, typer.Option(help="The respondent's role (asked when not given).")] = None,
+    lens: Annotated[Lens | None, typer.Option(
+        help="Whose view the answers give (asked when a questionnaire has two lenses; default company).")] = None,
+    section: Annotated[list[str] | None, typer.Option(
+        "--section", metavar="ID", help="Ask only this section (repeatable).")] = None,
+    date: Annotated[str | None, typer.Option("--date", help="Assessment date, YYYY-MM-DD (default today).")] = None,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Ask the questions at the terminal, saving the answers file after every answer; run it again to resume.
+
+    Keys at a question: ? help, n note, e evidence, s skip, b back, x not applicable, q save and quit.
+
+    Example: crmcheck interview crm-mistakes --company "Acme Corp" -o answers/2026.yaml
+    """
+    from crmcheck.interview import InterviewRequest, console_terminal, run_interview
+
+    if output == "-":
+        raise UsageError("-o: the interview saves to a file after every answer; give a file name, not '-'")
+    request = InterviewRequest(
+        questionnaire_ids=questionnaire_ids, output=Path(output), company=company, assessor=assessor,
+        respondent=respondent, role=role, lens=lens.value if lens else None,
+        assessed_on=_parse_date(date, "--date") if date else None, sections=section or [],
+        questionnaire_dirs=questionnaires or [],
+    )
+    emit(run_interview(request, _catalog(questionnaires), console_terminal()), None)
+
+
 def _parse_date(value: str | None, flag: str) -> dt.date:
     if value is None:
         return dt.date.today()
