@@ -112,7 +112,7 @@ def test_replies_are_read_as_the_answers_file_holds_them(qdir: Path) -> None:
     ("results.review", "weekly", "'weekly' is not one of the choices; type a number from 1 to 3"),
     ("results.speed", "ten", "'ten' is not a number; type digits, like 12 or 2.5"),
     ("results.speed", "-1", "-1 is below the lowest band (0)"),
-    ("results.speed", "1" * 50, "cannot be used: number with 50 characters is too long"),
+    ("results.speed", "1" * 50, "cannot be used: a number written with 50 characters is too long (at most 40)"),
 ])
 def test_a_wrong_reply_is_explained(qdir: Path, question: str, typed: str, message: str) -> None:
     q = Catalog([qdir]).get("tiny")
