@@ -128,7 +128,8 @@ def _questionnaire_change(
         answers = _answer_changes(pairs)
         stage = _stage_change(old, new)
     return QuestionnaireChange(
-        id=shown.id, title=shown.title, presence="both" if old and new else ("added" if new else "removed"),
+        id=shown.id, title=shown.title, kind=shown.kind,
+        presence="both" if old and new else ("added" if new else "removed"),
         version_before=old.version if old else None, version_after=new.version if new else None,
         score_before=old.score if old else None, score_after=new.score if new else None,
         score_change=difference(old.score if old else None, new.score if new else None),

@@ -241,7 +241,7 @@ def _must_answer(number: int, rule: MustAnswer, ctx: _Context) -> list[RuleOutco
                 out.add("broken", "not a question of the version answered",
                         f"{q.id}/{asked} is not a question of {q.id} v{q.version}", questionnaire=q.id, question=asked)
             elif question.status == "answered":
-                out.add("held", f"answered: {question.answer}", f"{q.id}/{question.id} is answered",
+                out.add("held", f"answered: {question.answer}",
                         questionnaire=q.id, question=question.id)
             else:
                 advice = "give a real answer, not n/a" if question.status == "n/a" else "answer it"
@@ -260,40 +260,47 @@ def _evidence(number: int, rule: Evidence, ctx: _Context) -> list[RuleOutcome]:
                     continue
                 found = f"answer '{qr.answer}' (score {qr.score:.0f})"
                 if qr.evidence:
-                    out.add("held", f"{found}, evidence: {qr.evidence}",
-                            f"{q.id}/{qr.id} names its evidence", questionnaire=q.id, question=qr.id)
+                    out.add("held", f"{found}, evidence: {qr.evidence}", questionnaire=q.id, question=qr.id)
                 else:
                     out.add("broken", f"{found}, no evidence",
-                            f"{q.id}/{qr.id} is answered '{qr.answer}' (score {qr.score:.0f}) with no evidence; "
-                            "add evidence: to the answer", questionnaire=q.id, question=qr.id)
+                            f"{q.id}/{qr.id} scores {qr.score:.0f} but names no evidence; add 'evidence:' to the "
+                            "answer", questionnaire=q.id, question=qr.id)
     if not out.items:
         out.add("skipped", "no answer in scope",
                 f"no answer scores {rule.at_or_above:g} or more, so none needs evidence")
     return out.items
 
 
-def _baseline_sections(
-    rule: Any, ctx: _Context, out: _Outcomes, *, scored_only: bool = False
-) -> Iterator[tuple[QuestionnaireChange, SectionChange]]:
-    """Section changes a baseline rule covers; a questionnaire dropped since the baseline breaks the rule."""
+def _baseline_questionnaires(
+    rule: Any, ctx: _Context, out: _Outcomes, *, kind: str | None = None
+) -> Iterator[QuestionnaireChange]:
+    """Questionnaires a baseline rule covers (of one kind, if given) that are in both assessments. One in the
+    baseline but not now breaks the rule; one new this year is skipped."""
     comparison = ctx.comparison
     assert comparison is not None
     wanted: str | None = getattr(rule, "questionnaire", None)
-    sections = getattr(rule, "sections", None)
     for q in comparison.questionnaires:
-        if wanted is not None and q.id != wanted:
+        if (wanted is not None and q.id != wanted) or (kind is not None and q.kind != kind):
             continue
         if q.presence == "removed":
             out.add("broken", "missing now", f"{q.id} was assessed in the baseline ({comparison.baseline_on}) but is "
                     "not in this assessment", questionnaire=q.id, line=ctx.locations.assessed_on)
-            continue
-        if q.presence == "added":
+        elif q.presence == "added":
             out.add("skipped", "not in the baseline", f"{q.id} was not assessed in the baseline; nothing to compare",
                     questionnaire=q.id)
-            continue
-        is_scored = next((r.kind == "scored" for r in ctx.result.questionnaires if r.id == q.id), True)
-        if scored_only and not is_scored:
-            continue
+        else:
+            yield q
+    if wanted is not None and all(q.id != wanted for q in comparison.questionnaires):
+        out.add("broken", "not in this assessment",
+                f"{wanted} is not part of this assessment, so it cannot meet the policy", questionnaire=wanted)
+
+
+def _baseline_sections(
+    rule: Any, ctx: _Context, out: _Outcomes, *, kind: str | None = None
+) -> Iterator[tuple[QuestionnaireChange, SectionChange]]:
+    """Section changes a baseline rule covers; a section only in one questionnaire version is skipped."""
+    sections = getattr(rule, "sections", None)
+    for q in _baseline_questionnaires(rule, ctx, out, kind=kind):
         for s in q.sections:
             if isinstance(sections, list) and s.id not in sections:
                 continue
@@ -303,9 +310,6 @@ def _baseline_sections(
                         questionnaire=q.id, section=s.id)
                 continue
             yield q, s
-    if wanted is not None and all(q.id != wanted for q in comparison.questionnaires):
-        out.add("broken", "not in this assessment",
-                f"{wanted} is not part of this assessment, so it cannot meet the policy", questionnaire=wanted)
 
 
 def _line_of_biggest_fall(ctx: _Context, q: QuestionnaireChange, section: str) -> int:
@@ -350,26 +354,20 @@ def _no_level_drop(number: int, rule: NoLevelDrop, ctx: _Context) -> list[RuleOu
 
 def _no_stage_drop(number: int, rule: NoStageDrop, ctx: _Context) -> list[RuleOutcome]:
     out = _Outcomes(number, rule, ctx)
-    comparison = ctx.comparison
-    assert comparison is not None
-    for q in comparison.questionnaires:
-        if (rule.questionnaire is not None and q.id != rule.questionnaire) or q.stage is None:
+    for q in _baseline_questionnaires(rule, ctx, out, kind="staged"):
+        if q.stage is None:
             continue
         reached = q.stage.reached
-        found = f"stage {reached.before} → {reached.after}"
+        found = f"stage {reached.before} → {reached.after}" if reached.change else f"stage {reached.after}, unchanged"
         out.held_if((reached.change or 0) >= 0, found,
                     f"{q.id} fell from stage {reached.before} {reached.before_name} to {reached.after} "
                     f"{reached.after_name}", questionnaire=q.id)
-    if rule.questionnaire is not None and not out.items:
-        out.add("broken", "not in both assessments",
-                f"{rule.questionnaire} is not in both assessments, so its stage cannot be compared",
-                questionnaire=rule.questionnaire)
     return out.items
 
 
 def _no_new_high_risk(number: int, rule: NoNewHighRisk, ctx: _Context) -> list[RuleOutcome]:
     out = _Outcomes(number, rule, ctx)
-    for q, s in _baseline_sections(rule, ctx, out, scored_only=True):
+    for q, s in _baseline_sections(rule, ctx, out, kind="scored"):
         found = f"{s.risk_before or 'not assessed'} → {s.risk_after or 'not assessed'}"
         new_high = s.risk_after == "high" and s.risk_before in ("low", "medium")
         out.held_if(not new_high, found,

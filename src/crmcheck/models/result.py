@@ -178,6 +178,7 @@ class Regression(Model):
 class QuestionnaireChange(Model):
     id: str
     title: str
+    kind: Literal["scored", "staged"]
     presence: Presence
     version_before: int | None
     version_after: int | None

@@ -61,7 +61,7 @@ def _heading(q: QuestionnaireChange) -> Text:
 
 
 def _sections_table(q: QuestionnaireChange, sections: list[SectionChange], width: int) -> Table:
-    scored = any(s.risk_before or s.risk_after for s in q.sections)
+    scored = q.kind == "scored"
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     fixed = 5 + 5 + 6 + 6 + (15 if scored else 0)
     table.add_column("Section", overflow="fold", width=max(16, min(44, width - fixed - 3 * (5 if scored else 4) - 1)))
