@@ -172,8 +172,9 @@ def _min_level(number: int, rule: MinLevel, ctx: _Context) -> list[RuleOutcome]:
         for section, level, name, score in scopes:
             found = _level_text(level, name, score)
             where = f"{q.id}/{section}" if section else q.id
+            state = f"at {found}" if level is not None else found
             out.held_if(level is not None and level >= rule.level, found,
-                        f"{where} is at {found}; the policy asks for level {rule.level} or above",
+                        f"{where} is {state}; the policy asks for level {rule.level} or above",
                         questionnaire=q.id, section=section)
     return out.items
 
@@ -335,7 +336,8 @@ def _max_score_drop(number: int, rule: MaxScoreDrop, ctx: _Context) -> list[Rule
         change = s.score_change or 0.0
         found = f"{s.score_before:.1f} → {s.score_after:.1f} ({change:+.1f})"
         out.held_if(_exact(-change) <= _exact(rule.points), found,
-                    f"{q.id}/{s.id} fell {-change:.1f} points ({found}); the policy allows {rule.points:g}",
+                    f"{q.id}/{s.id} fell {-change:.1f} points ({s.score_before:.1f} → {s.score_after:.1f}); "
+                    f"the policy allows {rule.points:g}",
                     questionnaire=q.id, section=s.id, line=_line_of_biggest_fall(ctx, q, s.id))
     return out.items
 

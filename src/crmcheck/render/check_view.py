@@ -17,11 +17,15 @@ from crmcheck.render.terminal_report import make_console
 STATUS_MARK = {"held": ("✓", "green"), "broken": ("✗", "bold red"), "skipped": ("–", "yellow")}
 
 
+def _checks(n: int) -> str:
+    return f"{n} check" if n == 1 else f"{n} checks"
+
+
 def verdict(check: CheckResult) -> str:
     if check.passed:
-        skipped = f"; {check.skipped} skipped" if check.skipped else ""
-        return f"PASSED: every rule held ({check.held} checks{skipped})"
-    return f"FAILED: {check.broken} of {len(check.outcomes)} checks broken"
+        skipped = f", {check.skipped} skipped" if check.skipped else ""
+        return f"PASSED: every rule held ({_checks(check.held)} held{skipped})"
+    return f"FAILED: {check.broken} of {_checks(len(check.outcomes))} broken"
 
 
 def rule_status(outcomes: list[RuleOutcome]) -> str:
