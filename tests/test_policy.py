@@ -315,3 +315,22 @@ def test_example_policy_on_the_example_company() -> None:
         (11, "no-new-high-risk", "crm-mistakes/strengths", 39),
     ]
     assert (result.held, result.broken, result.skipped, result.exit_code) == (68, 6, 0, 1)
+
+
+def test_a_questionnaire_dropped_since_the_baseline_breaks_baseline_rules(tmp_path: Path) -> None:
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "small.yaml").write_text(SMALL)
+    (tmp_path / "q" / "staged.yaml").write_text(STAGED)
+    small = textwrap.indent(BASELINE, " " * 6)
+    both = (f"format: 1\ncompany: Small Co\nassessed_on: 2025-03-01\nquestionnaires:\n  small:\n    answers:\n{small}"
+            "  staged:\n    answers:\n      s2.a: 2\n")
+    (tmp_path / "old.yaml").write_text(both)
+    (tmp_path / "new.yaml").write_text(both.replace("2025-03-01", "2026-03-01").split("  staged:")[0])
+    result = run_check(str(tmp_path / "new.yaml"), baseline=str(tmp_path / "old.yaml"), policy=None,
+                       today=dt.date(2026, 6, 1), catalog=Catalog([tmp_path / "q"]))
+    dropped = [o for o in result.outcomes if o.questionnaire == "staged"]
+    assert [(o.rule, o.status, o.line) for o in dropped] == [("no-level-drop", "broken", 3)]
+    assert dropped[0].message == "staged was assessed in the baseline (2025-03-01) but is not in this assessment"
+    assert result.comparison is not None
+    assert [(r.questionnaire, r.kind, r.text) for r in result.comparison.regressions] == [
+        ("staged", "missing", "staged was in the baseline but is not in this assessment")]

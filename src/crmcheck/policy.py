@@ -34,9 +34,9 @@ from crmcheck.models.result import (
     SectionChange,
     SectionResult,
 )
+from crmcheck.scoring import EDGE_DIGITS
 
 DEFAULT_MAX_AGE_DAYS = 400
-EDGE_DIGITS = 9
 
 
 def default_policy() -> Policy:

@@ -33,7 +33,8 @@ class RuleOutcome(Model):
 
     @property
     def label(self) -> str:
-        return self.rule_name or f"{self.rule}: {self.requirement}"
+        """The rule's name, or what it asks when it has none."""
+        return self.rule_name or self.requirement
 
 
 class CheckResult(Model):

@@ -60,7 +60,7 @@ def render_terminal(check: CheckResult, options: RenderOptions) -> str:
     for number, outcomes in check.by_rule():
         mark, style = STATUS_MARK[rule_status(outcomes)]
         first = outcomes[0]
-        label = f"{first.rule}: {first.rule_name or first.requirement}"
+        label = f"{first.rule}: {first.label}"
         if first.questionnaire and all(o.questionnaire == first.questionnaire for o in outcomes):
             label += f" ({first.questionnaire})"
         rules.add_row(Text(mark, style=style), str(number), label, counts(outcomes))

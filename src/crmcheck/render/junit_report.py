@@ -104,7 +104,7 @@ def render_check(check: CheckResult) -> str:
     root = ET.Element("testsuites", {"name": xml_safe(f"crmcheck check: {check.company}")})
     suite = _Suite(root, f"crmcheck check ({policy})")
     for o in check.outcomes:
-        name = f"{o.scope}: {o.rule_name or o.requirement}"
+        name = f"{o.scope}: {o.label}"
         where = f"{o.file}:{o.line}" if o.file and o.line else (o.file or "")
         if o.status == "broken":
             detail = f"{o.message}\nrule {o.rule_number} ({o.rule}): {o.requirement}\nfound: {o.found}\nat: {where}"
