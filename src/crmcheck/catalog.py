@@ -64,6 +64,7 @@ class Catalog:
     """The questionnaires visible to one invocation."""
 
     directories: list[Path] = field(default_factory=list)
+    earlier_versions: list[Path] = field(default_factory=list)
     _entries: dict[str, Entry] | None = None
     _loaded: dict[str, Questionnaire] = field(default_factory=dict)
 
@@ -102,7 +103,24 @@ class Catalog:
                             f"'replaces: {entry.id}' to replace the built-in", "id")
                     custom[entry.id] = entry
             self._entries = {**custom, **{k: v for k, v in builtins.items() if k not in custom}}
+            self._entries.update(self._earlier_entries())
         return self._entries
+
+    def _earlier_entries(self) -> dict[str, Entry]:
+        """Earlier versions of questionnaires (for scoring a baseline); each takes the place of its id."""
+        found: dict[str, Entry] = {}
+        for directory in self.earlier_versions:
+            for entry in self._scan(directory, str(directory)):
+                if entry.id in found:
+                    raise entry.doc.error(
+                        f"questionnaire id '{entry.id}' is also defined in {found[entry.id].path}", ("id",))
+                found[entry.id] = entry
+        return found
+
+    def with_earlier_versions(self, directories: Iterable[Path] | None) -> Catalog:
+        """This catalog, with questionnaires from `directories` in place of those with the same id."""
+        dirs = list(directories or [])
+        return Catalog(self.directories, dirs) if dirs else self
 
     def entry(self, qid: str) -> Entry:
         try:

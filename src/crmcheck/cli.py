@@ -14,6 +14,7 @@ import typer
 
 from crmcheck import __version__
 from crmcheck.errors import (
+    EXIT_FAILED,
     EXIT_INPUT,
     EXIT_INTERNAL,
     EXIT_INTERRUPTED,
@@ -42,6 +43,15 @@ class ReportFormatChoice(StrEnum):
     terminal = "terminal"
     markdown = "markdown"
     json = "json"
+    junit = "junit"
+
+
+class ResultFormat(StrEnum):
+    """Formats of `compare` and `check` output."""
+
+    terminal = "terminal"
+    markdown = "markdown"
+    json = "json"
 
 
 class BenchmarkFormatChoice(StrEnum):
@@ -64,6 +74,7 @@ class ListFormat(StrEnum):
 class SchemaName(StrEnum):
     questionnaire = "questionnaire"
     answers = "answers"
+    policy = "policy"
 
 
 class Lens(StrEnum):
@@ -81,6 +92,15 @@ QuestionnaireDirs = Annotated[
     ),
 ]
 Output = Annotated[str | None, typer.Option("-o", "--output", metavar="FILE", help="Write here; '-' or none: stdout.")]
+BaselineQuestionnaireDirs = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--baseline-questionnaires",
+        metavar="DIR",
+        help="Directory holding the questionnaire versions the baseline was answered with, when they differ from "
+        "today's (repeatable); a file here takes the place of the questionnaire with the same id.",
+    ),
+]
 
 
 def _catalog(directories: list[Path] | None) -> Catalog:
@@ -109,7 +129,7 @@ def emit(text: str | bytes, output: str | None) -> None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
-            sys.stdout.write(text)
+            sys.stdout.write(_inert(text))
         sys.stdout.flush()
         return
     from crmcheck.yamlio import write_atomic
@@ -117,9 +137,16 @@ def emit(text: str | bytes, output: str | None) -> None:
     write_atomic(output, text)
 
 
+def _inert(text: str) -> str:
+    """Printed text that a CI runner cannot read as a workflow command, whatever user text it holds."""
+    from crmcheck.render.text import neutralise_workflow_commands
+
+    return neutralise_workflow_commands(text)
+
+
 def note(message: str) -> None:
     """A diagnostic for the person at the terminal (stderr, never mixed into results)."""
-    sys.stderr.write(message + "\n")
+    sys.stderr.write(_inert(message) + "\n")
 
 
 def _print_version(value: bool) -> None:
@@ -284,17 +311,22 @@ def report(
     template: Annotated[Path | None, typer.Option(help="Your own Jinja template (markdown or html).")] = None,
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
     questionnaires: QuestionnaireDirs = None,
+    baseline: Annotated[str | None, typer.Option(
+        "--baseline", metavar="OLD",
+        help="An earlier answers file of the same company; the report gains a part on what changed since.")] = None,
+    baseline_questionnaires: BaselineQuestionnaireDirs = None,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
-    Example: crmcheck report answers/2026.yaml --format markdown -o report.md
+    Example: crmcheck report answers/2026.yaml --format markdown -o report.md --baseline answers/2025.yaml
     """
-    from crmcheck.assessment import assess_file
+    from crmcheck.baseline import assess_with_baseline
     from crmcheck.render import ReportFormat, renderer_for
 
     if len(answers) > 1:
         raise UsageError("give one answers file per report")
-    result = assess_file(answers[0], _catalog(questionnaires))
+    catalog = _catalog(questionnaires)
+    result = assess_with_baseline(answers[0], baseline, catalog, catalog.with_earlier_versions(baseline_questionnaires))
     options = render_options(output, template=template, title=title)
     emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
 
@@ -355,14 +387,92 @@ def _schema_text(name: SchemaName) -> str:
     from pydantic import BaseModel
 
     from crmcheck.models.answers import AnswersFile
+    from crmcheck.models.policy import Policy
     from crmcheck.models.questionnaire import Questionnaire
 
     models: dict[SchemaName, type[BaseModel]] = {SchemaName.questionnaire: Questionnaire,
-                                                  SchemaName.answers: AnswersFile}
+                                                  SchemaName.answers: AnswersFile, SchemaName.policy: Policy}
     schema = models[name].model_json_schema()
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = f"crmcheck {name.value} file, format 1"
     return json.dumps(schema, indent=2) + "\n"
+
+
+@app.command()
+def compare(
+    old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier answers file (the baseline).")],
+    new: Annotated[str, typer.Argument(metavar="NEW", help="The later answers file of the same company.")],
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="terminal, markdown or json.")] = (
+        ResultFormat.terminal
+    ),
+    output: Output = None,
+    fail_on_regression: Annotated[bool, typer.Option(
+        "--fail-on-regression",
+        help="Exit 1 when a level or stage reached fell, a section became high risk, or something assessed "
+        "before is no longer assessed.")] = False,
+    questionnaires: QuestionnaireDirs = None,
+    baseline_questionnaires: BaselineQuestionnaireDirs = None,
+) -> None:
+    """Show what changed between two assessments: scores, levels, risk and stages, and every changed answer.
+
+    Example: crmcheck compare answers/2025.yaml answers/2026.yaml --format markdown -o changes.md
+    """
+    from crmcheck.baseline import compare_files
+    from crmcheck.render.comparison_view import render_comparison
+
+    catalog = _catalog(questionnaires)
+    comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
+    emit(render_comparison(comparison, fmt.value, render_options(output)), output)
+    if fail_on_regression and comparison.regressions:
+        note(f"crmcheck: {len(comparison.regressions)} regression(s) since {comparison.baseline_on}")
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def check(
+    answers: Annotated[str, typer.Argument(metavar="ANSWERS", help="The answers file to check.")],
+    baseline: Annotated[str | None, typer.Option(
+        "--baseline", metavar="OLD",
+        help="An earlier answers file of the same company, for the rules that compare with a baseline.")] = None,
+    policy: Annotated[str | None, typer.Option(
+        "--policy", metavar="FILE",
+        help="Policy file (format 1). Default: assessed within 400 days; against a baseline, no section level "
+        "drop and no new high-risk section.")] = None,
+    today: Annotated[str | None, typer.Option(
+        "--today", metavar="DATE", help="The day of the check, YYYY-MM-DD, for max-age rules (default today).")] = None,
+    junit: Annotated[str | None, typer.Option(
+        "--junit", metavar="FILE", help="Also write JUnit XML, one testcase per rule and scope, for CI.")] = None,
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="terminal, markdown or json.")] = (
+        ResultFormat.terminal
+    ),
+    output: Output = None,
+    questionnaires: QuestionnaireDirs = None,
+    baseline_questionnaires: BaselineQuestionnaireDirs = None,
+) -> None:
+    """Gate CI on an assessment: exit 0 when every rule of the policy held, 1 when one broke, 2 on bad input.
+
+    On GitHub Actions it also appends a summary to the job page and annotates the answers-file lines behind
+    broken rules.
+
+    Example: crmcheck check answers/2026.yaml --baseline answers/2025.yaml --policy crm-policy.yaml --junit crm.xml
+    """
+    from crmcheck.check import run_check
+    from crmcheck.github_actions import publish
+    from crmcheck.render.check_view import render_check
+    from crmcheck.render.junit_report import render_check as junit_check
+
+    catalog = _catalog(questionnaires)
+    result = run_check(answers, baseline=baseline, policy=policy, today=_parse_date(today, "--today"),
+                       catalog=catalog, baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires))
+    emit(render_check(result, fmt.value, render_options(output)), output)
+    if junit:
+        emit(junit_check(result), junit)
+    commands, warnings = publish(result, os.environ)
+    for line in warnings:
+        note(line)
+    for line in commands:  # our own workflow commands: printed as they are, escaped when they were built
+        sys.stderr.write(line + "\n")
+    raise typer.Exit(result.exit_code)
 
 
 @app.command()

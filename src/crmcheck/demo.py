@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from crmcheck.assessment import assess_file
+from crmcheck.baseline import assess_with_baseline
 from crmcheck.catalog import Catalog, data_dir
+from crmcheck.check import run_check
 from crmcheck.render import RenderOptions, ReportFormat, renderer_for
+from crmcheck.render.check_view import render_check, verdict
+from crmcheck.render.comparison_view import render_comparison
 from crmcheck.yamlio import write_atomic
 
 EXAMPLE = "brightwater"
@@ -18,23 +22,33 @@ def example_path(name: str) -> Path:
 
 
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
-    """Score the example's latest assessment, write its markdown and JSON reports, return the terminal report."""
+    """Score the example's latest assessment against the year before, write its reports, the comparison and
+    the policy check; return the terminal report."""
     catalog = Catalog.from_options()
-    current = example_path("assessment-2026.yaml")
-    result = assess_file(str(current), catalog)
+    current, previous, policy = (example_path(name) for name in
+                                 ("assessment-2026.yaml", "assessment-2025.yaml", "policy.yaml"))
+    result = assess_with_baseline(str(current), str(previous), catalog)
+    check = run_check(str(current), baseline=str(previous), policy=str(policy), today=dt.date.today(),
+                      catalog=catalog)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         from crmcheck.errors import InputError
 
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
-    written = []
-    for fmt, name in ((ReportFormat.MARKDOWN, "report.md"), (ReportFormat.JSON, "report.json")):
-        target = out / name
-        write_atomic(target, renderer_for(fmt)(result, RenderOptions(width=options.width)))
-        written.append(target)
+    plain = RenderOptions(width=options.width)
+    assert result.comparison is not None
+    files = {
+        "report.md": renderer_for(ReportFormat.MARKDOWN)(result, plain),
+        "report.json": renderer_for(ReportFormat.JSON)(result, plain),
+        "comparison.md": render_comparison(result.comparison, "markdown", plain),
+        "check.md": render_check(check, "markdown", plain),
+    }
+    for name, text in files.items():
+        write_atomic(out / name, text)
     text = renderer_for(ReportFormat.TERMINAL)(result, options)
-    note(f"example answers: {current}")
-    for target in written:
-        note(f"wrote {target}")
+    note(f"example answers: {current} (baseline {previous.name})")
+    for name in files:
+        note(f"wrote {out / name}")
+    note(f"policy check against {policy.name}: {verdict(check)}; `crmcheck check` would exit {check.exit_code}")
     return text

@@ -28,8 +28,10 @@ def kind_of(doc: Document) -> str:
         return "questionnaire"
     if "questionnaires" in data or "company" in data:
         return "answers"
+    if "rules" in data:
+        return "policy"
     raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
-                    "'company' and 'questionnaires'")
+                    "'company' and 'questionnaires', a policy has 'rules'")
 
 
 def _check_questionnaire(doc: Document) -> str:
@@ -54,6 +56,14 @@ def _check_answers(doc: Document, catalog: Catalog) -> str:
     return f"answers of {source.answers.company} on {source.answers.assessed_on}: " + "; ".join(parts)
 
 
+def _check_policy(doc: Document, catalog: Catalog) -> str:
+    from crmcheck.models.policy import BASELINE_RULES, parse_policy
+
+    policy = parse_policy(doc, catalog)
+    against = sum(rule.rule in BASELINE_RULES for rule in policy.rules)
+    return f"policy with {len(policy.rules)} rules" + (f", {against} of them against a baseline" if against else "")
+
+
 def validate_file(path: str, catalog: Catalog) -> FileReport:
     report = FileReport(path)
     try:
@@ -61,6 +71,8 @@ def validate_file(path: str, catalog: Catalog) -> FileReport:
         report.kind = kind_of(doc)
         if report.kind == "questionnaire":
             report.summary = _check_questionnaire(doc)
+        elif report.kind == "policy":
+            report.summary = _check_policy(doc, catalog)
         else:
             report.summary = _check_answers(doc, catalog)
     except CrmcheckError as exc:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
@@ -129,7 +129,7 @@ def _message(error: Any, model: type[BaseModel], keys: tuple[Any, ...], expected
     if kind == "extra_forbidden":
         name = str(loc[-1])
         fields = _fields_at(model, loc[:-1])
-        hint = difflib.get_close_matches(name, fields, n=1)
+        hint = difflib.get_close_matches(name, [f for f in fields if f != name], n=1)
         suggestion = f" (did you mean '{hint[0]}'?)" if hint else ""
         allowed = f"; allowed: {', '.join(fields)}" if fields and not hint else ""
         parent = f" in {_describe(keys[:-1])}" if len(keys) > 1 else ""
@@ -179,26 +179,45 @@ def _message(error: Any, model: type[BaseModel], keys: tuple[Any, ...], expected
 def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     """Field names of the model reached by a location, for suggestions; empty if unknown."""
     current: Any = model
+    annotation: Any = None
     for item in loc:
-        if isinstance(item, int) or current is None:
+        if isinstance(item, int):
             continue
         fields = getattr(current, "model_fields", None)
         if fields is None or item not in fields:
-            # dict keys or union tags: look for a model among the annotation's arguments
+            # dict keys, or the tag of a discriminated union: the union member tagged `item`, if any
+            current = _tagged_model(annotation, item) or current
             continue
-        current = _model_in(fields[item].annotation)
+        annotation = fields[item].annotation
+        current = _model_in(annotation)
     fields = getattr(current, "model_fields", None)
     return list(fields) if fields else []
 
 
-def _model_in(annotation: Any) -> Any:
+def _tagged_model(annotation: Any, tag: Any) -> Any:
+    """The model in a (possibly nested) union annotation that has a Literal field equal to `tag`."""
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
+        for info in annotation.model_fields.values():
+            if get_origin(info.annotation) is Literal and tag in get_args(info.annotation):
+                return annotation
+        return None
     for arg in getattr(annotation, "__args__", ()):
-        found = _model_in(arg)
+        found = _tagged_model(arg, tag)
         if found is not None:
             return found
     return None
+
+
+def _models_in(annotation: Any) -> list[Any]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [model for arg in getattr(annotation, "__args__", ()) for model in _models_in(arg)]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The one model an annotation holds; None for several (a union: which one is meant is unknown)."""
+    models = list(dict.fromkeys(_models_in(annotation)))
+    return models[0] if len(models) == 1 else None
 
 
 def validate_document(model: type[M], doc: Document) -> M:

@@ -114,6 +114,99 @@ class QuestionnaireResult(Model):
     not_applicable: list[NotApplicable]
 
 
+Presence = Literal["both", "added", "removed"]
+Trend = Literal["improved", "declined", "unchanged", "not comparable"]
+
+
+class LevelChange(Model):
+    """A maturity level (or a stage reached) before and after; `change` is after minus before."""
+
+    before: int | None
+    after: int | None
+    before_name: str | None = None
+    after_name: str | None = None
+    change: int | None
+
+
+class AnswerChange(Model):
+    """A question whose answer (or answer status) differs between the two assessments."""
+
+    question: str = Field(description="full id in the newer questionnaire")
+    previous_id: str | None = Field(default=None, description="its id in the baseline when it was renamed")
+    text: str
+    before: str | None = Field(description="the answer as shown in reports; null when unanswered")
+    after: str | None
+    score_before: float | None
+    score_after: float | None
+
+
+class RenamedQuestion(Model):
+    previous_id: str
+    question: str
+
+
+class SectionChange(Model):
+    id: str
+    title: str
+    presence: Presence
+    stage: int | None = None
+    score_before: float | None
+    score_after: float | None
+    score_change: float | None
+    level: LevelChange
+    risk_before: Risk | None
+    risk_after: Risk | None
+    completeness_before: float | None
+    completeness_after: float | None
+    trend: Trend
+
+
+class StageChange(Model):
+    reached: LevelChange
+    dimensions: dict[str, LevelChange]
+
+
+class Regression(Model):
+    """A change the default policy and `compare --fail-on-regression` count as a step back."""
+
+    questionnaire: str
+    section: str | None
+    kind: Literal["level", "stage", "risk", "missing"]
+    text: str
+
+
+class QuestionnaireChange(Model):
+    id: str
+    title: str
+    kind: Literal["scored", "staged"]
+    presence: Presence
+    version_before: int | None
+    version_after: int | None
+    score_before: float | None
+    score_after: float | None
+    score_change: float | None
+    level: LevelChange
+    completeness_before: float | None
+    completeness_after: float | None
+    stage: StageChange | None = None
+    sections: list[SectionChange]
+    answers_changed: list[AnswerChange]
+    questions_added: list[str]
+    questions_removed: list[str]
+    questions_renamed: list[RenamedQuestion]
+
+
+class Comparison(Model):
+    """What changed between a baseline assessment and a later one of the same company."""
+
+    company: str
+    baseline_on: dt.date
+    assessed_on: dt.date
+    days_between: int
+    questionnaires: list[QuestionnaireChange]
+    regressions: list[Regression]
+
+
 class AssessmentResult(Model):
     format: int = RESULT_FORMAT
     company: str
@@ -122,6 +215,7 @@ class AssessmentResult(Model):
     respondent: Respondent | None = None
     segment: Segment | None = None
     questionnaires: list[QuestionnaireResult]
+    comparison: Comparison | None = Field(default=None, description="the change since a baseline, when one is given")
 
     def top_recommendations(self, limit: int) -> list[Recommendation]:
         """The highest-priority recommendations across every questionnaire."""

@@ -13,6 +13,7 @@ class ReportFormat(StrEnum):
     TERMINAL = "terminal"
     MARKDOWN = "markdown"
     JSON = "json"
+    JUNIT = "junit"
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,13 @@ def fmt_percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}%"
 
 
+def fmt_change(change: float | None) -> str:
+    """A score change as +12.5 / -3.0 / 0.0; a dash when there is nothing to compare."""
+    if change is None:
+        return "—"
+    return "0.0" if change == 0 else f"{change:+.1f}"
+
+
 def fmt_level(level: int | None, name: str | None) -> str:
     return "—" if level is None else f"{level} {name or ''}".strip()
 
@@ -32,7 +39,7 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
         loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=autoescape,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent)
+    env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change)
     env.globals.update(level=fmt_level)
     return env
 

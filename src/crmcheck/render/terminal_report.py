@@ -111,6 +111,11 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         for i, rec in enumerate(top, 1):
             table.add_row(f"{i}.", Text.assemble((rec.question, "cyan"), "\n", rec.text), f"{rec.priority:.2f}")
         console.print(table)
+    if result.comparison is not None:
+        from crmcheck.render.comparison_view import comparison_block
+
+        console.print()
+        console.print(comparison_block(result.comparison, options.width, full=False))
     missing = sum(len(q.unanswered) for q in result.questionnaires)
     if missing:
         console.print(Text(f"{missing} question(s) unanswered; see the markdown report for the list.", style="dim"))

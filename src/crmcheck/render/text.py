@@ -6,7 +6,7 @@ import html
 import re
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}])")
-_LINE_START = re.compile(r"^(\s*)([-+=>]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)(\d*)((?<=\d)[.)]|(?<!\d)[-+=>])")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -18,7 +18,8 @@ def markdown_inline(text: object) -> str:
     value = " ".join(part.strip() for part in value.split("\n"))
     value = html.escape(value, quote=False)
     value = _MD_SPECIAL.sub(r"\\\1", value)
-    return _LINE_START.sub(lambda m: m.group(1) + "\\" + m.group(2), value)
+    # a list marker is escaped at its punctuation: "\-", "1\." (a backslash before a digit would show)
+    return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), value)
 
 
 def xml_safe(text: object) -> str:
@@ -35,3 +36,17 @@ def github_command_data(text: object) -> str:
 def github_command_property(text: object) -> str:
     """Escape a value for a property (file=, title=) of a GitHub workflow command."""
     return github_command_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+# a runner splits lines at \r as well as \n, and trims any Unicode whitespace before looking for `::`
+_COMMAND_LINE = re.compile(r"(?:^|(?<=\r))([^\S\r\n]*):(?=:)", re.M)
+_COMMAND_V1 = "##["
+
+
+def neutralise_workflow_commands(text: str) -> str:
+    """Printed text that no CI runner reads as a command: a zero-width space breaks a line-leading `::`
+    (GitHub Actions) and every `##[` (the older syntax, read anywhere in a line)."""
+    if "::" not in text and _COMMAND_V1 not in text:
+        return text
+    text = _COMMAND_LINE.sub("\\1:\u200b", text)
+    return text.replace(_COMMAND_V1, "##\u200b[")

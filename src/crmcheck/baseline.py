@@ -1,0 +1,96 @@
+"""Loading an assessment together with an earlier one of the same company, and comparing the two."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from crmcheck.assessment import assess_document
+from crmcheck.catalog import Catalog
+from crmcheck.compare import compare_assessments
+from crmcheck.errors import CrmcheckError, InputError, Problem
+from crmcheck.models.answers import AnswersDocument, load_answers
+from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.models.result import AssessmentResult, Comparison
+
+
+@dataclass
+class Assessed:
+    """A scored answers file, with the parsed file (for line numbers) and the questionnaires it used."""
+
+    source: AnswersDocument
+    result: AssessmentResult
+    questionnaires: dict[str, Questionnaire]
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+
+def assess(path: str, catalog: Catalog) -> Assessed:
+    source = load_answers(path)
+    result = assess_document(source, catalog)
+    return Assessed(source, result, {q.id: catalog.get(q.id) for q in result.questionnaires})
+
+
+def _version_hints(source: AnswersDocument, catalog: Catalog) -> list[Problem]:
+    """Why an older answers file may not fit today's questionnaires, and what to do about it."""
+    hints = []
+    for qid, given in source.answers.questionnaires.items():
+        if given.version is None or qid not in catalog.entries:
+            continue
+        try:
+            current = catalog.get(qid).version
+        except CrmcheckError:
+            continue
+        if given.version != current:
+            hints.append(Problem(
+                f"note: {source.path} answers {qid} version {given.version}, but version {current} is loaded; "
+                f"give the version-{given.version} questionnaire with --baseline-questionnaires DIR"))
+    return hints
+
+
+def _same_company(a: str, b: str) -> bool:
+    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+
+
+def load_baseline(path: str, newer: Assessed, catalog: Catalog) -> Assessed:
+    """Score the earlier assessment `path`; it must exist, load, be the same company's and not be dated later."""
+    source = None
+    try:
+        source = load_answers(path)
+        result = assess_document(source, catalog)
+    except CrmcheckError as exc:
+        hints = _version_hints(source, catalog) if source else []
+        raise InputError(exc.problems[0].message, problems=[
+            *exc.problems, *hints, Problem(f"the baseline {path} cannot be used: fix it, or give another one")
+        ]) from None
+    company, other = source.answers.company, newer.result.company
+    if not _same_company(company, other):
+        raise source.doc.error(f"the baseline is an assessment of '{company}', but {newer.path} is of '{other}'; "
+                               "compare assessments of one company", ("company",))
+    if result.assessed_on > newer.result.assessed_on:
+        raise source.doc.error(f"the baseline is dated {result.assessed_on}, after {newer.path} "
+                               f"({newer.result.assessed_on}); the baseline must be the earlier assessment",
+                               ("assessed_on",))
+    return Assessed(source, result, {q.id: catalog.get(q.id) for q in result.questionnaires})
+
+
+def compare_with(newer: Assessed, baseline: Assessed) -> Comparison:
+    return compare_assessments(baseline.result, newer.result, newer.questionnaires)
+
+
+def compare_files(old: str, new: str, catalog: Catalog, baseline_catalog: Catalog | None = None) -> Comparison:
+    """`crmcheck compare OLD NEW`: both files scored, checked to belong together, and compared."""
+    newer = assess(new, catalog)
+    return compare_with(newer, load_baseline(old, newer, baseline_catalog or catalog))
+
+
+def assess_with_baseline(
+    path: str, baseline: str | None, catalog: Catalog, baseline_catalog: Catalog | None = None
+) -> AssessmentResult:
+    """`crmcheck report NEW --baseline OLD`: the newer assessment, with its comparison when a baseline is given."""
+    newer = assess(path, catalog)
+    if baseline is None:
+        return newer.result
+    comparison = compare_with(newer, load_baseline(baseline, newer, baseline_catalog or catalog))
+    return newer.result.model_copy(update={"comparison": comparison})

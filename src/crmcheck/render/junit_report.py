@@ -1,0 +1,121 @@
+"""JUnit XML for CI (GitLab, Jenkins): a testcase per section from `report`, per rule and scope from `check`."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections import Counter
+
+from crmcheck.models.check import CheckResult
+from crmcheck.models.result import AssessmentResult, SectionResult
+from crmcheck.render import RenderOptions
+from crmcheck.render.text import xml_safe
+
+TIME = "0.000"  # rules are evaluated in microseconds; CI tools want a time with three decimals
+
+
+class _Suite:
+    """One <testsuite>, counting its cases; names are made unique so that CI history lines up."""
+
+    def __init__(self, parent: ET.Element, name: str) -> None:
+        self.element = ET.SubElement(parent, "testsuite", {"name": xml_safe(name)})
+        self.names: Counter[tuple[str, str]] = Counter()
+        self.tests = self.failures = self.skipped = 0
+
+    def case(self, classname: str, name: str, *, failure: tuple[str, str, str] | None = None,
+             skipped: str | None = None, output: str | None = None) -> None:
+        key = (classname, name)
+        self.names[key] += 1
+        if self.names[key] > 1:
+            name = f"{name} ({self.names[key]})"
+        case = ET.SubElement(self.element, "testcase",
+                             {"classname": xml_safe(classname), "name": xml_safe(name), "time": TIME})
+        self.tests += 1
+        if failure is not None:
+            kind, message, detail = failure
+            element = ET.SubElement(case, "failure", {"type": xml_safe(kind), "message": xml_safe(message)})
+            element.text = xml_safe(detail)
+            self.failures += 1
+        elif skipped is not None:
+            ET.SubElement(case, "skipped", {"message": xml_safe(skipped)})
+            self.skipped += 1
+        if output:
+            ET.SubElement(case, "system-out").text = xml_safe(output)
+
+    def close(self, properties: dict[str, str]) -> None:
+        self.element.set("tests", str(self.tests))
+        self.element.set("failures", str(self.failures))
+        self.element.set("errors", "0")
+        self.element.set("skipped", str(self.skipped))
+        self.element.set("time", TIME)
+        if properties:
+            holder = ET.Element("properties")
+            for key, value in properties.items():
+                ET.SubElement(holder, "property", {"name": key, "value": xml_safe(value)})
+            self.element.insert(0, holder)
+
+
+def _document(root: ET.Element, suites: list[_Suite]) -> str:
+    root.set("tests", str(sum(s.tests for s in suites)))
+    root.set("failures", str(sum(s.failures for s in suites)))
+    root.set("errors", "0")
+    root.set("time", TIME)
+    ET.indent(root)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def _section_failure(s: SectionResult, kind: str) -> tuple[str, str, str] | None:
+    """A section fails when it is below its target or at high risk."""
+    reasons = []
+    if s.gap:
+        what = "stage" if kind == "staged" else "level"
+        reasons.append(f"below its target {what} {s.target} by {s.gap}")
+    if s.risk == "high":
+        reasons.append("at high risk")
+    if not reasons:
+        return None
+    message = f"{s.title}: {' and '.join(reasons)}"
+    detail = (f"{message}.\nscore {s.score:.1f}, level {s.level} {s.level_name or ''}, risk {s.risk or '—'}, "
+              f"target {s.target}, gap {s.gap}, {s.completeness * 100:.0f}% answered")
+    return ("below-target" if s.gap else "high-risk", message, detail)
+
+
+def render(result: AssessmentResult, options: RenderOptions) -> str:
+    """`report --format junit`: one testcase per section; it fails below its target or at high risk."""
+    root = ET.Element("testsuites", {"name": xml_safe(f"crmcheck report: {result.company}")})
+    suites = []
+    for q in result.questionnaires:
+        suite = _Suite(root, f"{q.id}: {q.title}")
+        for s in q.sections:
+            name = f"{s.id}: {s.title}"
+            if s.score is None:
+                suite.case(f"crmcheck.{q.id}", name, skipped="not assessed: no scored answer in this section")
+            else:
+                suite.case(f"crmcheck.{q.id}", name, failure=_section_failure(s, q.kind),
+                           output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip())
+        suite.close({"company": result.company, "assessed_on": str(result.assessed_on),
+                     "questionnaire_version": str(q.version)})
+        suites.append(suite)
+    return _document(root, suites)
+
+
+def render_check(check: CheckResult) -> str:
+    """`check --junit FILE`: one testcase per rule and scope; broken rules fail, skipped ones are skipped."""
+    policy = check.policy or "default policy"
+    root = ET.Element("testsuites", {"name": xml_safe(f"crmcheck check: {check.company}")})
+    suite = _Suite(root, f"crmcheck check ({policy})")
+    for o in check.outcomes:
+        name = f"{o.scope}: {o.label}"
+        where = f"{o.file}:{o.line}" if o.file and o.line else (o.file or "")
+        if o.status == "broken":
+            detail = f"{o.message}\nrule {o.rule_number} ({o.rule}): {o.requirement}\nfound: {o.found}\nat: {where}"
+            suite.case(f"crmcheck.{o.rule}", name, failure=(o.rule, o.message, detail))
+        elif o.status == "skipped":
+            suite.case(f"crmcheck.{o.rule}", name, skipped=o.message)
+        else:
+            suite.case(f"crmcheck.{o.rule}", name, output=o.message)
+    properties = {"company": check.company, "assessed_on": str(check.assessed_on), "checked_on": str(check.checked_on),
+                  "answers": check.answers, "policy": policy}
+    if check.baseline:
+        properties["baseline"] = check.baseline
+    suite.close(properties)
+    return _document(root, [suite])

@@ -1,0 +1,174 @@
+"""`compare`, `report --baseline` and `check` as a user runs them: outputs, formats and exit codes."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from tests.conftest import EXAMPLES, run_cli
+
+OLD = str(EXAMPLES / "assessment-2025.yaml")
+NEW = str(EXAMPLES / "assessment-2026.yaml")
+POLICY = str(EXAMPLES / "policy.yaml")
+TODAY = ("--today", "2026-11-23")
+
+
+def table_shapes(markdown: str) -> list[list[int]]:
+    """Cells per row of every markdown table (escaped pipes do not count), to prove no row breaks its table."""
+    shapes: list[list[int]] = []
+    current: list[int] = []
+    for line in markdown.splitlines():
+        if line.startswith("|"):
+            current.append(len(re.findall(r"(?<!\\)\|", line)))
+        elif current:
+            shapes.append(current)
+            current = []
+    if current:
+        shapes.append(current)
+    return shapes
+
+
+def test_compare_terminal() -> None:
+    run = run_cli("compare", OLD, NEW)
+    assert run.code == 0, run.err
+    lines = run.out.splitlines()
+    assert lines[0] == "Brightwater Field Systems — what changed from 2025-11-04 to 2026-11-02"
+    assert lines[2] == "Since the last assessment (2025-11-04, 363 days earlier)"
+    assert lines[3:6] == ["4 step(s) back:", "  ✗ crm-mistakes/strengths: level 3 Defined → 2 Developing",
+                          "  ✗ crm-mistakes/strengths: risk medium → high"]
+    assert "score 29.1 → 57.6 (+28.5)  level 2 Developing → 3 Defined" in lines
+    assert "37 answer(s) changed" in lines
+    assert any(re.match(r"strengths\.customer-rating\s+2 Defined → 1 Ad hoc\s*$", line) for line in lines)
+    assert max(len(line) for line in lines) <= 80
+
+
+def test_compare_markdown_and_json() -> None:
+    markdown = run_cli("compare", OLD, NEW, "--format", "markdown")
+    assert markdown.code == 0
+    assert markdown.out.startswith("# What changed: Brightwater Field Systems\n")
+    assert "| Checking your strengths honestly | 51.4 | 26.4 | -25.0 | 3 → 2 | medium → high |" in markdown.out
+    assert "| `strengths.customer-rating` | 2 Defined | 1 Ad hoc |" in markdown.out
+    assert "| `experience-metrics.resolution-days` | 6 days | 2\\.5 days |" in markdown.out
+    for shape in table_shapes(markdown.out):
+        assert len(set(shape)) == 1, shape
+    data = json.loads(run_cli("compare", OLD, NEW, "--format", "json").out)
+    assert (data["format"], data["days_between"], len(data["regressions"])) == (1, 363, 4)
+    section = data["questionnaires"][0]["sections"][5]
+    assert (section["id"], section["score_change"], section["level"]["change"], section["risk_after"]) == (
+        "strengths", -25.0, -1, "high")
+
+
+def test_fail_on_regression() -> None:
+    run = run_cli("compare", OLD, NEW, "--fail-on-regression", "-o", "-")
+    assert run.code == 1
+    assert run.err == "crmcheck: 4 regression(s) since 2025-11-04\n"
+    assert run_cli("compare", NEW, NEW, "--fail-on-regression").code == 0
+
+
+def test_compare_refuses_swapped_other_company_and_missing(tmp_path: Path) -> None:
+    swapped = run_cli("compare", NEW, OLD)
+    assert swapped.code == 2
+    assert swapped.err == (f"{NEW}:4:14: the baseline is dated 2026-11-02, after {OLD} (2025-11-04); the baseline "
+                           "must be the earlier assessment\n")
+    other = tmp_path / "other.yaml"
+    other.write_text(Path(OLD).read_text().replace("company: Brightwater Field Systems", "company: Other Ltd"))
+    run = run_cli("compare", str(other), NEW)
+    assert run.code == 2
+    assert run.err == (f"{other}:3:10: the baseline is an assessment of 'Other Ltd', but {NEW} is of 'Brightwater "
+                       "Field Systems'; compare assessments of one company\n")
+    same = tmp_path / "same.yaml"
+    same.write_text(Path(OLD).read_text().replace("company: Brightwater Field Systems",
+                                                  "company: '  brightwater  field systems'"))
+    assert run_cli("compare", str(same), NEW).code == 0
+    missing = run_cli("compare", str(tmp_path / "nope.yaml"), NEW)
+    assert missing.code == 2
+    assert missing.err == (f"{tmp_path / 'nope.yaml'}:1:1: no such file\n"
+                           f"the baseline {tmp_path / 'nope.yaml'} cannot be used: fix it, or give another one\n")
+
+
+def test_report_with_baseline_in_every_format() -> None:
+    terminal = run_cli("report", NEW, "--baseline", OLD)
+    assert terminal.code == 0
+    assert "Since the last assessment (2025-11-04, 363 days earlier)" in terminal.out
+    assert "37 answer(s) changed; `crmcheck compare` lists them." in terminal.out
+    markdown = run_cli("report", NEW, "--baseline", OLD, "--format", "markdown").out
+    since = markdown.index("## Since the last assessment")
+    assert markdown.index("## Summary") < since < markdown.index("## The nine CRM mistakes\n")
+    assert "### The nine CRM mistakes: what changed" in markdown
+    for shape in table_shapes(markdown):
+        assert len(set(shape)) == 1, shape
+    data = json.loads(run_cli("report", NEW, "--baseline", OLD, "--format", "json").out)
+    assert data["comparison"]["baseline_on"] == "2025-11-04"
+    assert [r["kind"] for r in data["comparison"]["regressions"]] == ["level", "risk", "level", "level"]
+    plain = json.loads(run_cli("report", NEW, "--format", "json").out)
+    assert plain["comparison"] is None
+    assert {k: v for k, v in data.items() if k != "comparison"} == {k: v for k, v in plain.items()
+                                                                     if k != "comparison"}
+
+
+def test_check_terminal_output_and_exit_code() -> None:
+    run = run_cli("check", NEW, "--baseline", OLD, "--policy", POLICY, *TODAY)
+    assert run.code == 1
+    lines = run.out.splitlines()
+    assert lines[-1] == "FAILED: 6 of 74 checks broken"
+    assert any(re.match(r"✗\s+9\s+no-level-drop: no lower level than in the baseline\s+3 broken, 19 held", line)
+               for line in lines)
+    assert any(re.match(r"✓\s+1\s+max-age: Re-assessed every year\s+1 held", line) for line in lines)
+    assert "Broken" in lines
+    assert run.err == ""
+
+
+def test_check_passes_with_the_default_policy_and_no_baseline() -> None:
+    run = run_cli("check", NEW, *TODAY)
+    assert run.code == 0
+    assert run.out.splitlines()[-1] == "PASSED: every rule held (1 check held, 2 skipped)"
+    flat = " ".join(run.out.split())
+    assert "– this rule compares with a baseline; give --baseline OLD to apply it [rule 2 no-level-drop]" in flat
+    assert "– this rule compares with a baseline; give --baseline OLD to apply it [rule 3 no-new-high-risk]" in flat
+
+
+def test_check_json_and_markdown(tmp_path: Path) -> None:
+    run = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "json", "-o", str(tmp_path / "check.json"))
+    assert (run.code, run.out) == (1, "")
+    data = json.loads((tmp_path / "check.json").read_text())
+    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 36, 4, 0, None)
+    first = data["outcomes"][1]
+    assert (first["rule"], first["scope"], first["status"], first["line"]) == (
+        "no-level-drop", "crm-mistakes/best-customers", "held", 13)
+    markdown = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "markdown").out
+    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 40 checks broken\n")
+    assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 19 held |" in markdown
+    for shape in table_shapes(markdown):
+        assert len(set(shape)) == 1, shape
+
+
+def test_check_bad_inputs_exit_2(tmp_path: Path) -> None:
+    missing_policy = run_cli("check", NEW, "--policy", str(tmp_path / "policy.yaml"))
+    assert (missing_policy.code, missing_policy.err) == (2, f"{tmp_path / 'policy.yaml'}:1:1: no such file\n")
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("format: 1\nrules:\n  - {rule: max-age}\n")
+    run = run_cli("check", NEW, "--policy", str(broken))
+    assert (run.code, run.err) == (2, f"{broken}:3:5: rules[0]: missing required field 'days'\n")
+    run = run_cli("check", NEW, "--today", "23/11/2026")
+    assert (run.code, run.err) == (2, "--today: '23/11/2026' is not a date in YYYY-MM-DD form\n")
+    corrupt = tmp_path / "corrupt.yaml"
+    corrupt.write_text("format: 1\ncompany: Brightwater Field Systems\nassessed_on: [2025\n")
+    run = run_cli("check", NEW, "--baseline", str(corrupt))
+    assert run.code == 2
+    assert run.err.splitlines()[-1] == f"the baseline {corrupt} cannot be used: fix it, or give another one"
+    junit_dir = tmp_path / "no-such-dir" / "crm.xml"
+    run = run_cli("check", NEW, *TODAY, "--junit", str(junit_dir))
+    assert run.code == 2
+    assert run.err.startswith(f"{junit_dir}: cannot write:")
+
+
+def test_demo_writes_the_comparison_and_the_check(tmp_path: Path) -> None:
+    run = run_cli("demo", "--out", str(tmp_path / "out"))
+    assert run.code == 0
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["check.md", "comparison.md", "report.json",
+                                                                    "report.md"]
+    assert (tmp_path / "out" / "comparison.md").read_text().startswith("# What changed: Brightwater Field Systems")
+    assert "## Since the last assessment" in (tmp_path / "out" / "report.md").read_text()
+    assert "Since the last assessment (2025-11-04, 363 days earlier)" in run.out
+    assert run.err.splitlines()[-1].startswith("policy check against policy.yaml: FAILED: 6 of ")
