@@ -478,3 +478,13 @@ def test_progress_bar_on_a_large_file(tmp_path: Path) -> None:
     quiet = import_cli(tmp_path / "big.csv", tmp_path / "out2", *TOOLING, questionnaire="tooling", lens="company")
     assert "Reading responses" not in quiet.err  # not a terminal: no bar
     assert len(list((tmp_path / "out2").glob("*.yaml"))) == 600
+
+
+def test_google_forms_grid_rows_and_numbered_questions_match(tmp_path: Path) -> None:
+    (tmp_path / "grid.csv").write_text(
+        "Timestamp,Rate us [How well is the CRM kept up to date?],Q2. Is there a named owner for customer data?\n"
+        "2026/11/02 9:00:00 AM GMT+1,Defined,Yes\n")
+    run = import_cli(tmp_path / "grid.csv", tmp_path / "out", *TOOLING, questionnaire="tooling", lens="company")
+    assert run.code == 0, run.err
+    got = answers_of(tmp_path / "out" / "company-row-002.yaml")
+    assert (got["tools.upkeep"], got["tools.owner"]) == (("answered", 2), ("answered", True))
