@@ -23,7 +23,8 @@ def cell(q: Questionnaire, full: str, text: str, **kwargs: Any) -> Any:
 
 
 def test_normalize_ignores_case_spacing_punctuation_and_html() -> None:
-    assert normalize("  <strong>How well</strong> is the CRM kept up-to-date?? ") == "how well is the crm kept up to date"
+    assert normalize("  <strong>How well</strong> is the CRM kept up-to-date?? ") == \
+        "how well is the crm kept up to date"
     assert normalize("Giving us feedback is quick &amp; easy: short questions") == \
         "giving us feedback is quick easy short questions"
     assert without_number(normalize("Q7. How likely?")) == "how likely"

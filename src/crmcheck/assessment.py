@@ -62,7 +62,7 @@ def answers_files(paths: Sequence[str]) -> list[str]:
         elif path.exists():
             inside = [path]
         else:
-            raise InputError("no such file or directory", file=name)
+            raise InputError("no such file", file=name)
         for p in inside:
             if p.resolve() not in seen:
                 seen.add(p.resolve())

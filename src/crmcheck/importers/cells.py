@@ -162,7 +162,7 @@ def read_cell(question: Question, questionnaire: Questionnaire, text: str,
     elif kind == "number":
         value = _number(question, text, decimal_comma)
     else:
-        return text.strip()
+        return text.strip().replace("\r\n", "\n").replace("\r", "\n")
     check_value(question, questionnaire, value)
     return value
 
