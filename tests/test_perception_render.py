@@ -203,3 +203,28 @@ def test_single_customer_file_lists_nothing_as_not_evidenced(single: tuple[Path,
     assert "Not evidenced" not in single_report(single, "customer", "--format", "markdown")
     data = json.loads(single_report(single, "customer", "--format", "json"))
     assert all(s["not_evidenced"] == [] for s in data["questionnaires"][0]["sections"])
+
+
+def test_terminal_lists_at_most_ten_disagreements(tmp_path: Path) -> None:
+    from tests.test_aggregate import MINI
+
+    (tmp_path / "q").mkdir()
+    # two respondents who disagree on every one of twelve yes/no questions
+    head = textwrap.dedent(MINI).split("sections:")[0]
+    questions = "".join(f"      - {{id: q{n}, text: {{company: C{n}?, customer: K{n}?}}, type: yes_no}}\n"
+                        for n in range(12))
+    (tmp_path / "q" / "mini-gap.yaml").write_text(f"{head}sections:\n  - id: s\n    title: S\n    questions:\n"
+                                                  + questions)
+    for name, value in (("a", "yes"), ("b", "no")):
+        body = "".join(f"      s.q{n}: {value}\n" for n in range(12))
+        (tmp_path / f"{name}.yaml").write_text(
+            f"format: 1\ncompany: M\nassessed_on: 2026-01-01\nrespondent: {{lens: customer}}\n"
+            f"questionnaires:\n  mini-gap:\n    answers:\n{body}")
+    run = run_cli("report", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--questionnaires", str(tmp_path / "q"))
+    lines = [line.rstrip() for line in run.out.splitlines()]
+    start = lines.index("Respondents disagree (scores more than half the scale apart) on 12 questions:")
+    assert lines[start + 1: start + 12] == [f"  s.q{n}  0.0–100.0, mean 50.0 of 2" for n in range(10)] + [
+        "  … and 2 more; the markdown report lists them all"]
+    md = run_cli("report", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--questionnaires", str(tmp_path / "q"),
+                 "-f", "markdown").out
+    assert md.count("0.0–100.0, mean 50.0 of 2\n") == 12

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from crmcheck.catalog import Catalog
@@ -45,28 +45,34 @@ def assess_file(path: str, catalog: Catalog) -> AssessmentResult:
     return assess_document(load_answers(path), catalog)
 
 
+def _files_under(directory: str) -> list[str]:
+    """The .yaml/.yml files under a directory, sorted, skipping hidden files and directories."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, f) for f in sorted(files)
+                     if f.endswith(ANSWERS_SUFFIXES) and not f.startswith("."))
+    return sorted(found)
+
+
 def answers_files(paths: Sequence[str]) -> list[str]:
     """The answers files named, with each directory replaced by the .yaml/.yml files under it (sorted)."""
     found: list[str] = []
-    seen: set[Path] = set()
+    seen: set[str] = set()
     for name in paths:
-        path = Path(name)
-        if path.is_dir():
-            inside = sorted(
-                p for p in path.rglob("*")
-                if p.suffix in ANSWERS_SUFFIXES and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+        if os.path.isdir(name):
+            inside = _files_under(name)
             if not inside:
                 raise InputError("no answers files (*.yaml, *.yml) in this directory", file=name)
-        elif path.exists():
-            inside = [path]
+        elif os.path.exists(name):
+            inside = [name]
         else:
             raise InputError("no such file", file=name)
-        for p in inside:
-            if p.resolve() not in seen:
-                seen.add(p.resolve())
-                found.append(str(p))
+        for path in inside:
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                found.append(path)
     return found
 
 

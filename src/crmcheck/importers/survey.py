@@ -359,26 +359,34 @@ def _answers_text(respondent: _Respondent, request: ImportRequest, source: str) 
     return f"# Imported by crmcheck from {source} ({origin}).\n{body}"
 
 
-def _write_all(files: dict[Path, str]) -> None:
-    """Write every file or none: each goes to a temp file first, and all are renamed only once all are on disk."""
+def _write_all(files: Iterable[tuple[Path, str]], progress: Progress) -> None:
+    """Write every file or none: each goes to a temp file first, and all are renamed only once all are on disk.
+
+    One `sync` after the last temp file costs far less than an fsync per file on large imports.
+    """
     umask = os.umask(0)
     os.umask(umask)
     temps: list[tuple[str, Path]] = []
     current: Path | None = None
+    sync_once = hasattr(os, "sync")
     try:
-        for target, text in files.items():
+        for target, text in files:
             current = target
             fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
             temps.append((tmp, target))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(text.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
+                if not sync_once:
+                    handle.flush()
+                    os.fsync(handle.fileno())
             try:
                 mode = os.stat(target).st_mode & 0o777
             except FileNotFoundError:
                 mode = 0o666 & ~umask
             os.chmod(tmp, mode)
+            progress.advance()
+        if sync_once:
+            os.sync()
         for tmp, target in temps:
             current = target
             os.replace(tmp, target)
@@ -388,6 +396,13 @@ def _write_all(files: dict[Path, str]) -> None:
                 os.unlink(tmp)
         raise InputError(f"cannot write: {exc.strerror or exc}; no answers file was written",
                          file=str(current) if current else None) from None
+    if temps:
+        with contextlib.suppress(OSError):
+            directory = os.open(temps[0][1].parent, os.O_RDONLY)
+            try:
+                os.fsync(directory)
+            finally:
+                os.close(directory)
 
 
 def import_survey(request: ImportRequest, progress: Progress | None = None) -> ImportOutcome:
@@ -455,11 +470,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
     source = Path(path).name
     progress.start("Writing answers files", len(good))
-    texts: dict[Path, str] = {}
-    for target, respondent in zip(targets, good, strict=True):
-        texts[target] = _answers_text(respondent, request, source)
-        progress.advance()
-    _write_all(texts)
+    _write_all(((target, _answers_text(respondent, request, source))
+                for target, respondent in zip(targets, good, strict=True)), progress)
     written = set(targets)
     others = sorted(p for p in out.glob("*.y*ml") if p not in written and not p.name.startswith("."))
     return ImportOutcome(layout=layout.title, written=targets, warnings=warnings, invalid=errors,

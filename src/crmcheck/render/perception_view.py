@@ -12,6 +12,7 @@ from crmcheck.models.result import AssessmentResult, PerceptionGap, Questionnair
 
 GAP_BAR_WIDTH = 10
 TOP_GAP_QUESTIONS = 5
+DISAGREEMENTS_SHOWN = 10  # with many respondents most questions can be flagged; the markdown lists them all
 
 
 def lens_suffix(q: QuestionnaireResult) -> str:
@@ -90,12 +91,15 @@ def disagreement_block(q: QuestionnaireResult, show_respondents: bool) -> Render
     parts: list[RenderableType] = [Text(f"Respondents disagree (scores more than half the scale apart) on "
                                         f"{len(flagged)} question{'s' if len(flagged) != 1 else ''}:",
                                         style="bold")]
-    for qr in flagged:
+    for qr in flagged[:DISAGREEMENTS_SHOWN]:
         line = Text.assemble("  ", (qr.id, "cyan"), f"  {_score(qr.score_min)}–{_score(qr.score_max)}, "
                              f"mean {_score(qr.score)} of {qr.respondents}")
         parts.append(line)
         if show_respondents and qr.individual:
             parts.extend(Text(f"      {answer.respondent}: {answer.answer or '—'}") for answer in qr.individual)
+    if len(flagged) > DISAGREEMENTS_SHOWN:
+        parts.append(Text(f"  … and {len(flagged) - DISAGREEMENTS_SHOWN} more; the markdown report lists them all",
+                          style="dim"))
     return Group(*parts)
 
 
