@@ -32,11 +32,13 @@ from crmcheck.importers.cells import (
 from crmcheck.importers.column_map import IGNORE, ColumnMap, MapEntry, letter_index, load_column_map
 from crmcheck.importers.layouts import Layout, LayoutName
 from crmcheck.importers.table import Row, SurveyTable, column_letter, read_table
-from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire
 
 ColumnKind = Literal["question", "option", "name", "first_name", "last_name", "role", "id", "ignore"]
 _GRID_ROW = re.compile(r"^(.*)\[([^\[\]]+)\]\s*$")  # Google Forms grids: "Title [Row text]"
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_RESPONDENT_FIELD_KINDS: dict[str, ColumnKind] = {"respondent.name": "name", "respondent.role": "role",
+                                                  "respondent.id": "id"}
 
 
 class Progress(Protocol):
@@ -255,9 +257,8 @@ def _mapped_column(entry: MapEntry, i: int, display: str, sub: str, whole: bool,
     target = entry.target
     if target == IGNORE:
         return Column(i, display, "ignore")
-    if target.startswith("respondent."):
-        kind: ColumnKind = {"respondent.name": "name", "respondent.role": "role", "respondent.id": "id"}[target]  # type: ignore[assignment]
-        return Column(i, display, kind)
+    if target in _RESPONDENT_FIELD_KINDS:
+        return Column(i, display, _RESPONDENT_FIELD_KINDS[target])
     question = q.questions[target][1]
     if question.type == "checklist" and sub.strip() and not whole:
         option = _option_for(question, sub)
@@ -270,7 +271,7 @@ def _mapped_column(entry: MapEntry, i: int, display: str, sub: str, whole: bool,
     return Column(i, display, "question", target)
 
 
-def _option_for(question: Any, label: str) -> str | None:
+def _option_for(question: Question, label: str) -> str | None:
     wanted = normalize(label)
     return next((o.id for o in question.options or () if wanted in (normalize(o.label), normalize(o.id))), None)
 
