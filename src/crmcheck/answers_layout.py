@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import re
 import textwrap
@@ -74,9 +75,11 @@ def answer_entry(value: Any, note: str | None = None, evidence: str | None = Non
     return "{" + ", ".join(parts) + "}"
 
 
-def _comment(text: str, indent: str) -> list[str]:
+@functools.lru_cache(maxsize=4096)  # imports write the same question comments once per respondent
+def _comment(text: str, indent: str) -> tuple[str, ...]:
     flat = " ".join(text.split())
-    return [f"{indent}# {line}" for line in textwrap.wrap(flat, _COMMENT_WIDTH - len(indent) - 2)] or [f"{indent}#"]
+    return tuple(f"{indent}# {line}" for line in textwrap.wrap(flat, _COMMENT_WIDTH - len(indent) - 2)) or (
+        f"{indent}#",)
 
 
 def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:

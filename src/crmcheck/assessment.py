@@ -2,11 +2,21 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING
+
 from crmcheck.catalog import Catalog
+from crmcheck.errors import InputError
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import Response, resolve
 from crmcheck.scoring import score_questionnaire
+
+if TYPE_CHECKING:
+    from crmcheck.aggregate import AnswerSet
+
+ANSWERS_SUFFIXES = (".yaml", ".yml")
 
 
 def responses_of(source: AnswersDocument, catalog: Catalog) -> dict[str, dict[str, Response]]:
@@ -33,3 +43,70 @@ def assess_document(source: AnswersDocument, catalog: Catalog) -> AssessmentResu
 
 def assess_file(path: str, catalog: Catalog) -> AssessmentResult:
     return assess_document(load_answers(path), catalog)
+
+
+def _files_under(directory: str) -> list[str]:
+    """The .yaml/.yml files under a directory, sorted, skipping hidden files and directories."""
+    found: list[str] = []
+    for root, dirs, files in os.walk(directory):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend(os.path.join(root, f) for f in sorted(files)
+                     if f.endswith(ANSWERS_SUFFIXES) and not f.startswith("."))
+    return sorted(found)
+
+
+def answers_files(paths: Sequence[str]) -> list[str]:
+    """The answers files named, with each directory replaced by the .yaml/.yml files under it (sorted)."""
+    found: list[str] = []
+    seen: set[str] = set()
+    for name in paths:
+        if os.path.isdir(name):
+            inside = _files_under(name)
+            if not inside:
+                raise InputError("no answers files (*.yaml, *.yml) in this directory", file=name, line=1, column=1)
+        elif os.path.exists(name):
+            inside = [name]
+        else:
+            raise InputError("no such file", file=name, line=1, column=1)
+        for path in inside:
+            key = os.path.abspath(path)
+            if key not in seen:
+                seen.add(key)
+                found.append(path)
+    return found
+
+
+def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument) -> Iterator[AnswerSet]:
+    """Each file loaded, checked and turned into an answer set, one at a time (memory stays flat)."""
+    from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet
+
+    for index, path in enumerate(files):
+        source = first if index == 0 else load_answers(path)
+        answers = source.answers
+        if answers.company != first.answers.company:
+            raise source.doc.error(
+                f"company '{answers.company}' differs from '{first.answers.company}' in {first.path}; "
+                "one report covers one company: report each company's files separately", ("company",))
+        if answers.assessed_on != first.answers.assessed_on:
+            raise source.doc.error(
+                f"assessed_on {answers.assessed_on} differs from {first.answers.assessed_on} in {first.path}; "
+                "several respondents must share one assessment date (give a survey one date with "
+                "`crmcheck import --date`; compare two dates with `crmcheck compare`)", ("assessed_on",))
+        parts = [
+            AnsweredQuestionnaire(catalog.get(key), responses, answers.questionnaires[key].targets)
+            for key, responses in responses_of(source, catalog).items()
+        ]
+        yield AnswerSet(file=path, lens=answers.lens, respondent=answers.respondent, questionnaires=parts,
+                        assessor=answers.assessor, segment=answers.segment)
+
+
+def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bool = False) -> AssessmentResult:
+    """The report of one answers file, or of several respondents (files and directories) of one company."""
+    from crmcheck.aggregate import aggregate
+
+    files = answers_files(paths)
+    first = load_answers(files[0])
+    if len(files) == 1:
+        return assess_document(first, catalog)
+    return aggregate(_answer_sets(files, catalog, first), company=first.answers.company,
+                     assessed_on=first.answers.assessed_on, show_respondents=show_respondents)

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from crmcheck.assessment import assess_document
+from crmcheck.assessment import answers_files, assess_document, assess_paths
 from crmcheck.catalog import Catalog
 from crmcheck.compare import compare_assessments
-from crmcheck.errors import CrmcheckError, InputError, Problem
+from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import AssessmentResult, Comparison
@@ -94,3 +95,17 @@ def assess_with_baseline(
         return newer.result
     comparison = compare_with(newer, load_baseline(baseline, newer, baseline_catalog or catalog))
     return newer.result.model_copy(update={"comparison": comparison})
+
+
+def assess_report(
+    paths: Sequence[str], catalog: Catalog, *, baseline: str | None = None, baseline_catalog: Catalog | None = None,
+    show_respondents: bool = False,
+) -> AssessmentResult:
+    """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together."""
+    if baseline is None:
+        return assess_paths(paths, catalog, show_respondents=show_respondents)
+    files = answers_files(paths)
+    if len(files) > 1:
+        raise UsageError(f"--baseline compares one assessment with an earlier one; {len(files)} answers files "
+                         "were given (compare respondents' reports without --baseline)")
+    return assess_with_baseline(files[0], baseline, catalog, baseline_catalog)

@@ -206,16 +206,35 @@ def new(
     role: Annotated[str | None, typer.Option(help="The respondent's role.")] = None,
     lens: Annotated[Lens, typer.Option(help="Whose view the answers give.")] = Lens.company,
     force: Annotated[bool, typer.Option("--force", help="Overwrite FILE if it exists.")] = False,
+    survey_template: Annotated[str | None, typer.Option(
+        "--survey-template", metavar="FILE.csv", help="Instead of an answers file, write a CSV header row of the "
+        "questions in the --lens wording, to paste into a survey tool; `crmcheck import` reads its export.")] = None,
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Write a blank answers file to fill in by hand, each question as a comment above its answer.
 
     Example: crmcheck new crm-mistakes revenue-marketing --company "Acme Corp" -o answers/2026.yaml
+
+    Example: crmcheck new perception-gap --lens customer --survey-template customer-survey.csv
     """
     from crmcheck.answers_layout import SCHEMA_FILE, Header, dump_answers
 
     catalog = _catalog(questionnaires)
     qs = [catalog.get(qid) for qid in dict.fromkeys(questionnaire_ids)]
+    if survey_template is not None:
+        from crmcheck.importers.template import survey_template as template_for
+
+        if len(qs) != 1 or output is not None:
+            raise UsageError("--survey-template takes one questionnaire and no -o (a survey imports into one "
+                             "questionnaire)")
+        if survey_template != "-" and Path(survey_template).exists() and not force:
+            raise UsageError(f"{survey_template} exists; use --force to overwrite it")
+        emit(template_for(qs[0], lens.value), survey_template)
+        if survey_template != "-":
+            note(f"wrote {survey_template}: one column per question of {qs[0].id} ({lens.value} wording). Use the "
+                 f"answer choices from `crmcheck show {qs[0].id}`, then: crmcheck import EXPORT --questionnaire "
+                 f"{qs[0].id} --lens {lens.value} --company NAME -o DIR")
+        return
     header = Header(company=company, assessed_on=_parse_date(date, "--date"), assessor=assessor)
     if respondent or role or lens is not Lens.company:
         header.respondent = {"name": respondent or "", "role": role or "", "lens": lens.value}
@@ -303,13 +322,17 @@ def validate(
 
 @app.command()
 def report(
-    answers: Annotated[list[str], typer.Argument(metavar="ANSWERS...", help="Answers file(s).")],
+    answers: Annotated[list[str], typer.Argument(
+        metavar="ANSWERS...", help="Answers file(s), or directories of them (several respondents).")],
     fmt: Annotated[ReportFormatChoice, typer.Option("--format", "-f", help="Report format.")] = (
         ReportFormatChoice.terminal
     ),
     output: Output = None,
     template: Annotated[Path | None, typer.Option(help="Your own Jinja template (markdown or html).")] = None,
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    show_respondents: Annotated[bool, typer.Option(
+        "--show-respondents", help="With several answers files: list the respondents and each one's answers "
+        "(hidden by default, to keep individual customers' answers private).")] = False,
     questionnaires: QuestionnaireDirs = None,
     baseline: Annotated[str | None, typer.Option(
         "--baseline", metavar="OLD",
@@ -318,16 +341,21 @@ def report(
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
+    Several answers files (or directories) of one company and date make one report of all respondents:
+    mean scores per lens, spread, disagreement and the company-versus-customer perception gap.
+
     Example: crmcheck report answers/2026.yaml --format markdown -o report.md --baseline answers/2025.yaml
+
+    Example: crmcheck report survey/staff survey/customers
     """
-    from crmcheck.baseline import assess_with_baseline
+    from crmcheck.baseline import assess_report
     from crmcheck.render import ReportFormat, renderer_for
 
-    if len(answers) > 1:
-        raise UsageError("give one answers file per report")
     catalog = _catalog(questionnaires)
-    result = assess_with_baseline(answers[0], baseline, catalog, catalog.with_earlier_versions(baseline_questionnaires))
-    options = render_options(output, template=template, title=title)
+    result = assess_report(answers, catalog, baseline=baseline,
+                           baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
+                           show_respondents=show_respondents)
+    options = render_options(output, template=template, title=title, show_respondents=show_respondents)
     emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
 
 
@@ -379,6 +407,69 @@ def benchmark(
     if strict and result.failed:
         note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
         raise typer.Exit(EXIT_INPUT)
+
+
+@app.command("import")
+def import_command(
+    survey: Annotated[str, typer.Argument(metavar="SURVEY", help="Survey export: .csv (any delimiter) or .xlsx.")],
+    questionnaire: Annotated[str, typer.Option("--questionnaire", "-q", metavar="ID",
+                                               help="The questionnaire the survey asked.")],
+    lens: Annotated[Lens, typer.Option(help="Whose view the respondents give: company (staff) or customer.")],
+    company: Annotated[str, typer.Option(metavar="NAME", help="The company assessed (written into every file).")],
+    out: Annotated[Path, typer.Option("-o", "--output", metavar="DIR",
+                                      help="Directory for the answers files, one per respondent.")],
+    date: Annotated[str | None, typer.Option("--date", help="Assessment date, YYYY-MM-DD (default today). Give "
+                                             "staff and customer imports the same date to report them together.")]
+    = None,
+    assessor: Annotated[str | None, typer.Option(help="Who runs the assessment.")] = None,
+    column_map: Annotated[str | None, typer.Option("--map", metavar="FILE", help="YAML file mapping columns to "
+                                                   "question ids (and cell texts to answers) for any layout.")]
+    = None,
+    skip_invalid: Annotated[bool, typer.Option("--skip-invalid", help="Write the rows that read cleanly and list "
+                                               "the others, instead of writing nothing.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite answers files that already exist.")] = False,
+    layout: Annotated[str | None, typer.Option(metavar="TOOL", help="The export's layout when detection gets it "
+                                               "wrong: google-forms, microsoft-forms, surveymonkey, typeform, "
+                                               "plain.")] = None,
+    encoding: Annotated[str, typer.Option(help="Text encoding of a CSV file without a byte order mark.")] = "utf-8",
+    delimiter: Annotated[str | None, typer.Option(help="CSV delimiter (default: detected from the header: , ; "
+                                                  "or tab).")] = None,
+    sheet: Annotated[str | None, typer.Option(help="Worksheet of an .xlsx file (default: the first).")] = None,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Import a survey export as answers files, one per respondent.
+
+    Reads Google Forms, Microsoft Forms, SurveyMonkey, Typeform and plain CSV exports (docs/import.md).
+
+    Unreadable cells are reported with row and column, and then nothing is written.
+
+    Example: crmcheck import customers.csv -q perception-gap --lens customer --company Acme -o survey/customers
+    """
+    from crmcheck.importers.layouts import LayoutName
+    from crmcheck.importers.progress import StderrProgress
+    from crmcheck.importers.survey import ImportRequest, import_survey
+
+    names = [item.value for item in LayoutName]
+    if layout is not None and layout not in names:
+        raise UsageError(f"--layout: '{layout}' is not one of {', '.join(names)}")
+    request = ImportRequest(
+        survey=survey, questionnaire=_catalog(questionnaires).get(questionnaire), lens=lens.value, company=company,
+        out_dir=out, assessed_on=_parse_date(date, "--date"), assessor=assessor, column_map=column_map,
+        skip_invalid=skip_invalid, force=force, layout=LayoutName(layout) if layout else None, encoding=encoding,
+        delimiter=delimiter, sheet=sheet,
+    )
+    with StderrProgress() as progress:
+        outcome = import_survey(request, progress)
+    for problem in [*outcome.warnings, *outcome.invalid]:
+        note(str(problem))
+    if outcome.skipped_rows:
+        rows = ", ".join(map(str, outcome.skipped_rows))
+        note(f"{survey}: skipped {len(outcome.skipped_rows)} row(s) with unreadable cells (--skip-invalid): {rows}")
+    note(f"wrote {len(outcome.written)} answers file(s) to {out} ({outcome.layout} layout, {lens.value} lens, "
+         f"{outcome.questions_matched} of {outcome.questions_total} questions matched)")
+    if outcome.other_files:
+        note(f"note: {out} also holds {len(outcome.other_files)} other answers file(s) that this import did not "
+             "write; `crmcheck report` of the directory will include them")
 
 
 def _schema_text(name: SchemaName) -> str:

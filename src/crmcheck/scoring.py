@@ -10,6 +10,7 @@ from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
     NextStep,
     NotApplicable,
+    NotEvidenced,
     QuestionnaireResult,
     QuestionResult,
     Recommendation,
@@ -21,6 +22,14 @@ from crmcheck.models.result import (
 from crmcheck.resolve import UNANSWERED, Response, band_of
 
 EDGE_DIGITS = 9  # scores are compared at band edges after rounding to this many decimals
+NOT_EVIDENCED_MIN = 0.75  # a self-assessed answer scoring this or more should cite evidence
+SELF_ASSESSED_LENS = "company"  # customers' answers are their experience; they need no evidence
+
+
+def needs_evidence(score: float | None, lens: str | None) -> bool:
+    """Whether an answer of this score, given through this lens, should cite evidence."""
+    return (lens or SELF_ASSESSED_LENS) == SELF_ASSESSED_LENS and score is not None and (
+        _exact(score) >= NOT_EVIDENCED_MIN)
 
 
 def _exact(x: float) -> float:
@@ -144,6 +153,11 @@ def summarise(questionnaire: Questionnaire, section_scores: Sequence[float | Non
     if questionnaire.kind == "staged":
         reached = _reached([(t.number, t.has_evidence, t.passed) for t in stage_tallies(questionnaire, section_scores)])
     return ScoreSummary(overall, level_of(questionnaire, overall), reached)
+
+
+def answer_text(question: Question, questionnaire: Questionnaire, response: Response) -> str | None:
+    """How an answer reads in a report: the scale label, option label, yes/no, n/a; None if unanswered."""
+    return _display(question, questionnaire, response)
 
 
 def _display(question: Question, questionnaire: Questionnaire, response: Response) -> str | None:
@@ -270,6 +284,7 @@ def score_questionnaire(
         else:
             gap = None if level is None else max(0, target - level)
         questions: list[QuestionResult] = []
+        not_evidenced: list[NotEvidenced] = []
         for question in section.questions:
             full = f"{section.id}.{question.id}"
             response = responses.get(full, UNANSWERED)
@@ -278,6 +293,9 @@ def score_questionnaire(
             if response.status == "n/a":
                 not_applicable.append(NotApplicable(question=full, reason=response.reason))
             s = response.score if question.scored and response.status == "answered" else None
+            if needs_evidence(s, lens) and not (response.evidence or "").strip():
+                not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens),
+                                                  score=None if s is None else round(100 * s, 1)))
             questions.append(QuestionResult(
                 id=full, text=question.wording(lens), type=question.type, status=response.status,
                 answer=_display(question, questionnaire, response), value=response.value,
@@ -299,6 +317,7 @@ def score_questionnaire(
             score=_score1(tally.score), level=level, level_name=questionnaire.level_name(level), risk=risk,
             target=target, gap=gap, completeness=round(tally.completeness, 3), answered=tally.answered,
             scored_questions=tally.scored, not_applicable=tally.not_applicable, questions=questions,
+            not_evidenced=not_evidenced,
         ))
 
     summary = summarise(questionnaire, [t.score for t in tallies])

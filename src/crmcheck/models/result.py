@@ -18,6 +18,26 @@ class Model(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
 
+class IndividualAnswer(Model):
+    """One respondent's answer to one question, shown only when asked for (--show-respondents)."""
+
+    respondent: str
+    answer: str | None
+    score: float | None
+    note: str | None = None
+    evidence: str | None = None
+
+
+class NotEvidenced(Model):
+    """A self-assessed answer at 75 or above that cites no evidence (self-scoring inflation)."""
+
+    question: str
+    text: str
+    score: float | None = Field(description="the answer's score, or the mean score with several respondents")
+    answers: int = Field(default=1, description="answers at 75 or above without evidence")
+    respondents: int = Field(default=1, description="respondents who answered the question")
+
+
 class QuestionResult(Model):
     id: str
     text: str
@@ -33,6 +53,13 @@ class QuestionResult(Model):
     evidence: str | None = None
     reason: str | None = None
     recommendation: str | None = None
+    # set only when several respondents are aggregated (scores 0-100, like `score`)
+    respondents: int | None = Field(default=None, description="respondents whose answer counts in the mean")
+    score_min: float | None = None
+    score_max: float | None = None
+    disagreement: bool = Field(default=False, description="respondents' scores differ by more than half the scale")
+    individual: list[IndividualAnswer] | None = Field(
+        default=None, description="each respondent's answer; only with --show-respondents")
 
 
 class SectionResult(Model):
@@ -51,6 +78,7 @@ class SectionResult(Model):
     scored_questions: int
     not_applicable: int
     questions: list[QuestionResult]
+    not_evidenced: list[NotEvidenced] = Field(default_factory=list)
 
 
 class Recommendation(Model):
@@ -112,6 +140,49 @@ class QuestionnaireResult(Model):
     stage: StageResult | None = None
     unanswered: list[str]
     not_applicable: list[NotApplicable]
+    lens: str | None = Field(default=None, description="whose view, when several respondents are aggregated")
+    respondents: int | None = Field(default=None, description="respondents aggregated into this result")
+
+
+class GapLine(Model):
+    """One section or question seen through both lenses: company score − customer score (0-100)."""
+
+    id: str
+    section: str
+    title: str
+    company: float | None
+    customer: float | None
+    gap: float | None
+
+
+class PerceptionGap(Model):
+    """Where the company's view of itself and its customers' view differ, largest gap first."""
+
+    questionnaire: str
+    title: str
+    company: float | None
+    customer: float | None
+    gap: float | None
+    company_respondents: int
+    customer_respondents: int
+    sections: list[GapLine]
+    questions: list[GapLine]
+
+
+class RespondentEntry(Model):
+    lens: str
+    label: str
+    name: str | None = None
+    role: str | None = None
+    file: str
+
+
+class LensRespondents(Model):
+    """Who answered through one lens: a count, and the people only with --show-respondents."""
+
+    lens: str
+    count: int
+    people: list[RespondentEntry] | None = None
 
 
 Presence = Literal["both", "added", "removed"]
@@ -216,8 +287,18 @@ class AssessmentResult(Model):
     segment: Segment | None = None
     questionnaires: list[QuestionnaireResult]
     comparison: Comparison | None = Field(default=None, description="the change since a baseline, when one is given")
+    respondents: list[LensRespondents] = Field(
+        default_factory=list, description="with several answers files: who answered, by lens")
+    perception_gaps: list[PerceptionGap] = Field(default_factory=list)
 
     def top_recommendations(self, limit: int) -> list[Recommendation]:
         """The highest-priority recommendations across every questionnaire."""
-        merged = [r for q in self.questionnaires for r in q.recommendations]
-        return sorted(merged, key=lambda r: -r.priority)[:limit]
+        merged = sorted((r for q in self.questionnaires for r in q.recommendations), key=lambda r: -r.priority)
+        # with several lenses the same question can be recommended once per lens: keep its highest priority
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for r in merged:
+            if (r.questionnaire, r.question) not in seen:
+                seen.add((r.questionnaire, r.question))
+                unique.append(r)
+        return unique[:limit]

@@ -11,6 +11,7 @@ from rich.text import Text
 
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
+from crmcheck.render import perception_view as many
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green", None: "dim"}
 BAR_WIDTH = 8
@@ -45,7 +46,7 @@ def level_text(level: int | None, name: str | None) -> Text:
 
 def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
     heading = Text.assemble(
-        (q.title, "bold"), f"  (v{q.version})\n",
+        (q.title + many.lens_suffix(q), "bold"), f"  (v{q.version})\n",
         "score ", (f"{q.score:.1f}" if q.score is not None else "—", "bold"),
         "  level ", level_text(q.level, q.level_name), "  complete ", percent(q.completeness),
     )
@@ -97,9 +98,22 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
     console, buffer = make_console(options)
     who = f", assessor {result.assessor}" if result.assessor else ""
     console.print(Text.assemble((result.company, "bold"), f" — CRM assessment of {result.assessed_on}{who}"))
+    respondents = many.respondents_line(result)
+    if respondents is not None:
+        console.print(respondents)
+    for gap in result.perception_gaps:  # first, so that the first screen shows where the company overrates itself
+        console.print()
+        console.print(many.perception_block(gap, options.width))
     for q in result.questionnaires:
         console.print()
         console.print(questionnaire_block(q, options.width))
+        for block in (many.disagreement_block(q, options.show_respondents), many.not_evidenced_block(q)):
+            if block is not None:
+                console.print(block)
+    people = many.respondents_block(result) if options.show_respondents else None
+    if people is not None:
+        console.print()
+        console.print(people)
     top = result.top_recommendations(TOP_RECOMMENDATIONS)
     if top:
         console.print()

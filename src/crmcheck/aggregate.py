@@ -1,0 +1,275 @@
+"""Several respondents in one report: per-lens mean scores, spread, disagreement, and the perception gap.
+
+Pure: checked answers in, a result model out. Each respondent's answers are folded into running
+tallies one file at a time (memory stays flat in the number of respondents unless each answer is
+kept for --show-respondents); the per-question mean scores then go through the normal scoring, so
+section scores, levels, risks and recommendations follow the same rules as for one answers file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from crmcheck.models.answers import Respondent, Segment
+from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.models.result import (
+    AssessmentResult,
+    GapLine,
+    IndividualAnswer,
+    LensRespondents,
+    NotEvidenced,
+    PerceptionGap,
+    QuestionnaireResult,
+    QuestionResult,
+    RespondentEntry,
+)
+from crmcheck.resolve import UNANSWERED, Response
+from crmcheck.scoring import EDGE_DIGITS, answer_text, needs_evidence, score_questionnaire
+
+LENS_ORDER = ("company", "customer")
+DISAGREEMENT_SPREAD = 0.5  # half of the 0..1 score range
+
+
+@dataclass(frozen=True)
+class AnsweredQuestionnaire:
+    """One respondent's checked responses to one questionnaire (full question id -> response)."""
+
+    questionnaire: Questionnaire
+    responses: Mapping[str, Response]
+    targets: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class AnswerSet:
+    """One respondent's answers file, checked: who answered, through which lens, and what."""
+
+    file: str
+    lens: str
+    respondent: Respondent | None
+    questionnaires: Sequence[AnsweredQuestionnaire]
+    assessor: str | None = None
+    segment: Segment | None = None
+
+    @property
+    def label(self) -> str:
+        """The respondent's name, or the file's name when the respondent is anonymous."""
+        if self.respondent is not None and self.respondent.name:
+            return self.respondent.name
+        return Path(self.file).stem
+
+
+def _score100(score: float) -> float:
+    return round(100 * score, 1)
+
+
+@dataclass
+class _QuestionTally:
+    """Running numbers for one question in one lens."""
+
+    scored: int = 0
+    total: float = 0.0
+    low: float = math.inf
+    high: float = -math.inf
+    not_applicable: int = 0
+    written: int = 0  # text answers, which are not scored
+    unevidenced: int = 0
+    individual: list[IndividualAnswer] | None = None
+
+    def add(self, response: Response, lens: str) -> None:
+        if response.status == "n/a":
+            self.not_applicable += 1
+        elif response.status == "answered":
+            if response.score is None:
+                self.written += 1
+            else:
+                self.scored += 1
+                self.total += response.score
+                self.low = min(self.low, response.score)
+                self.high = max(self.high, response.score)
+                if needs_evidence(response.score, lens) and not (response.evidence or "").strip():
+                    self.unevidenced += 1
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.scored if self.scored else None
+
+    @property
+    def disagreement(self) -> bool:
+        return self.scored > 1 and round(self.high - self.low, EDGE_DIGITS) > DISAGREEMENT_SPREAD
+
+
+@dataclass
+class _LensTally:
+    """Everything kept about one questionnaire answered through one lens."""
+
+    questionnaire: Questionnaire
+    lens: str
+    keep_individual: bool
+    respondents: int = 0
+    targets: dict[str, int] = field(default_factory=dict)
+    questions: dict[str, _QuestionTally] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.questions = {full: _QuestionTally(individual=[] if self.keep_individual else None)
+                          for full in self.questionnaire.questions}
+
+    def add(self, answered: AnsweredQuestionnaire, label: str) -> None:
+        self.respondents += 1
+        for section_id, target in answered.targets.items():
+            # respondents may state different targets; the report aims at the highest one
+            self.targets[section_id] = max(target, self.targets.get(section_id, target))
+        q = self.questionnaire
+        for full, tally in self.questions.items():
+            response = answered.responses.get(full, UNANSWERED)
+            tally.add(response, self.lens)
+            if tally.individual is not None and response.status != "unanswered":
+                question = q.questions[full][1]
+                score = response.score if question.scored and response.status == "answered" else None
+                tally.individual.append(IndividualAnswer(
+                    respondent=label, answer=answer_text(question, q, response),
+                    score=None if score is None else _score100(score), note=response.note,
+                    evidence=response.evidence))
+
+    def mean_responses(self) -> dict[str, Response]:
+        """Each question's aggregated response: the mean score when anyone scored it."""
+        out: dict[str, Response] = {}
+        for full, tally in self.questions.items():
+            if tally.scored:
+                out[full] = Response("answered", None, tally.mean)
+            elif tally.written:
+                out[full] = Response("answered", None, None)
+            elif tally.not_applicable:
+                out[full] = Response("n/a")
+            else:
+                out[full] = UNANSWERED
+        return out
+
+    def result(self) -> QuestionnaireResult:
+        base = score_questionnaire(self.questionnaire, self.mean_responses(), self.targets, self.lens)
+        sections = []
+        for section in base.sections:
+            questions = [self._question(qr) for qr in section.questions]
+            not_evidenced = [
+                NotEvidenced(question=qr.id, text=qr.text, score=qr.score,
+                             answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored)
+                for qr in questions if self.questions[qr.id].unevidenced
+            ]
+            sections.append(section.model_copy(update={"questions": questions, "not_evidenced": not_evidenced}))
+        return base.model_copy(update={"sections": sections, "lens": self.lens, "respondents": self.respondents})
+
+    def _question(self, qr: QuestionResult) -> QuestionResult:
+        tally = self.questions[qr.id]
+        update: dict[str, object] = {"value": None, "note": None, "evidence": None, "reason": None,
+                                     "individual": tally.individual}
+        if tally.scored:
+            low, high = _score100(tally.low), _score100(tally.high)
+            answer = f"mean of {tally.scored} ({low:.1f}–{high:.1f})"
+            update.update(answer=answer, respondents=tally.scored, score_min=low, score_max=high,
+                          disagreement=tally.disagreement)
+        elif tally.written:
+            hidden = "" if tally.individual is not None else "; shown with --show-respondents"
+            update.update(answer=f"{tally.written} written answer{'s' if tally.written != 1 else ''}{hidden}",
+                          respondents=tally.written)
+        elif tally.not_applicable:
+            update.update(answer=f"n/a ({tally.not_applicable})", respondents=0)
+        else:
+            update.update(respondents=0)
+        return qr.model_copy(update=update)
+
+
+def _gap(company: float | None, customer: float | None) -> float | None:
+    # from the displayed (rounded) scores, so that company − customer adds up in every table
+    return None if company is None or customer is None else round(company - customer, 1)
+
+
+def _largest_first(lines: list[GapLine]) -> list[GapLine]:
+    order = {line.id: i for i, line in enumerate(lines)}
+    return sorted(lines, key=lambda g: (g.gap is None, -(g.gap or 0.0), order[g.id]))
+
+
+def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) -> PerceptionGap:
+    """Company score − customer score per section and per question of one questionnaire, largest first."""
+    sections = [
+        GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score))
+        for c, k in zip(company.sections, customer.sections, strict=True)
+    ]
+    questions: list[GapLine] = []
+    for c_section, k_section in zip(company.sections, customer.sections, strict=True):
+        for c, k in zip(c_section.questions, k_section.questions, strict=True):
+            if c.score is not None and k.score is not None:
+                questions.append(GapLine(id=c.id, section=c_section.id, title=c.text, company=c.score,
+                                         customer=k.score, gap=_gap(c.score, k.score)))
+    return PerceptionGap(
+        questionnaire=company.id, title=company.title, company=company.score, customer=customer.score,
+        gap=_gap(company.score, customer.score), company_respondents=company.respondents or 0,
+        customer_respondents=customer.respondents or 0, sections=_largest_first(sections),
+        questions=_largest_first(questions),
+    )
+
+
+class Aggregation:
+    """Answers files folded in one at a time; `result()` gives the report of them all."""
+
+    def __init__(self, *, show_respondents: bool = False) -> None:
+        self.show_respondents = show_respondents
+        self._tallies: dict[tuple[str, str], _LensTally] = {}
+        self._order: list[str] = []
+        self._people: dict[str, list[RespondentEntry]] = {}
+        self._counts: dict[str, int] = {}
+        self._assessors: set[str | None] = set()
+        self._segments: set[Segment | None] = set()
+
+    def add(self, answers: AnswerSet) -> None:
+        self._counts[answers.lens] = self._counts.get(answers.lens, 0) + 1
+        self._assessors.add(answers.assessor)
+        self._segments.add(answers.segment)
+        if self.show_respondents:
+            respondent = answers.respondent
+            self._people.setdefault(answers.lens, []).append(RespondentEntry(
+                lens=answers.lens, label=answers.label, name=respondent.name if respondent else None,
+                role=respondent.role if respondent else None, file=answers.file))
+        for answered in answers.questionnaires:
+            qid = answered.questionnaire.id
+            if qid not in self._order:
+                self._order.append(qid)
+            key = (qid, answers.lens)
+            if key not in self._tallies:
+                self._tallies[key] = _LensTally(answered.questionnaire, answers.lens, self.show_respondents)
+            self._tallies[key].add(answered, answers.label)
+
+    def result(self, *, company: str, assessed_on: dt.date) -> AssessmentResult:
+        """The report; assessor and segment are given only when every file agrees on them."""
+        assessor = next(iter(self._assessors)) if len(self._assessors) == 1 else None
+        segment = next(iter(self._segments)) if len(self._segments) == 1 else None
+        results: list[QuestionnaireResult] = []
+        gaps: list[PerceptionGap] = []
+        lenses = sorted(self._counts, key=_lens_rank)
+        for qid in self._order:
+            by_lens = {lens: self._tallies[(qid, lens)].result() for lens in lenses if (qid, lens) in self._tallies}
+            results.extend(by_lens.values())
+            if "company" in by_lens and "customer" in by_lens:
+                gaps.append(perception_gap(by_lens["company"], by_lens["customer"]))
+        respondents = [
+            LensRespondents(lens=lens, count=self._counts[lens],
+                            people=self._people.get(lens, []) if self.show_respondents else None)
+            for lens in lenses
+        ]
+        return AssessmentResult(company=company, assessed_on=assessed_on, assessor=assessor, segment=segment,
+                                questionnaires=results, respondents=respondents, perception_gaps=gaps)
+
+
+def _lens_rank(lens: str) -> tuple[int, str]:
+    return (LENS_ORDER.index(lens) if lens in LENS_ORDER else len(LENS_ORDER), lens)
+
+
+def aggregate(answer_sets: Iterable[AnswerSet], *, company: str, assessed_on: dt.date,
+              show_respondents: bool = False) -> AssessmentResult:
+    """The report of several respondents' answers (all of one company and date)."""
+    aggregation = Aggregation(show_respondents=show_respondents)
+    for answers in answer_sets:
+        aggregation.add(answers)
+    return aggregation.result(company=company, assessed_on=assessed_on)

@@ -1,0 +1,134 @@
+"""Terminal blocks for several respondents: the perception gap, disagreements, not-evidenced answers."""
+
+from __future__ import annotations
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.padding import Padding
+from rich.table import Table
+from rich.text import Text
+
+from crmcheck.models.result import AssessmentResult, PerceptionGap, QuestionnaireResult
+
+GAP_BAR_WIDTH = 10
+TOP_GAP_QUESTIONS = 5
+DISAGREEMENTS_SHOWN = 10  # with many respondents most questions can be flagged; the markdown lists them all
+
+
+def lens_suffix(q: QuestionnaireResult) -> str:
+    """' — company view, 3 respondents' for an aggregated result; '' for one answers file."""
+    if q.lens is None:
+        return ""
+    count = q.respondents or 0
+    return f" — {q.lens} view, {count} respondent{'s' if count != 1 else ''}"
+
+
+def respondents_line(result: AssessmentResult) -> Text | None:
+    if not result.respondents:
+        return None
+    total = sum(group.count for group in result.respondents)
+    parts = ", ".join(f"{group.count} {group.lens}" for group in result.respondents)
+    return Text(f"{total} respondents: {parts}")
+
+
+def signed(value: float | None) -> str:
+    return "—" if value is None else f"{value:+.1f}"
+
+
+def gap_bar(gap: float | None) -> Text:
+    """A bar as long as the gap (full width = 100 points); red where the company rates itself higher."""
+    if gap is None:
+        return Text("")
+    filled = min(GAP_BAR_WIDTH, round(abs(gap) / 100 * GAP_BAR_WIDTH))
+    return Text("█" * filled, style="red" if gap > 0 else "cyan")
+
+
+def _score(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f}"
+
+
+def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
+    heading = Text.assemble(
+        ("Perception gap: ", "bold"), (gap.title, "bold"), "\n",
+        f"company view {_score(gap.company)} ({gap.company_respondents}) against customer view "
+        f"{_score(gap.customer)} ({gap.customer_respondents}): gap ", (signed(gap.gap), "bold"),
+    )
+    overrated = [line for line in gap.sections if line.gap is not None and line.gap > 0]
+    lead = Text(
+        "Where the company rates itself above its customers (gap = company − customer):"
+        if overrated else "The company does not rate itself above its customers in any section.",
+        style="bold" if overrated else "")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    fixed = 7 + 8 + 6 + GAP_BAR_WIDTH
+    table.add_column("Section", overflow="fold", width=max(16, min(44, width - fixed - 3 * 4 - 1)))
+    table.add_column("Company", justify="right", no_wrap=True, width=7)
+    table.add_column("Customer", justify="right", no_wrap=True, width=8)
+    table.add_column("Gap", justify="right", no_wrap=True, width=6)
+    table.add_column("", no_wrap=True, width=GAP_BAR_WIDTH)
+    for line in gap.sections:
+        table.add_row(Text(line.title), _score(line.company), _score(line.customer),
+                      Text(signed(line.gap), style="bold red" if (line.gap or 0) > 0 else ""), gap_bar(line.gap))
+    parts: list[RenderableType] = [heading, lead, table]
+    top = [line for line in gap.questions if line.gap is not None and line.gap > 0][:TOP_GAP_QUESTIONS]
+    if top:
+        parts.append(Text("Largest gaps by question:", style="bold"))
+        questions = Table(box=None, show_header=False, pad_edge=False)
+        questions.add_column("#", justify="right", no_wrap=True)
+        questions.add_column("Question", ratio=1)
+        questions.add_column("Gap", justify="right", no_wrap=True)
+        for i, line in enumerate(top, 1):
+            questions.add_row(f"{i}.", Text.assemble(
+                (line.id, "cyan"), f"  company {_score(line.company)}, customer {_score(line.customer)}\n",
+                line.title), Text(signed(line.gap), style="bold red"))
+        parts.append(questions)
+    return Group(*parts)
+
+
+def disagreement_block(q: QuestionnaireResult, show_respondents: bool) -> RenderableType | None:
+    flagged = [qr for s in q.sections for qr in s.questions if qr.disagreement]
+    if not flagged:
+        return None
+    parts: list[RenderableType] = [Text(f"Respondents disagree (scores more than half the scale apart) on "
+                                        f"{len(flagged)} question{'s' if len(flagged) != 1 else ''}:",
+                                        style="bold")]
+    for qr in flagged[:DISAGREEMENTS_SHOWN]:
+        line = Text.assemble("  ", (qr.id, "cyan"), f"  {_score(qr.score_min)}–{_score(qr.score_max)}, "
+                             f"mean {_score(qr.score)} of {qr.respondents}")
+        parts.append(line)
+        if show_respondents and qr.individual:
+            parts.extend(Text(f"      {answer.respondent}: {answer.answer or '—'}") for answer in qr.individual)
+    if len(flagged) > DISAGREEMENTS_SHOWN:
+        parts.append(Text(f"  … and {len(flagged) - DISAGREEMENTS_SHOWN} more; the markdown report lists them all",
+                          style="dim"))
+    return Group(*parts)
+
+
+def not_evidenced_block(q: QuestionnaireResult) -> RenderableType | None:
+    sections = [s for s in q.sections if s.not_evidenced]
+    if not sections:
+        return None
+    total = sum(item.answers for s in sections for item in s.not_evidenced)
+    several = q.respondents is not None
+    parts: list[RenderableType] = [Text(
+        f"Not evidenced: {total} answer{'s' if total != 1 else ''} at 75 or above cite no evidence"
+        + (" (per question: how many of its answers)" if several else "") + ":", style="bold")]
+    for s in sections:
+        count = sum(i.answers for i in s.not_evidenced)
+        items = ", ".join(f"{item.question} ({item.answers} of {item.respondents})" if several else item.question
+                          for item in s.not_evidenced)
+        parts.append(Padding(Text.assemble((s.title, "yellow"), f" ({count}): ", items), (0, 0, 0, 2)))
+    return Group(*parts)
+
+
+def respondents_block(result: AssessmentResult) -> RenderableType | None:
+    people = [p for group in result.respondents for p in group.people or ()]
+    if not people:
+        return None
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title="Respondents", title_justify="left")
+    table.add_column("Lens", no_wrap=True)
+    table.add_column("Respondent", overflow="fold")
+    table.add_column("Role", overflow="fold")
+    table.add_column("File", overflow="fold")
+    for p in people:
+        table.add_row(p.lens, p.label, p.role or "", p.file)
+    return table
