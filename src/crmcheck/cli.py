@@ -42,6 +42,8 @@ class ReportFormatChoice(StrEnum):
     terminal = "terminal"
     markdown = "markdown"
     json = "json"
+    html = "html"
+    xlsx = "xlsx"
 
 
 class ListFormat(StrEnum):
@@ -230,19 +232,33 @@ def report(
     output: Output = None,
     template: Annotated[Path | None, typer.Option(help="Your own Jinja template (markdown or html).")] = None,
     title: Annotated[str | None, typer.Option(help="Report title.")] = None,
+    logo: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Logo for the HTML report's cover (PNG, JPEG, GIF, WebP or SVG; embedded in the file).",
+    )] = None,
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
     Example: crmcheck report answers/2026.yaml --format markdown -o report.md
+
+    Example: crmcheck report answers/2026.yaml --format html --title "CRM health check" --logo logo.png -o report.html
+
+    Example: crmcheck report answers/2026.yaml --format xlsx -o report.xlsx
     """
     from crmcheck.assessment import assess_file
     from crmcheck.render import ReportFormat, renderer_for
 
     if len(answers) > 1:
         raise UsageError("give one answers file per report")
+    if fmt is ReportFormatChoice.xlsx and _to_terminal(output):
+        raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
+    extra: tuple[tuple[str, object], ...] = ()
+    if logo is not None:
+        from crmcheck.render.branding import load_logo
+
+        extra = (("logo", load_logo(logo)),)
     result = assess_file(answers[0], _catalog(questionnaires))
-    options = render_options(output, template=template, title=title)
+    options = render_options(output, template=template, title=title, extra=extra)
     emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
 
 

@@ -37,4 +37,4 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
     note(f"example answers: {current}")
     for target in written:
         note(f"wrote {target}")
-    return text
+    return text if isinstance(text, str) else text.decode()

@@ -1,4 +1,4 @@
-"""Report formats: one module per format, each `render(result, options) -> str`."""
+"""Report formats: one module per format, each `render(result, options) -> str` (bytes for binary formats)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ class ReportFormat(StrEnum):
     TERMINAL = "terminal"
     MARKDOWN = "markdown"
     JSON = "json"
+    HTML = "html"
+    XLSX = "xlsx"
 
 
 @dataclass(frozen=True)
@@ -28,7 +30,7 @@ class RenderOptions:
 
 
 class Renderer(Protocol):
-    def __call__(self, result: Any, options: RenderOptions) -> str: ...
+    def __call__(self, result: Any, options: RenderOptions) -> str | bytes: ...
 
 
 def renderer_for(fmt: ReportFormat) -> Renderer:
