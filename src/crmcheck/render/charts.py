@@ -206,7 +206,8 @@ def gap_bars(
         label = wrap_label(f"{i + 1}. {title}", layout.label_chars, 2)
         reached = score or 0.0
         short_from = layout.x(reached)
-        short_to = layout.x(target) if target is not None and target > reached else short_from
+        # a section nobody could score has no shortfall to draw: "not assessed" is not "scored 0"
+        short_to = layout.x(target) if score is not None and target is not None and target > reached else short_from
         bars.append(GapBar(
             number=i + 1, label=label, label_y=_fmt(top + (13 if len(label) == 1 else 7)),
             y=_fmt(top + 4), text_y=_fmt(top + 16), score=score,
