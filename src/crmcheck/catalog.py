@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmcheck.errors import InputError, UsageError
-from crmcheck.yamlio import Document, load_mapping
+from crmcheck.yamlio import Document, Position, load_mapping, read_header
 
 if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Questionnaire
@@ -26,20 +26,37 @@ def data_dir(name: str) -> Path:
     return _PACKAGE.parent.parent / name
 
 
+HEADER_FIELDS = frozenset({"id", "title", "version", "kind", "source", "replaces"})
+
+
 @dataclass
 class Entry:
-    """A questionnaire file found on the search path, read up to its header."""
+    """A questionnaire file found on the search path, read up to its header; parsed in full on demand."""
 
     id: str
     path: Path
     origin: str  # "built-in" or the custom directory
-    doc: Document
-    replaces: bool = False
+    fields: dict[str, Any]
+    positions: dict[str, Position]
+    _doc: Document | None = None
+
+    @property
+    def replaces(self) -> bool:
+        return bool(self.fields.get("replaces"))
 
     @property
     def header(self) -> dict[str, Any]:
-        data = self.doc.data
-        return {k: data.get(k) for k in ("id", "title", "version", "kind", "source")}
+        return {k: self.fields.get(k) for k in ("id", "title", "version", "kind", "source")}
+
+    @property
+    def doc(self) -> Document:
+        if self._doc is None:
+            self._doc = load_mapping(self.path)
+        return self._doc
+
+    def error(self, message: str, key: str) -> InputError:
+        pos = self.positions.get(key, Position(1, 1))
+        return InputError(message, file=str(self.path), line=pos.line, column=pos.column)
 
 
 @dataclass
@@ -62,11 +79,11 @@ class Catalog:
             raise UsageError(f"questionnaire directory not found: {directory}")
         entries = []
         for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
-            doc = load_mapping(path)
-            qid = doc.data.get("id")
+            fields, positions = read_header(path, HEADER_FIELDS)
+            qid = fields.get("id")
             if not isinstance(qid, str):
-                raise doc.error("a questionnaire needs an 'id'", ())
-            entries.append(Entry(qid, path, origin, doc, replaces=bool(doc.data.get("replaces"))))
+                raise InputError("a questionnaire needs an 'id' at the top level", file=str(path), line=1, column=1)
+            entries.append(Entry(qid, path, origin, fields, positions))
         return entries
 
     @property
@@ -77,12 +94,12 @@ class Catalog:
             for directory in self.directories:
                 for entry in self._scan(directory, str(directory)):
                     if entry.id in custom:
-                        raise entry.doc.error(
-                            f"questionnaire id '{entry.id}' is also defined in {custom[entry.id].path}", ("id",))
+                        raise entry.error(
+                            f"questionnaire id '{entry.id}' is also defined in {custom[entry.id].path}", "id")
                     if entry.id in builtins and not entry.replaces:
-                        raise entry.doc.error(
+                        raise entry.error(
                             f"'{entry.id}' is a built-in questionnaire id; choose another id, or add "
-                            f"'replaces: {entry.id}' to replace the built-in", ("id",))
+                            f"'replaces: {entry.id}' to replace the built-in", "id")
                     custom[entry.id] = entry
             self._entries = {**custom, **{k: v for k, v in builtins.items() if k not in custom}}
         return self._entries

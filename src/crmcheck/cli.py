@@ -112,14 +112,20 @@ def note(message: str) -> None:
     sys.stderr.write(message + "\n")
 
 
+def _print_version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"crmcheck {__version__}\n")
+        raise typer.Exit(EXIT_OK)
+
+
 @app.callback()
 def _root(
     debug: Annotated[bool, typer.Option("--debug", help="Show the full traceback of an internal error.")] = False,
-    version: Annotated[bool, typer.Option("--version", help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool, typer.Option("--version", is_eager=True, callback=_print_version, help="Print the version and exit.")
+    ] = False,
 ) -> None:
-    if version:
-        sys.stdout.write(f"crmcheck {__version__}\n")
-        raise typer.Exit(EXIT_OK)
+    """Options for every command."""
 
 
 @app.command("list")
@@ -341,7 +347,10 @@ def main() -> None:
         _fail(EXIT_INTERNAL, [f"crmcheck: internal error ({type(exc).__name__}: {exc}). This is a bug: please "
                               "report it with the command you ran" + ("" if debug else "; --debug shows the "
                               "traceback") + "."])
-    sys.exit(result if isinstance(result, int) else EXIT_OK)
+    code = result if isinstance(result, int) else EXIT_OK
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130 without a word
+        note("crmcheck: interrupted")
+    sys.exit(code)
 
 
 __all__ = ["app", "main", "InputError"]

@@ -158,17 +158,21 @@ def _yaml_error(path: str, exc: yaml.MarkedYAMLError) -> InputError:
 
 
 def _scalar(path: str, node: yaml.ScalarNode) -> Any:
-    value: str = node.value
     if node.tag != _STR_TAG:
         raise _fail(path, node.start_mark, f"tags ({node.tag}) are not allowed")
-    if node.style:  # quoted or block: always text
+    return _typed(path, node.value, node.style, node.start_mark)
+
+
+def _typed(path: str, value: str, style: str | None, mark: Any) -> Any:
+    """Type a scalar as YAML 1.2's core schema does, keeping YAML 1.1 look-alikes (yes, 1:30, 010) as text."""
+    if style:  # quoted or block: always text
         return value
     if not value or value in _NULLS:
         return None if value in _NULLS else value
     first = value[0]
     if first in "0123456789-+.":
         if len(value) > MAX_NUMBER_CHARS and (_INT.match(value) or _FLOAT.match(value)):
-            raise _fail(path, node.start_mark, f"number with {len(value)} characters is too long")
+            raise _fail(path, mark, f"number with {len(value)} characters is too long")
         if _INT.match(value):
             return int(value)
         if _FLOAT.match(value):
@@ -176,13 +180,53 @@ def _scalar(path: str, node: yaml.ScalarNode) -> Any:
             number.text = value
             return number
         if _SPECIAL_FLOAT.match(value):
-            raise _fail(path, node.start_mark, f"{value} is not allowed; use a finite number")
+            raise _fail(path, mark, f"{value} is not allowed; use a finite number")
         return value
     if value in _TRUE:
         return True
     if value in _FALSE:
         return False
     return value
+
+
+def read_header(path: Path | str, fields: frozenset[str]) -> tuple[dict[str, Any], dict[str, Position]]:
+    """The top-level scalar fields of a mapping file, reading only as far as needed.
+
+    For listing many files quickly: values are typed like `parse` types them, collections are
+    skipped, and reading stops once every wanted field was seen. Full checks happen on `load`.
+    """
+    name = str(path)
+    text = read_text(path)
+    values: dict[str, Any] = {}
+    positions: dict[str, Position] = {}
+    depth = 0
+    key: str | None = None
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth == 1 and not isinstance(event, yaml.MappingStartEvent):
+                    break
+                if depth == 2:
+                    key = None
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+                if depth == 1:
+                    key = None
+            elif isinstance(event, yaml.ScalarEvent) and depth == 1:
+                if key is None:
+                    key = event.value
+                    mark = event.start_mark
+                    positions[key] = Position(mark.line + 1, mark.column + 1) if mark else Position(1, 1)
+                else:
+                    if key in fields:
+                        values[key] = _typed(name, event.value, event.style, event.start_mark)
+                    key = None
+                if fields <= values.keys():
+                    break
+    except yaml.MarkedYAMLError as exc:
+        raise _yaml_error(name, exc) from None
+    return values, positions
 
 
 def _construct(path: str, node: yaml.Node, depth: int) -> Any:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import textwrap
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from crmcheck.catalog import Catalog
-from crmcheck.models.questionnaire import Questionnaire
+
+if TYPE_CHECKING:
+    from crmcheck.models.questionnaire import Questionnaire
 
 
 def list_rows(catalog: Catalog) -> list[dict[str, Any]]:
@@ -34,31 +36,30 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
 
     out: list[str] = []
 
-    def para(text: str, indent: str = "") -> None:
-        out.extend(textwrap.wrap(" ".join(text.split()), width - len(indent), initial_indent=indent,
-                                 subsequent_indent=indent) or [indent])
+    def para(text: str, indent: str = "", first: str | None = None) -> None:
+        out.extend(textwrap.wrap(" ".join(text.split()), width, initial_indent=indent if first is None else first,
+                                 subsequent_indent=indent, break_on_hyphens=False) or [indent])
 
     out.append(f"{q.title}  ({q.id} v{q.version}, {q.kind})")
     para(f"Source: {q.source}")
     if q.description:
         para(q.description)
     out.append("")
-    out.append("Levels: " + ", ".join(f"{lv.level} {lv.name} (from {lv.min:g})" for lv in q.levels))
+    para("Levels: " + ", ".join(f"{lv.level} {lv.name} (from {lv.min:g})" for lv in q.levels))
     if q.kind == "staged":
-        out.append("Stages: " + ", ".join(f"{s.number} {s.name}" for s in q.stages)
-                   + f"; pass mark {q.pass_mark:g}")
-        out.append("Dimensions: " + ", ".join(q.dimensions))
+        para("Stages: " + ", ".join(f"{s.number} {s.name}" for s in q.stages) + f"; pass mark {q.pass_mark:g}")
+        para("Dimensions: " + ", ".join(q.dimensions))
     else:
-        out.append(f"Risk: high below {q.risk_bands.high:g}, medium below {q.risk_bands.medium:g}")
+        para(f"Risk: high below {q.risk_bands.high:g}, medium below {q.risk_bands.medium:g}")
     if q.lenses:
-        out.append("Lenses: " + ", ".join(q.lenses))
+        para("Lenses: " + ", ".join(q.lenses))
     for name, levels in q.scales.items():
-        out.append(f"Scale {name}: " + ", ".join(f"{lv.value} {lv.label}" for lv in levels))
+        para(f"Scale {name}: " + ", ".join(f"{lv.value} {lv.label}" for lv in levels), "")
     for number, section in enumerate(q.sections, 1):
         out.append("")
         stage = f", stage {section.stage}" if section.stage is not None else ""
         weight = f", weight {section.weight:g}" if section.weight != 1 else ""
-        out.append(f"{number}. {section.title}  [{section.id}{stage}{weight}]")
+        para(f"{number}. {section.title}  [{section.id}{stage}{weight}]", "   ", first="")
         if section.summary:
             para(section.summary, "   ")
         for question in section.questions:
@@ -69,7 +70,7 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                 flags.append("critical")
             if question.dimension:
                 flags.append(question.dimension)
-            out.append(f"   - {section.id}.{question.id}  ({', '.join(flags)})")
+            para(f"{section.id}.{question.id}  ({', '.join(flags)})", "     ", first="   - ")
             if isinstance(question.text, dict):
                 for lens, text in question.text.items():
                     para(f"{lens}: {text}", "     ")

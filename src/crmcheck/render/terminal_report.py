@@ -81,7 +81,7 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
                        title="Stage score by dimension")
         matrix.add_column("Dimension")
         for stage in q.stage.stages[1:] if len(q.stage.stages) > 1 else q.stage.stages:
-            matrix.add_column(stage.name, justify="right", no_wrap=True, overflow="ellipsis", max_width=14)
+            matrix.add_column(stage.name, justify="right", max_width=12)
         matrix.add_column("Reached", justify="right")
         shown = q.stage.stages[1:] if len(q.stage.stages) > 1 else q.stage.stages
         for dimension, row_scores in q.stage.matrix.items():
@@ -89,7 +89,7 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
                           style="green" if st.number <= q.stage.dimensions[dimension] else "")
                      for st in shown]
             matrix.add_row(Text(dimension), *cells, Text(str(q.stage.dimensions[dimension])))
-        parts.append(matrix)
+        parts += [Text(""), matrix]
     return Group(*parts)
 
 
@@ -102,6 +102,7 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         console.print(questionnaire_block(q, options.width))
     top = result.top_recommendations(TOP_RECOMMENDATIONS)
     if top:
+        console.print()
         console.print(Text("Top recommendations", style="bold"))
         table = Table(box=None, show_header=False, pad_edge=False)
         table.add_column("#", justify="right", no_wrap=True)
@@ -113,4 +114,5 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
     missing = sum(len(q.unanswered) for q in result.questionnaires)
     if missing:
         console.print(Text(f"{missing} question(s) unanswered; see the markdown report for the list.", style="dim"))
-    return buffer.getvalue()
+    # rich pads every line to the full width; trailing blanks only get in the way of copy and paste
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
