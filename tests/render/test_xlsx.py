@@ -19,7 +19,7 @@ from crmcheck.render import RenderOptions
 from crmcheck.render.report_parts import Changes, OptionalParts, PerceptionGap, QuestionnaireChange, SectionChange
 from crmcheck.render.xlsx_report import render_with
 from tests.conftest import EXAMPLES, ROOT, run_cli
-from tests.report_inputs import (
+from tests.render.report_inputs import (
     HOSTILE_ANSWERS,
     HOSTILE_COMPANY,
     HOSTILE_EVIDENCE,

@@ -18,7 +18,7 @@ from crmcheck.render.charts import StageInput, gap_bars, radar, stage_ladder, ta
 from crmcheck.render.html_report import render, render_with
 from crmcheck.render.report_parts import Changes, OptionalParts, PerceptionGap, QuestionnaireChange, SectionChange
 from tests.conftest import EXAMPLES, run_cli
-from tests.report_inputs import (
+from tests.render.report_inputs import (
     HOSTILE_ANSWERS,
     HOSTILE_ASSESSOR,
     HOSTILE_COMPANY,

@@ -16,9 +16,9 @@ from pypdf import PdfReader
 
 from crmcheck.assessment import assess_file
 from crmcheck.catalog import Catalog
-from tests.chromium import Chromium, find_chromium
 from tests.conftest import EXAMPLES, run_cli
-from tests.report_inputs import HOSTILE_ANSWERS, PLAIN_ANSWERS, write_answers, write_small_questionnaires
+from tests.render.chromium import Chromium, find_chromium
+from tests.render.report_inputs import HOSTILE_ANSWERS, PLAIN_ANSWERS, write_answers, write_small_questionnaires
 
 CHROMIUM = find_chromium()
 pytestmark = pytest.mark.skipif(
