@@ -258,6 +258,8 @@ def report(
         raise UsageError("give one answers file per report")
     if fmt is ReportFormatChoice.xlsx and _to_terminal(output):
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
+    if logo is not None and fmt is not ReportFormatChoice.html:
+        raise UsageError("--logo is for the HTML report: add --format html")
     extra: tuple[tuple[str, object], ...] = ()
     if logo is not None:
         from crmcheck.render.branding import load_logo

@@ -18,7 +18,7 @@ def example_path(name: str) -> Path:
 
 
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
-    """Score the example's latest assessment, write its markdown and JSON reports, return the terminal report."""
+    """Score the example's latest assessment, write its markdown, JSON and HTML reports, return the terminal report."""
     catalog = Catalog.from_options()
     current = example_path("assessment-2026.yaml")
     result = assess_file(str(current), catalog)
@@ -29,7 +29,8 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
 
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
     written = []
-    for fmt, name in ((ReportFormat.MARKDOWN, "report.md"), (ReportFormat.JSON, "report.json")):
+    for fmt, name in ((ReportFormat.MARKDOWN, "report.md"), (ReportFormat.JSON, "report.json"),
+                      (ReportFormat.HTML, "report.html")):
         target = out / name
         write_atomic(target, renderer_for(fmt)(result, RenderOptions(width=options.width)))
         written.append(target)

@@ -365,3 +365,18 @@ def test_target_score_and_labels() -> None:
     assert wrap_label("Putting off integration across touchpoints and systems", 22, 2) == [
         "Putting off", "integration across…"]
     assert wrap_label("Short", 22, 2) == ["Short"]
+
+
+def test_logo_only_with_html(tmp_path: Path) -> None:
+    logo = tmp_path / "logo.png"
+    logo.write_bytes(PNG_1X1)
+    run = run_cli("report", str(EXAMPLES / "assessment-2026.yaml"), "--format", "markdown", "--logo", str(logo))
+    assert (run.code, run.out, run.err) == (2, "", "--logo is for the HTML report: add --format html\n")
+
+
+def test_demo_writes_the_html_report(tmp_path: Path) -> None:
+    run = run_cli("demo", "--out", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    assert f"wrote {tmp_path / 'out' / 'report.html'}" in run.err.splitlines()
+    html = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<h1 id=\"cover-title\">Brightwater Field Systems</h1>" in html
