@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from crmcheck.catalog import Catalog
 from crmcheck.render import RenderOptions
 from crmcheck.render.report_parts import Changes, OptionalParts, PerceptionGap, QuestionnaireChange, SectionChange
 from crmcheck.render.xlsx_report import render_with
-from tests.conftest import EXAMPLES, ROOT, run_cli
+from tests.conftest import EXAMPLES, run_cli
 from tests.render.report_inputs import (
     HOSTILE_ANSWERS,
     HOSTILE_COMPANY,
@@ -130,7 +132,7 @@ def test_hostile_text_is_stored_as_text(tmp_path: Path) -> None:
 
 
 def test_xlsx_refuses_a_terminal(tmp_path: Path) -> None:
-    child = pexpect.spawn(str(ROOT / ".venv" / "bin" / "python"), ["-m", "crmcheck", "report",
+    child = pexpect.spawn(sys.executable, ["-m", "crmcheck", "report",
                           str(EXAMPLES / "assessment-2026.yaml"), "--format", "xlsx"], cwd=str(tmp_path),
                           env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=60)
     child.expect(pexpect.EOF)
@@ -140,9 +142,6 @@ def test_xlsx_refuses_a_terminal(tmp_path: Path) -> None:
 
 
 def test_xlsx_to_a_pipe_is_the_workbook(tmp_path: Path) -> None:
-    import subprocess
-    import sys
-
     proc = subprocess.run([sys.executable, "-m", "crmcheck", "report", str(EXAMPLES / "assessment-2026.yaml"),
                            "--format", "xlsx"], capture_output=True, timeout=60)
     assert proc.returncode == 0 and proc.stderr == b""
