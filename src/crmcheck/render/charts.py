@@ -53,7 +53,6 @@ class RadarAxis:
     end_y: str
     label_x: str
     label_y: str
-    anchor: str
     point_x: str
     point_y: str
 
@@ -100,11 +99,9 @@ def radar(
         end = at(i, FULL_SCORE)
         label = at(i, FULL_SCORE, radius + 17)
         point = at(i, score or 0.0)
-        dx = label[0] - c
-        anchor = "middle" if abs(dx) < 8 else ("start" if dx > 0 else "end")
         axes.append(RadarAxis(
             number=i + 1, title=title, score=score, target=target, end_x=_fmt(end[0]), end_y=_fmt(end[1]),
-            label_x=_fmt(label[0]), label_y=_fmt(label[1] + 4), anchor=anchor,
+            label_x=_fmt(label[0]), label_y=_fmt(label[1] + 4),
             point_x=_fmt(point[0]), point_y=_fmt(point[1]),
         ))
     thresholds = [(band.min, band.level, band.name) for band in levels if 0 < band.min < FULL_SCORE]
