@@ -312,9 +312,9 @@ def test_different_dates_in_one_report_are_an_error(tmp_path: Path) -> None:
 def test_an_empty_directory_or_a_missing_path_is_an_error(tmp_path: Path) -> None:
     (tmp_path / "empty").mkdir()
     run = run_cli("report", str(tmp_path / "empty"))
-    assert (run.code, run.err) == (2, f"{tmp_path / 'empty'}: no answers files (*.yaml, *.yml) in this directory\n")
+    assert (run.code, run.err) == (2, f"{tmp_path / 'empty'}:1:1: no answers files (*.yaml, *.yml) in this directory\n")
     run = run_cli("report", str(EXAMPLES / "assessment-2026.yaml"), str(tmp_path / "nope.yaml"))
-    assert (run.code, run.err) == (2, f"{tmp_path / 'nope.yaml'}: no such file\n")
+    assert (run.code, run.err) == (2, f"{tmp_path / 'nope.yaml'}:1:1: no such file\n")
 
 
 def test_a_directory_with_one_file_is_a_single_respondent_report(tmp_path: Path) -> None:

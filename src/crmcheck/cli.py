@@ -44,6 +44,8 @@ class ReportFormatChoice(StrEnum):
     markdown = "markdown"
     json = "json"
     junit = "junit"
+    html = "html"
+    xlsx = "xlsx"
 
 
 class ResultFormat(StrEnum):
@@ -333,6 +335,9 @@ def report(
     show_respondents: Annotated[bool, typer.Option(
         "--show-respondents", help="With several answers files: list the respondents and each one's answers "
         "(hidden by default, to keep individual customers' answers private).")] = False,
+    logo: Annotated[Path | None, typer.Option(
+        metavar="FILE", help="Logo for the HTML report's cover (PNG, JPEG, GIF, WebP or SVG; embedded in the file).",
+    )] = None,
     questionnaires: QuestionnaireDirs = None,
     baseline: Annotated[str | None, typer.Option(
         "--baseline", metavar="OLD",
@@ -347,15 +352,28 @@ def report(
     Example: crmcheck report answers/2026.yaml --format markdown -o report.md --baseline answers/2025.yaml
 
     Example: crmcheck report survey/staff survey/customers
+
+    Example: crmcheck report answers/2026.yaml --format html --title "CRM health check" --logo logo.png -o report.html
+
+    Example: crmcheck report answers/2026.yaml --format xlsx -o report.xlsx
     """
     from crmcheck.baseline import assess_report
     from crmcheck.render import ReportFormat, renderer_for
 
+    if fmt is ReportFormatChoice.xlsx and _to_terminal(output):
+        raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
+    if logo is not None and fmt is not ReportFormatChoice.html:
+        raise UsageError("--logo is for the HTML report: add --format html")
+    extra: tuple[tuple[str, object], ...] = ()
+    if logo is not None:
+        from crmcheck.render.branding import load_logo
+
+        extra = (("logo", load_logo(logo)),)
     catalog = _catalog(questionnaires)
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
                            show_respondents=show_respondents)
-    options = render_options(output, template=template, title=title, show_respondents=show_respondents)
+    options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
     emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
 
 

@@ -22,8 +22,8 @@ def example_path(name: str) -> Path:
 
 
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
-    """Score the example's latest assessment against the year before, write its reports, the comparison and
-    the policy check; return the terminal report."""
+    """Score the example's latest assessment against the year before, write its reports (markdown, JSON, HTML),
+    the comparison and the policy check; return the terminal report."""
     catalog = Catalog.from_options()
     current, previous, policy = (example_path(name) for name in
                                  ("assessment-2026.yaml", "assessment-2025.yaml", "policy.yaml"))
@@ -38,17 +38,18 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
     plain = RenderOptions(width=options.width)
     assert result.comparison is not None
-    files = {
+    files: dict[str, str | bytes] = {
         "report.md": renderer_for(ReportFormat.MARKDOWN)(result, plain),
         "report.json": renderer_for(ReportFormat.JSON)(result, plain),
+        "report.html": renderer_for(ReportFormat.HTML)(result, plain),
         "comparison.md": render_comparison(result.comparison, "markdown", plain),
         "check.md": render_check(check, "markdown", plain),
     }
-    for name, text in files.items():
-        write_atomic(out / name, text)
+    for name, content in files.items():
+        write_atomic(out / name, content)
     text = renderer_for(ReportFormat.TERMINAL)(result, options)
     note(f"example answers: {current} (baseline {previous.name})")
     for name in files:
         note(f"wrote {out / name}")
     note(f"policy check against {policy.name}: {verdict(check)}; `crmcheck check` would exit {check.exit_code}")
-    return text
+    return text if isinstance(text, str) else text.decode()

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
+    LevelBand,
     NextStep,
     NotApplicable,
     NotEvidenced,
@@ -331,4 +332,5 @@ def score_questionnaire(
         level_name=questionnaire.level_name(level), completeness=round(answered / asked if asked else 1.0, 3),
         sections=sections, recommendations=[r for _, _, r in recommendations], stage=stage,
         unanswered=unanswered, not_applicable=not_applicable,
+        levels=[LevelBand(level=lv.level, name=lv.name, min=lv.min) for lv in questionnaire.levels],
     )

@@ -125,6 +125,14 @@ class NotApplicable(Model):
     reason: str | None
 
 
+class LevelBand(Model):
+    """One maturity level of a questionnaire: scores from `min` up to the next band's min."""
+
+    level: int
+    name: str
+    min: float
+
+
 class QuestionnaireResult(Model):
     id: str
     title: str
@@ -140,6 +148,9 @@ class QuestionnaireResult(Model):
     stage: StageResult | None = None
     unanswered: list[str]
     not_applicable: list[NotApplicable]
+    levels: list[LevelBand] = Field(
+        default_factory=list, description="the questionnaire's maturity levels, so reports can draw targets as scores"
+    )
     lens: str | None = Field(default=None, description="whose view, when several respondents are aggregated")
     respondents: int | None = Field(default=None, description="respondents aggregated into this result")
 

@@ -1,4 +1,4 @@
-"""Report formats: one module per format, each `render(result, options) -> str`."""
+"""Report formats: one module per format, each `render(result, options) -> str` (bytes for binary formats)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,8 @@ class ReportFormat(StrEnum):
     MARKDOWN = "markdown"
     JSON = "json"
     JUNIT = "junit"
+    HTML = "html"
+    XLSX = "xlsx"
 
 
 @dataclass(frozen=True)
@@ -29,7 +31,7 @@ class RenderOptions:
 
 
 class Renderer(Protocol):
-    def __call__(self, result: Any, options: RenderOptions) -> str: ...
+    def __call__(self, result: Any, options: RenderOptions) -> str | bytes: ...
 
 
 def renderer_for(fmt: ReportFormat) -> Renderer:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +10,8 @@ import jinja2
 
 from crmcheck.catalog import data_dir
 from crmcheck.errors import InputError
-from crmcheck.render.text import markdown_inline
+from crmcheck.render.charts import target_score
+from crmcheck.render.text import markdown_inline, mermaid_text
 
 
 def fmt_score(value: float | None) -> str:
@@ -31,6 +33,15 @@ def fmt_level(level: int | None, name: str | None) -> str:
     return "—" if level is None else f"{level} {name or ''}".strip()
 
 
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")  # not strftime("%B"): the report must not change with the machine's locale
+
+
+def fmt_long_date(value: dt.date) -> str:
+    """2 November 2026: unambiguous for readers on both sides of the Atlantic."""
+    return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
+
+
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
     search = [str(data_dir("reports"))]
     if template is not None:
@@ -39,8 +50,9 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
         loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=autoescape,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change)
-    env.globals.update(level=fmt_level)
+    env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change,
+                       longdate=fmt_long_date, mermaid=mermaid_text)
+    env.globals.update(level=fmt_level, target_score=target_score)
     return env
 
 

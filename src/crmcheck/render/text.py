@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import html
 import re
+import textwrap
 
 _MD_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~!{}])")
 _LINE_START = re.compile(r"^(\s*)(\d*)((?<=\d)[.)]|(?<!\d)[-+=>])")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_MERMAID_UNSAFE = re.compile(r"[^\w ,.'&()/+\-:!?]")
 
 
 def markdown_inline(text: object) -> str:
@@ -20,6 +22,13 @@ def markdown_inline(text: object) -> str:
     value = _MD_SPECIAL.sub(r"\\\1", value)
     # a list marker is escaped at its punctuation: "\-", "1\." (a backslash before a digit would show)
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), value)
+
+
+def mermaid_text(text: object, limit: int = 60) -> str:
+    """Text for a quoted mermaid label: no quotes, backticks, brackets, markup or line breaks; cut to `limit`."""
+    value = _MERMAID_UNSAFE.sub(" ", "" if text is None else str(text))
+    short = textwrap.shorten(value, width=limit, placeholder="…")
+    return short[:-1].rstrip(",;:-/ ") + "…" if short.endswith("…") and short != value else short
 
 
 def xml_safe(text: object) -> str:

@@ -1,0 +1,185 @@
+"""The xlsx report: its sheets, header styling, numbers stored as numbers, and user text that never turns formula."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pexpect
+import pytest
+from openpyxl import load_workbook
+from openpyxl.worksheet.worksheet import Worksheet
+
+from crmcheck.assessment import assess_file
+from crmcheck.catalog import Catalog
+from crmcheck.render import RenderOptions
+from crmcheck.render.report_parts import Changes, OptionalParts, PerceptionGap, QuestionnaireChange, SectionChange
+from crmcheck.render.xlsx_report import render_with
+from tests.conftest import EXAMPLES, run_cli
+from tests.render.report_inputs import (
+    HOSTILE_ANSWERS,
+    HOSTILE_COMPANY,
+    HOSTILE_EVIDENCE,
+    HOSTILE_NOTE,
+    HOSTILE_REASON,
+    HOSTILE_TEXT,
+    PLAIN_ANSWERS,
+    write_answers,
+    write_small_questionnaires,
+)
+
+
+@pytest.fixture(scope="module")
+def example_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("xlsx") / "report.xlsx"
+    run = run_cli("report", str(EXAMPLES / "assessment-2026.yaml"), "--format", "xlsx", "-o", str(out))
+    assert (run.code, run.out, run.err) == (0, "", "")
+    return out
+
+
+def rows(ws: Worksheet) -> list[list[object]]:
+    return [list(row) for row in ws.iter_rows(values_only=True)]
+
+
+def header(ws: Worksheet) -> list[object]:
+    return rows(ws)[0]
+
+
+def test_example_sheets_and_headers(example_xlsx: Path) -> None:
+    wb = load_workbook(example_xlsx)
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations"]
+    for ws in wb.worksheets:
+        assert ws.freeze_panes == "A2"
+        assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+        for cell in ws[1]:
+            assert cell.font.b and cell.font.color.rgb == "00FFFFFF" and cell.fill.fgColor.rgb == "00173F5F"
+        assert all(ws.column_dimensions[c.column_letter].width >= 6 for c in ws[1])
+    assert header(wb["Questions"]) == ["Questionnaire", "Section", "Question", "Text", "Type", "Status", "Answer",
+                                       "Score", "Weight", "Critical", "Dimension", "Note", "Evidence", "Reason (n/a)",
+                                       "Recommendation"]
+    assert wb["Questions"].column_dimensions["D"].width == 60
+    assert wb["Questions"]["D2"].alignment.wrap_text
+
+
+def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
+    wb = load_workbook(example_xlsx)
+    summary = rows(wb["Summary"])
+    assert [r[:12] for r in summary[1:]] == [
+        ["crm-mistakes", "The nine CRM mistakes", "scored", 1, 57.6, 3, "Defined", None, None, None, 1, 31],
+        ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 1, 65.2, 3, "Defined",
+         None, None, None, 1, 25],
+        ["revenue-marketing", "Revenue marketing readiness", "staged", 1, 52.5, 3, "Defined", 2, "Lead Generation", 4,
+         1, 24],
+    ]
+    assert summary[1][12:16] == ["Brightwater Field Systems", dt.datetime(2026, 11, 2), "Dana Lee",
+                                 "Leadership workshop"]
+    ws = wb["Summary"]
+    assert (ws["E2"].data_type, ws["E2"].number_format) == ("n", "0.0")
+    assert (ws["K2"].number_format, ws["N2"].number_format) == ("0%", "yyyy-mm-dd")
+    sections = rows(wb["Sections"])
+    strengths = next(r for r in sections if r[1] == "strengths")
+    assert strengths == ["crm-mistakes", "strengths", "Checking your strengths honestly", None, 1, 26.4, 2,
+                         "Developing", "high", 4, 2, 1, 5, 5, 0]
+    recommendations = rows(wb["Recommendations"])
+    assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.steps-done", 5, 16.7]
+    assert len(recommendations) == 1 + 31 + 25 + 24
+
+
+def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) -> None:
+    questions = rows(load_workbook(example_xlsx)["Questions"])
+    defined = next(r for r in questions if r[2] == "best-customers.defined")
+    assert defined[5:8] == ["answered", "3 Practised", 75]
+    assert defined[11:13] == ["Ideal customer profile agreed by sales, marketing and service in February 2026",
+                              "icp-profile-2026.pdf"]
+    mobile = next(r for r in questions if r[2] == "personalisation.mobile")
+    assert (mobile[5], mobile[7], mobile[13]) == (
+        "n/a", None, "Service contacts are office-based dispatchers; no mobile support channel planned")
+    assert len(questions) == 1 + 47 + 42 + 37
+
+
+def test_hostile_text_is_stored_as_text(tmp_path: Path) -> None:
+    questionnaires = write_small_questionnaires(tmp_path / "q")
+    answers = write_answers(tmp_path / "hostile.yaml", HOSTILE_ANSWERS)
+    out = tmp_path / "r.xlsx"
+    run = run_cli("report", str(answers), "--questionnaires", str(questionnaires), "--format", "xlsx", "-o", str(out))
+    assert run.code == 0, run.err
+    with zipfile.ZipFile(out) as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/")]
+    assert sheets and not any("<f>" in xml or "<f " in xml for xml in sheets)  # not one formula anywhere
+    assert not any('t="e"' in xml for xml in sheets)  # nor an error value
+    wb = load_workbook(out)
+    summary = wb["Summary"]
+    assert summary["M2"].value == HOSTILE_COMPANY and summary["M2"].data_type == "s"
+    assert (summary["P2"].value, summary["P2"].quotePrefix) == ("-2+3", True)
+    assert (summary["Q2"].value, summary["Q2"].quotePrefix) == ("@role", True)
+    ws = wb["Questions"]
+    by_id = {f"{ws.cell(r, 1).value}.{ws.cell(r, 3).value}": r for r in range(2, ws.max_row + 1)}
+    expected = {
+        ("small-a.alpha.one", "L"): HOSTILE_NOTE, ("small-a.alpha.one", "M"): HOSTILE_EVIDENCE,
+        ("small-a.alpha.two", "L"): "#N/A", ("small-a.alpha.two", "M"): "-cmd",
+        ("small-a.alpha.note", "G"): HOSTILE_TEXT, ("small-a.beta.pick1", "N"): HOSTILE_REASON,
+        ("small-a.beta.pick2", "L"): "bell and tab\tend",  # the control character (BEL) cannot be stored: dropped
+    }
+    for (question, column), value in expected.items():
+        cell = ws[f"{column}{by_id[question]}"]
+        assert (cell.value, cell.data_type) == (value, "s"), question
+        assert cell.quotePrefix == value.startswith(("=", "+", "-", "@")), question
+
+
+def test_xlsx_refuses_a_terminal(tmp_path: Path) -> None:
+    child = pexpect.spawn(sys.executable, ["-m", "crmcheck", "report",
+                          str(EXAMPLES / "assessment-2026.yaml"), "--format", "xlsx"], cwd=str(tmp_path),
+                          env={"NO_COLOR": "1", "PATH": "/usr/bin:/bin"}, encoding="utf-8", timeout=60)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 2
+    assert child.before.strip() == "xlsx is a binary format: write it to a file with -o FILE"
+
+
+def test_xlsx_to_a_pipe_is_the_workbook(tmp_path: Path) -> None:
+    proc = subprocess.run([sys.executable, "-m", "crmcheck", "report", str(EXAMPLES / "assessment-2026.yaml"),
+                           "--format", "xlsx"], capture_output=True, timeout=60)
+    assert proc.returncode == 0 and proc.stderr == b""
+    assert load_workbook(io.BytesIO(proc.stdout)).sheetnames[0] == "Summary"
+
+
+def test_optional_sheets_when_present(tmp_path: Path) -> None:
+    questionnaires = write_small_questionnaires(tmp_path / "q")
+    answers = write_answers(tmp_path / "answers.yaml", PLAIN_ANSWERS)
+    result = assess_file(str(answers), Catalog.from_options([questionnaires]))
+    parts = OptionalParts(
+        changes=Changes(baseline_on=dt.date(2025, 3, 1), questionnaires=[QuestionnaireChange(
+            questionnaire="small-a", before=70.0, after=77.5, stage_before=None, stage_after=None,
+            sections=[SectionChange("alpha", "=Alpha", 75.0, 81.3, 4, 4)])]),
+        perception=[PerceptionGap("small-a", "beta", "Beta", company=70.0, customer=75.0, company_respondents=3,
+                                  customer_respondents=5),
+                    PerceptionGap("small-a", "alpha", "Alpha", company=81.3, customer=50.0)],
+    )
+    wb = load_workbook(io.BytesIO(render_with(result, RenderOptions(), parts)))
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Perception gap", "Changes"]
+    assert rows(wb["Perception gap"])[1:] == [["small-a", "alpha", "Alpha", 81.3, 50, 31.3, None, None],
+                                              ["small-a", "beta", "Beta", 70, 75, -5, 3, 5]]
+    assert rows(wb["Changes"])[1:] == [
+        ["small-a", None, "Small-A", 70, 77.5, 7.5, None, None, dt.datetime(2025, 3, 1)],
+        ["small-a", "alpha", "=Alpha", 75, 81.3, 6.3, 4, 4, dt.datetime(2025, 3, 1)],
+    ]
+    assert wb["Changes"]["C3"].data_type == "s" and wb["Changes"]["F2"].number_format == "+0.0;-0.0;0.0"
+    without = load_workbook(io.BytesIO(render_with(result, RenderOptions(), OptionalParts())))
+    assert without.sheetnames == ["Summary", "Sections", "Questions", "Recommendations"]
+
+
+def test_workbook_properties(tmp_path: Path) -> None:
+    questionnaires = write_small_questionnaires(tmp_path / "q")
+    answers = write_answers(tmp_path / "answers.yaml", PLAIN_ANSWERS)
+    out = tmp_path / "r.xlsx"
+    run = run_cli("report", str(answers), "--questionnaires", str(questionnaires), "--format", "xlsx",
+                  "--title", "Year one", "-o", str(out))
+    assert run.code == 0, run.err
+    props = load_workbook(out).properties
+    assert (props.title, props.creator, props.created) == ("Year one", "crmcheck", dt.datetime(2026, 3, 1))
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(props.created.date()))
