@@ -18,6 +18,24 @@ ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "brightwater"
 
 
+# The maturity levels and answer scale most test questionnaires share (the built-ins' own).
+STANDARD_LEVELS = """levels:
+  - {level: 1, name: Initial, min: 0}
+  - {level: 2, name: Developing, min: 25}
+  - {level: 3, name: Defined, min: 50}
+  - {level: 4, name: Managed, min: 70}
+  - {level: 5, name: Leading, min: 90}
+"""
+
+
+def practice_scale(top: str = "Measured") -> str:
+    """The five-level `practice` scale as YAML (indented under `scales:`), its top label as given."""
+    labels = ["Not done", "Ad hoc", "Defined", "Practised", top]
+    return "".join(f'    - {{value: {i}, label: "{label}", score: {score:g}}}\n'
+                   for i, (label, score) in enumerate(zip(labels, (0, 0.25, 0.5, 0.75, 1), strict=True))
+                   ).join(["  practice:\n", ""])
+
+
 def questionnaire_from(text: str, path: str = "test.yaml") -> Questionnaire:
     return parse_questionnaire(parse(textwrap.dedent(text), path))
 
@@ -51,19 +69,7 @@ version: 1
 kind: scored
 source: Test source
 scales:
-  practice:
-    - {value: 0, label: "Not done", score: 0}
-    - {value: 1, label: "Ad hoc", score: 0.25}
-    - {value: 2, label: "Defined", score: 0.5}
-    - {value: 3, label: "Practised", score: 0.75}
-    - {value: 4, label: "Measured", score: 1}
-levels:
-  - {level: 1, name: Initial, min: 0}
-  - {level: 2, name: Developing, min: 25}
-  - {level: 3, name: Defined, min: 50}
-  - {level: 4, name: Managed, min: 70}
-  - {level: 5, name: Leading, min: 90}
-risk_bands: {high: 40, medium: 70}
+""" + practice_scale("Measured") + """""" + STANDARD_LEVELS + """risk_bands: {high: 40, medium: 70}
 default_target: 4
 sections:
   - id: alpha

@@ -5,6 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from tests.conftest import STANDARD_LEVELS, practice_scale
+
 TINY_V1 = """
 format: 1
 id: tiny
@@ -13,19 +15,7 @@ version: 1
 kind: scored
 source: Test source
 scales:
-  practice:
-    - {value: 0, label: "Not done", score: 0}
-    - {value: 1, label: "Ad hoc", score: 0.25}
-    - {value: 2, label: "Defined", score: 0.5}
-    - {value: 3, label: "Practised", score: 0.75}
-    - {value: 4, label: "Measured and improved", score: 1}
-levels:
-  - {level: 1, name: Initial, min: 0}
-  - {level: 2, name: Developing, min: 25}
-  - {level: 3, name: Defined, min: 50}
-  - {level: 4, name: Managed, min: 70}
-  - {level: 5, name: Leading, min: 90}
-default_target: 4
+""" + practice_scale("Measured and improved") + """""" + STANDARD_LEVELS + """default_target: 4
 sections:
   - id: basics
     title: Keeping every customer record in one place that the whole company can see and trust

@@ -14,7 +14,7 @@ from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.resolve import resolve
 from crmcheck.yamlio import parse
-from tests.conftest import EXAMPLES, questionnaire_from, run_cli
+from tests.conftest import EXAMPLES, STANDARD_LEVELS, questionnaire_from, run_cli
 
 MINI = """
 format: 1
@@ -30,13 +30,7 @@ scales:
     - {value: 2, label: "Neither", score: 0.5}
     - {value: 3, label: "Agree", score: 0.75}
     - {value: 4, label: "Strongly agree", score: 1}
-levels:
-  - {level: 1, name: Initial, min: 0}
-  - {level: 2, name: Developing, min: 25}
-  - {level: 3, name: Defined, min: 50}
-  - {level: 4, name: Managed, min: 70}
-  - {level: 5, name: Leading, min: 90}
-risk_bands: {high: 40, medium: 70}
+""" + STANDARD_LEVELS + """risk_bands: {high: 40, medium: 70}
 default_target: 4
 lenses: [company, customer]
 sections:

@@ -147,12 +147,9 @@ def _kept_block(kept: Sequence[KeptLine], indent: str) -> list[str]:
 
 def schema_json() -> str:
     """The JSON Schema of answers files (as `crmcheck schema answers` prints it), for editors."""
-    from crmcheck.models.answers import AnswersFile
+    from crmcheck.models.schemas import json_schema
 
-    schema = AnswersFile.model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "crmcheck answers file, format 1"
-    return json.dumps(schema, indent=2) + "\n"
+    return json_schema("answers")
 
 
 def _mapping(values: Mapping[str, str]) -> str:

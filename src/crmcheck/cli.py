@@ -491,20 +491,9 @@ def import_command(
 
 
 def _schema_text(name: SchemaName) -> str:
-    import json
+    from crmcheck.models.schemas import json_schema
 
-    from pydantic import BaseModel
-
-    from crmcheck.models.answers import AnswersFile
-    from crmcheck.models.policy import Policy
-    from crmcheck.models.questionnaire import Questionnaire
-
-    models: dict[SchemaName, type[BaseModel]] = {SchemaName.questionnaire: Questionnaire,
-                                                  SchemaName.answers: AnswersFile, SchemaName.policy: Policy}
-    schema = models[name].model_json_schema()
-    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = f"crmcheck {name.value} file, format 1"
-    return json.dumps(schema, indent=2) + "\n"
+    return json_schema(name.value)
 
 
 @app.command()
