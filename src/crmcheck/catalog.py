@@ -132,8 +132,10 @@ class Catalog:
     def get(self, qid: str) -> Questionnaire:
         if qid not in self._loaded:
             from crmcheck.models.questionnaire import parse_questionnaire
+            from crmcheck.questionnaire_cache import cached_questionnaire
 
-            self._loaded[qid] = parse_questionnaire(self.entry(qid).doc)
+            entry = self.entry(qid)
+            self._loaded[qid] = cached_questionnaire(entry.path, lambda: parse_questionnaire(entry.doc))
         return self._loaded[qid]
 
     def load(self, qid: str, *, context: Document | None = None, keys: tuple[Any, ...] = ()) -> Questionnaire:

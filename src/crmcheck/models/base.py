@@ -35,7 +35,7 @@ Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
 class Strict(BaseModel):
     """A model that rejects unknown fields, so a misspelt field is an error, not a silent no-op."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 # Errors that say a value has the wrong shape, and what the right shape is in plain words.

@@ -15,7 +15,7 @@ Status = Literal["answered", "n/a", "unanswered"]
 
 
 class Model(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)
 
 
 class IndividualAnswer(Model):
