@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+from crmcheck.assessment import assess_paths
 from crmcheck.baseline import assess_with_baseline
 from crmcheck.catalog import Catalog, data_dir
 from crmcheck.check import run_check
@@ -23,11 +24,14 @@ def example_path(name: str) -> Path:
 
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
     """Score the example's latest assessment against the year before, write its reports (markdown, JSON, HTML),
-    the comparison and the policy check; return the terminal report."""
+    the comparison, the policy check and the perception-gap report of its staff and customers; return the
+    terminal report."""
     catalog = Catalog.from_options()
     current, previous, policy = (example_path(name) for name in
                                  ("assessment-2026.yaml", "assessment-2025.yaml", "policy.yaml"))
     result = assess_with_baseline(str(current), str(previous), catalog)
+    # the perception gap: three staff and five customers answered the same questions from their side
+    perception = assess_paths([str(example_path("perception"))], catalog)
     check = run_check(str(current), baseline=str(previous), policy=str(policy), today=dt.date.today(),
                       catalog=catalog)
     try:
@@ -43,6 +47,8 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
         "report.json": renderer_for(ReportFormat.JSON)(result, plain),
         "report.html": renderer_for(ReportFormat.HTML)(result, plain),
         "comparison.md": render_comparison(result.comparison, "markdown", plain),
+        "perception.md": renderer_for(ReportFormat.MARKDOWN)(perception, plain),
+        "perception.html": renderer_for(ReportFormat.HTML)(perception, plain),
         "check.md": render_check(check, "markdown", plain),
     }
     for name, content in files.items():
