@@ -5,6 +5,9 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from crmcheck.catalog import Catalog
+from crmcheck.models.answers import load_answers
+from crmcheck.resolve import resolve
 from tests.conftest import STANDARD_LEVELS, practice_scale
 
 TINY_V1 = """
@@ -86,3 +89,12 @@ def write_questionnaire(directory: Path, text: str = TINY_V1) -> Path:
     path = directory / "tiny.yaml"
     path.write_text(textwrap.dedent(text).lstrip(), encoding="utf-8")
     return path
+
+
+def answers_of(path: Path, qdir: Path) -> dict[str, object]:
+    """Every answered question's value as the strict loader and resolver read it (raises if invalid)."""
+    source = load_answers(str(path))
+    q = Catalog([qdir]).get("tiny")
+    responses = resolve(q, source.answers.questionnaires["tiny"], source, "tiny")
+    return {k: (r.value if r.status == "answered" else r.status) for k, r in responses.items()
+            if r.status != "unanswered"}

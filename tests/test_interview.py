@@ -15,8 +15,7 @@ from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, Interrupted, UsageError
 from crmcheck.interview import InterviewRequest, Terminal, clean_text, read_reply, run_interview
 from crmcheck.models.answers import load_answers
-from crmcheck.resolve import resolve
-from tests.interview_fixtures import TINY_V1, TINY_V2, write_questionnaire
+from tests.interview_fixtures import TINY_V1, TINY_V2, answers_of, write_questionnaire
 
 
 class Script:
@@ -71,14 +70,6 @@ def run(tmp_path: Path, qdir: Path, *replies: str | BaseException, **fields: obj
     text = run_interview(request(tmp_path, qdir, **fields), Catalog([qdir]), script.terminal)
     return text, script
 
-
-def answers_of(path: Path, qdir: Path) -> dict[str, object]:
-    """Every answered question's value as the strict loader and resolver read it."""
-    source = load_answers(str(path))
-    q = Catalog([qdir]).get("tiny")
-    responses = resolve(q, source.answers.questionnaires["tiny"], source, "tiny")
-    return {k: (r.value if r.status == "answered" else r.status) for k, r in responses.items()
-            if r.status != "unanswered"}
 
 
 # ------------------------------------------------------------------ reading replies

@@ -16,11 +16,8 @@ import pexpect
 import pytest
 
 from crmcheck.answers_layout import KeptLine, read_kept
-from crmcheck.catalog import Catalog
-from crmcheck.models.answers import load_answers
-from crmcheck.resolve import resolve
 from tests.conftest import ROOT, run_cli
-from tests.interview_fixtures import TINY_V2, write_questionnaire
+from tests.interview_fixtures import TINY_V2, answers_of, write_questionnaire
 
 PROMPT = "q quit\r\n> "  # the last line shown for every question, then the answer prompt
 HEADER = ["--company", "Acme Corp", "--assessor", "Dana Lee", "--respondent", "Sam Ortiz", "--role",
@@ -59,14 +56,6 @@ def reply(child: pexpect.spawn, text: str, expect: str = PROMPT) -> str:
     child.expect_exact(expect)
     return str(child.before)
 
-
-def answers_of(path: Path, qdir: Path) -> dict[str, object]:
-    """Every answered question's value as the strict loader and resolver read it (raises if invalid)."""
-    source = load_answers(str(path))
-    q = Catalog([qdir]).get("tiny")
-    responses = resolve(q, source.answers.questionnaires["tiny"], source, "tiny")
-    return {k: (r.value if r.status == "answered" else r.status) for k, r in responses.items()
-            if r.status != "unanswered"}
 
 
 def flat(text: str) -> str:

@@ -72,10 +72,9 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
     top = [line for line in gap.questions if line.gap is not None and line.gap > 0][:TOP_GAP_QUESTIONS]
     if top:
         parts.append(Text("Largest gaps by question:", style="bold"))
-        questions = Table(box=None, show_header=False, pad_edge=False)
-        questions.add_column("#", justify="right", no_wrap=True)
-        questions.add_column("Question", ratio=1)
-        questions.add_column("Gap", justify="right", no_wrap=True)
+        from crmcheck.render.terminal_report import numbered_table  # terminal_report imports this module
+
+        questions = numbered_table("Question", "Gap")
         for i, line in enumerate(top, 1):
             questions.add_row(f"{i}.", Text.assemble(
                 (line.id, "cyan"), f"  company {_score(line.company)}, customer {_score(line.customer)}\n",

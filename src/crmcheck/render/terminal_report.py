@@ -28,6 +28,15 @@ def make_console(options: RenderOptions) -> tuple[Console, io.StringIO]:
     return console, buffer
 
 
+def numbered_table(text: str, figure: str) -> Table:
+    """A headerless list: a number, a wrapping text and a figure at the right."""
+    table = Table(box=None, show_header=False, pad_edge=False)
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(text, ratio=1)
+    table.add_column(figure, justify="right", no_wrap=True)
+    return table
+
+
 def bar(score: float | None, style: str = "") -> Text:
     """A short bar and the score; blank cells are dots so it reads without colour."""
     if score is None:
@@ -118,10 +127,7 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
     if top:
         console.print()
         console.print(Text("Top recommendations", style="bold"))
-        table = Table(box=None, show_header=False, pad_edge=False)
-        table.add_column("#", justify="right", no_wrap=True)
-        table.add_column("Recommendation", ratio=1)
-        table.add_column("Priority", justify="right", no_wrap=True)
+        table = numbered_table("Recommendation", "Priority")
         for i, rec in enumerate(top, 1):
             table.add_row(f"{i}.", Text.assemble((rec.question, "cyan"), "\n", rec.text), f"{rec.priority:.2f}")
         console.print(table)
