@@ -1,15 +1,25 @@
-# Two commands on a fresh clone: `make demo` and `make test`. Each creates .venv when missing.
+# Two commands on a fresh clone: `make demo` and `make test`. Each creates .venv when missing and installs
+# exactly the versions in uv.lock. The locker itself (uv, pinned below) is bootstrapped from PyPI into .uv/.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+UV_VERSION := 0.13.9
+UV_HOME := .uv
+UV := $(UV_HOME)/bin/uv
+# uv never downloads an interpreter here: it uses $(PYTHON); and it installs into .venv, not a venv of its own choosing.
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint types unit bench bench-portfolio clean
+.PHONY: demo test lint types unit lock test-latest bench bench-portfolio clean
 
-$(STAMP): pyproject.toml
-	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[dev]'
+$(UV):
+	@test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
+	$(UV_HOME)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
+
+$(STAMP): pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --all-extras --python $(PYTHON)
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -24,7 +34,17 @@ types: $(STAMP)
 	$(BIN)/mypy src
 
 unit: $(STAMP)
-	$(BIN)/pytest
+	$(BIN)/pytest -n $(PYTEST_WORKERS)
+
+# Refresh uv.lock on purpose: the newest releases the ranges in pyproject.toml allow.
+lock: | $(UV)
+	$(UV) lock --upgrade --python $(PYTHON)
+
+# The suite against the newest releases the ranges allow, in a venv of its own, so an upstream release shows here first.
+test-latest: | $(UV)
+	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
+	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade --reinstall-package crmcheck -e '.[dev,xlsx]'
+	.venv-latest/bin/pytest -n $(PYTEST_WORKERS)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
@@ -34,4 +54,4 @@ bench-portfolio: $(STAMP)
 	$(BIN)/python benchmarks/portfolio.py
 
 clean:
-	rm -rf $(VENV) out build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest $(UV_HOME) out build dist .pytest_cache .mypy_cache .ruff_cache

@@ -17,6 +17,8 @@ from crmcheck.interview import InterviewRequest, Terminal, clean_text, read_repl
 from crmcheck.models.answers import load_answers
 from tests.interview_fixtures import TINY_V1, TINY_V2, answers_of, write_questionnaire
 
+WIDTH = 80
+
 
 class Script:
     """A terminal that types the given replies, records every line shown, and raises EOFError when out."""
@@ -42,12 +44,18 @@ class Script:
 
     @property
     def terminal(self) -> Terminal:
-        return Terminal(self.read, self.write, 80)  # type: ignore[arg-type]
+        return Terminal(self.read, self.write, WIDTH)  # type: ignore[arg-type]
 
     @property
     def text(self) -> str:
-        """Everything shown, with the line wrapping undone (paths in tmp_path are long)."""
-        return " ".join(" ".join(self.lines).split())
+        """Everything shown, with the line wrapping undone (paths in tmp_path are long).
+
+        A word longer than the line is folded at exactly the terminal's width, so a full-width line
+        joins the next without a space; the tmp paths of pytest-xdist's workers are long enough for that.
+        """
+        rows = "\n".join(self.lines).split("\n")
+        joined = "".join(row if len(row) == WIDTH else row + " " for row in rows)
+        return " ".join(joined.split())
 
 
 @pytest.fixture

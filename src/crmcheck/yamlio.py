@@ -211,6 +211,29 @@ def _prescan(path: str, text: str) -> None:
         raise _yaml_error(path, text, exc) from None
 
 
+def _depth_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
+    """Our own depth message where libyaml stopped first at its own limit (1,000 levels since PyYAML 6.0.4).
+
+    libyaml's scanner looks ahead through a whole run of `[` before the parser emits the event that is
+    65 levels deep, so the place is found again with PyYAML's pure-Python parser, which has no limit of
+    its own and stops here as soon as it passes ours. Only files already known to be too deep take this path.
+    """
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+    except yaml.MarkedYAMLError:
+        pass
+    mark = exc.problem_mark or exc.context_mark
+    message = f"nesting deeper than {MAX_DEPTH} levels"
+    return _fail(path, mark, message) if mark is not None else InputError(message, file=path, line=1, column=1)
+
+
 def _char_at(text: str, mark: Any) -> str:
     index = getattr(mark, "index", None)
     return text[index] if isinstance(index, int) and 0 <= index < len(text) else ""
@@ -218,6 +241,8 @@ def _char_at(text: str, mark: Any) -> str:
 
 def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     """libyaml's error in plain words, at the place a person would look to fix it."""
+    if "maximum nesting depth" in (exc.problem or ""):
+        return _depth_error(path, text, exc)
     problem = (exc.problem or "invalid YAML").strip()
     context = (exc.context or "").strip()
     mark, start = exc.problem_mark, exc.context_mark
