@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import os
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Iterable
@@ -41,9 +42,9 @@ FORMATS = ("terminal", "markdown", "html", "json", "junit", "xlsx")
 NOT_APPLICABLE_CELL = "n/a"
 
 BUILT_INS = [entry for entry in json.loads(invoke("list", "--format", "json").out) if entry["origin"] == "built-in"]
-# A few examples each: every one runs some twenty commands. No shrinking: a failing example would be re-run
-# hundreds of times at that cost; the failure shows the example as drawn.
-MATRIX = settings(max_examples=4, deadline=None, database=None,
+# A few examples each (CRMCHECK_MATRIX_EXAMPLES=50 for a longer hunt): every one runs some twenty commands.
+# No shrinking: a failing example would be re-run hundreds of times at that cost; the failure shows it as drawn.
+MATRIX = settings(max_examples=int(os.environ.get("CRMCHECK_MATRIX_EXAMPLES", "4")), deadline=None, database=None,
                   phases=[Phase.explicit, Phase.reuse, Phase.generate],
                   suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
                                          HealthCheck.data_too_large])
