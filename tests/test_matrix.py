@@ -383,6 +383,15 @@ def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work:
     # one file, then the directory of all of them
     assert_report(report_in_every_format(files[0], work), spec, people[:1])
     assert_report(report_in_every_format(answers_dir, work), spec, people)
+    run = invoke("report", answers_dir, "--format", "json", "--show-respondents")
+    assert run.code == 0, run.err
+    for result in json.loads(run.out)["questionnaires"]:
+        in_lens = [p for p in people if p.lens == result["lens"]]
+        for section in result["sections"]:
+            for question in section["questions"]:
+                # each respondent who gave an answer (n/a included) is listed, in file order
+                given_by = [f"Person {p.key}" for p in in_lens if p.value(question["id"]) is not None]
+                assert [a["respondent"] for a in question["individual"]] == given_by, question["id"]
 
     # compare: the baseline against the first respondent, section by section
     run = invoke("compare", old, files[0], "--format", "json")
