@@ -1,10 +1,10 @@
 """A cache of checked questionnaires, keyed by file content, so each run need not re-parse and re-check them.
 
 Like Python's .pyc files: a questionnaire file that passed every load-time check is pickled under the user's
-cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes, the
-crmcheck version and the modules that check it (see `_checker_fingerprint`). A changed file or checker has
-another hash, so a stale entry is never used. Any problem with the cache (unwritable, corrupt, from another
-Python) falls back to loading the file. CRMCHECK_NO_CACHE=1 turns it off.
+cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes and the
+crmcheck version. A changed file has another hash, so a stale entry is never used. Any problem with the
+cache (unwritable, corrupt, from another Python) falls back to loading the file. CRMCHECK_NO_CACHE=1 turns
+it off.
 """
 
 from __future__ import annotations
@@ -30,27 +30,13 @@ def cache_dir() -> Path | None:
     return Path(base) / "crmcheck"
 
 
-def _checker_fingerprint() -> bytes:
-    """The crmcheck version, plus where and when the modules that check a questionnaire were written.
-
-    The version alone is not enough: an editable install or a checkout keeps its version while its
-    checks change, and a questionnaire cached by older checks (or by another checkout) must not skip them.
-    """
-    package = Path(__file__).resolve().parent
-    parts = [__version__, str(package)]
-    for name in ("models/questionnaire.py", "models/base.py", "yamlio.py"):
-        stat = (package / name).stat()
-        parts.append(f"{name}:{stat.st_mtime_ns}:{stat.st_size}")
-    return "\n".join(parts).encode()
-
-
 def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Questionnaire:
     """The questionnaire in `path`: from the cache when its exact content was checked before, else `load()`."""
     directory = cache_dir()
     if directory is None:
         return load()
     try:
-        digest = hashlib.sha256(path.read_bytes() + _checker_fingerprint()).hexdigest()
+        digest = hashlib.sha256(path.read_bytes() + __version__.encode()).hexdigest()
     except OSError:
         return load()
     entry = directory / f"{digest}.pickle"
