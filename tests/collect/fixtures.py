@@ -64,7 +64,7 @@ class Setup:
 def make_collection(tmp_path: Path, qids: tuple[str, ...] = ("kinds",), company: str = "Acme <Corp>",
                     company_invites: int = 1, customer_invites: int = 1) -> Setup:
     qdir = tmp_path / "questionnaires"
-    qdir.mkdir(exist_ok=True)
+    qdir.mkdir(parents=True, exist_ok=True)
     (qdir / "kinds.yaml").write_text(KINDS)
     catalog = Catalog.from_options([qdir])
     folder = tmp_path / "survey"

@@ -12,7 +12,7 @@ import pytest
 
 pytest.importorskip("starlette", reason="the collect extra (starlette) is not installed")
 with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx works the same here
-    warnings.simplefilter("ignore", DeprecationWarning)
+    warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
 from crmcheck.collect.folder import hash_token  # noqa: E402

@@ -11,7 +11,7 @@ from crmcheck.answers_layout import Header, answer_entry, dump_answers
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.answers import Answer, QuestionnaireAnswers, load_answers, parse_answers
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.resolve import resolve
+from crmcheck.resolve import Response, resolve
 from crmcheck.yamlio import parse, write_atomic
 
 Held = dict[str, dict[str, Answer]]  # questionnaire id -> full question id -> answer
@@ -30,6 +30,11 @@ class Respondent:
     name: str | None
     company: str
     assessed_on: object  # dt.date
+
+
+def _comparable(responses: Mapping[str, Response]) -> dict[str, tuple[object, ...]]:
+    """Responses with numbers as text: a number read back from YAML keeps the text it was written as."""
+    return {full: (r.status, str(r.value), r.score, r.note, r.evidence, r.reason) for full, r in responses.items()}
 
 
 class ResponseStore:
@@ -75,7 +80,7 @@ class ResponseStore:
                 written = resolve(q, source.answers.questionnaires[q.id], source, q.id)
                 given = QuestionnaireAnswers.model_validate(
                     {"answers": {k: a.model_dump() for k, a in held.get(q.id, {}).items()}})
-                if written != resolve(q, given, source, q.id):
+                if _comparable(written) != _comparable(resolve(q, given, source, q.id)):
                     raise SaveError("the answers would not be written as given; nothing was saved")
         except CrmcheckError as exc:
             raise SaveError(f"the answers would not load back ({exc}); nothing was saved") from None

@@ -125,8 +125,9 @@ def _client(request: Request) -> str:
 
 
 def _counts(server: CollectServer, held: Held) -> tuple[int, int]:
-    answered = sum(a.value is not None for part in held.values() for a in part.values())
+    """(answered, not applicable): questions with a value other than n/a, and those marked n/a."""
     na = sum(is_not_applicable(a.value) for part in held.values() for a in part.values())
+    answered = sum(a.value is not None for part in held.values() for a in part.values()) - na
     return answered, na
 
 
@@ -138,7 +139,7 @@ def _page_response(server: CollectServer, invite: Invite, token: str, page: Page
     html = render_page(
         page=page, total_pages=len(server.pages), questions=views, errors=errors or {},
         numbers={v.full_id: v.number for v in views}, intro=intro(server.settings.company, invite.lens),
-        company=server.settings.company, answered=_counts(server, held)[0], total_questions=server.total_questions,
+        company=server.settings.company, answered=sum(_counts(server, held)), total_questions=server.total_questions,
         csrf=server.csrf(invite), action=server.url(token, page.number), saved=None, prefix=server.prefix,
     )
     return HTMLResponse(html, status_code=status)
