@@ -261,11 +261,15 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
         status = await run_in_threadpool(server.collection.status, server.catalog)
         return HTMLResponse(render_admin(status, server.prefix))
 
+    async def no_icon(request: Request) -> Response:
+        return Response(status_code=204)  # browsers ask for one; an empty answer keeps their consoles clean
+
     async def fallback(request: Request) -> Response:
         return not_found(server)
 
     routes = [
         Route("/assets/collect.css", stylesheet),
+        Route("/favicon.ico", no_icon),
         Route("/r/{token}", resume),
         Route("/r/{token}/done", done),
         Route("/r/{token}/page/{number:int}", page, methods=["GET", "POST"]),
