@@ -61,7 +61,12 @@ def intro(company: str, lens: str) -> str:
     return f"How {company} works today, as you see it from the inside"
 
 
-def _choices(question: Question, questionnaire: Questionnaire, full: str, chosen: list[str]) -> list[Choice]:
+def not_applicable_label(lens: str) -> str:
+    return "Does not apply to me" if lens == "customer" else "Does not apply to us"
+
+
+def _choices(question: Question, questionnaire: Questionnaire, full: str, chosen: list[str], lens: str
+             ) -> list[Choice]:
     if question.type == "scale":
         pairs = [(str(lv.value), f"{lv.value} · {lv.label}") for lv in questionnaire.scales[question.scale or ""]]
     elif question.type == "yes_no":
@@ -72,8 +77,8 @@ def _choices(question: Question, questionnaire: Questionnaire, full: str, chosen
     made = [Choice(f"{full}-{i}", value, label, value in chosen, box) for i, (value, label) in enumerate(pairs)]
     if question.type == "checklist":
         made.append(Choice(f"{full}-none", NONE_OF_THESE, "None of these", NONE_OF_THESE in chosen, box, True))
-    made.append(Choice(f"{full}-na", NOT_APPLICABLE, "Does not apply to us" if question.type != "checklist"
-                       else "Does not apply", NOT_APPLICABLE in chosen, box, True))
+    made.append(Choice(f"{full}-na", NOT_APPLICABLE, not_applicable_label(lens), NOT_APPLICABLE in chosen, box,
+                       True))
     if box == "radio":
         made.append(Choice(f"{full}-blank", "", "No answer yet", not chosen, box, True))
     return made
@@ -90,14 +95,14 @@ def question_views(page: Page, lens: str, first_number: int, states: Mapping[str
         if question.type == "number":
             view.kind = "number"
             view.entry = next((v for v in state.values if v != NOT_APPLICABLE), "")
-            view.choices = [Choice(f"{full}-na", NOT_APPLICABLE, "Does not apply to us",
+            view.choices = [Choice(f"{full}-na", NOT_APPLICABLE, not_applicable_label(lens),
                                    NOT_APPLICABLE in state.values, "checkbox", True)]
         elif question.type == "text":
             view.kind = "text"
             view.entry = state.values[0] if state.values else ""
             view.allows_na = False
         else:
-            view.choices = _choices(question, page.questionnaire, full, state.values)
+            view.choices = _choices(question, page.questionnaire, full, state.values, lens)
         views.append(view)
     return views
 

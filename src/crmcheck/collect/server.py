@@ -23,7 +23,7 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from crmcheck.catalog import Catalog
-from crmcheck.collect.folder import Collection, Invite, hash_token
+from crmcheck.collect.folder import DEFAULT_URL, Collection, Invite, hash_token
 from crmcheck.collect.form import MAX_BODY, FormError, Page, pages_of, parse_body, read_page
 from crmcheck.collect.pages import (
     STYLESHEET,
@@ -319,6 +319,15 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def exposure_warning(host: str, public_url: str | None) -> str | None:
+    """What to say when the server listens beyond this machine without a TLS proxy's address to go by."""
+    if is_loopback(host) or (public_url or "").startswith("https://"):
+        return None
+    return (f"warning: listening on {host}, not only this machine, without --public-url https://...: links and "
+            "answers would cross the network unencrypted. Put a TLS reverse proxy in front (see docs/collect.md) "
+            "and give its address with --public-url https://...")
+
+
 def bind(host: str, port: int) -> socket.socket:
     """The listening socket (port 0 picks a free port), made here so the printed links carry the real port."""
     try:
@@ -342,24 +351,28 @@ def serve(collection: Collection, options: ServeOptions, say: Callable[[str], No
     catalog = collection.catalog()
     if options.public_url:
         collection.set_public_url(options.public_url)
+    # the address invite links were made with: given now, or remembered from before (unless the default)
+    public = options.public_url or (collection.settings.public_url
+                                    if collection.settings.public_url != DEFAULT_URL else None)
     sock = bind(options.host, options.port)
     host, port = sock.getsockname()[:2]
     shown_host = f"[{host}]" if ":" in host else host
-    base = (options.public_url or f"http://{shown_host}:{port}").rstrip("/")
-    prefix = urlsplit(options.public_url).path.rstrip("/") if options.public_url else ""
+    base = (public or f"http://{shown_host}:{port}").rstrip("/")
+    prefix = urlsplit(public).path.rstrip("/") if public else ""
     admin_token = secrets.token_urlsafe(24)
     server = CollectServer(collection, catalog, admin_token, RateLimits.per_minute(options.rate_limit), prefix)
-    if not is_loopback(options.host) and not (options.public_url or "").startswith("https://"):
-        tell(f"warning: listening on {options.host}, not only this machine, without --public-url https://...: "
-             "links and answers would cross the network unencrypted. Put a TLS reverse proxy in front (see "
-             "docs/collect.md) and give its address with --public-url https://...")
+    warning = exposure_warning(options.host, public)
+    if warning:
+        tell(warning)
     say(f"serving {collection.settings.company}: {len(server.pages)} pages, {server.total_questions} questions")
-    say(f"listening on http://{shown_host}:{port}" + (f" (public address {base})" if options.public_url else ""))
+    say(f"listening on http://{shown_host}:{port}" + (f" (public address {base})" if public else ""))
     say(f"status page (keep it private; a new one each start): {base}/admin/{admin_token}")
     say("respondents: the links `crmcheck collect invite` printed. Stop with Ctrl-C.")
     sys.stdout.flush()
     config = uvicorn.Config(build_app(server), log_level="warning", access_log=False, server_header=False,
                             proxy_headers=True, forwarded_allow_ips="127.0.0.1,::1", timeout_keep_alive=5,
                             limit_concurrency=4096)
-    uvicorn.Server(config).run(sockets=[sock])
-    tell("stopped; every answer sent before was saved")
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:  # uvicorn finishes the requests in flight, then passes Ctrl-C on (exit 130)
+        tell("stopped; every answer sent before was saved")
