@@ -17,7 +17,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 from crmcheck.catalog import Catalog
-from crmcheck.collect.folder import Collection
+from crmcheck.collect.folder import Collection, hash_token
 from crmcheck.collect.ratelimit import RateLimits
 from crmcheck.collect.server import CollectServer, build_app
 from crmcheck.models.answers import load_answers
@@ -210,3 +210,37 @@ def test_other_commands_do_not_import_the_web_server() -> None:
             "print(sorted(m for m in ('starlette', 'uvicorn', 'httpx', 'anyio') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_an_unreadable_answers_file_is_never_overwritten(tmp_path: Path) -> None:
+    setup = make_collection(tmp_path)
+    token = setup.tokens["company-001"]
+    path = setup.dir / "responses" / "company-001.yaml"
+    path.write_text("format: 1\ncompany: [broken\n")
+    collection = Collection(setup.dir)
+    csrf = collection.csrf_token(collection.secret(), hash_token(token))  # the page that shows it cannot load
+    with app_client(setup.dir) as client:
+        assert client.get(page_path(token, 1)).status_code == 500
+        response = client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2"})
+    assert response.status_code == 500 and "could not be saved" in response.text
+    assert path.read_text() == "format: 1\ncompany: [broken\n"
+
+
+def test_answers_to_a_question_removed_mid_collection_are_kept_not_lost(tmp_path: Path) -> None:
+    setup = make_collection(tmp_path)
+    token = setup.tokens["company-001"]
+    with app_client(setup.dir) as client:
+        csrf = csrf_of(client.get(page_path(token, 1)).text)
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "1", "basics.pick": "phone"})
+    source = tmp_path / "questionnaires" / "kinds.yaml"
+    text = source.read_text().replace("version: 1", "version: 2")
+    start = text.index("      - id: pick")
+    source.write_text(text[:start] + text[text.index("  - id: details"):])
+    with app_client(setup.dir) as client:
+        page = client.get(page_path(token, 1)).text
+        assert "basics.pick" not in page
+        assert client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "3"}).status_code == 303
+    saved = (setup.dir / "responses" / "company-001.yaml").read_text()
+    assert "#~ kinds v1 answer basics.pick: phone" in saved
+    assert load_answers(str(setup.dir / "responses" / "company-001.yaml")).answers.questionnaires[
+        "kinds"].answers["basics.level"].value == 3

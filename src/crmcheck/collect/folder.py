@@ -373,5 +373,5 @@ def render_status(status: CollectionStatus, fmt: str) -> str:
         lines.append("")
         lines.append(f"{'respondent':<16}{'lens':<10}{'state':<13}{'answered':>10}  {'saved (UTC)':<21}name")
         lines += [f"{r.respondent:<16}{r.lens:<10}{r.state:<13}{f'{r.answered}/{r.questions}':>10}  "
-                  f"{r.saved_at or '-':<21}{terminal_safe(r.name or '')}" for r in status.respondents]
+                  f"{r.saved_at or '-':<21}{terminal_safe(r.name or '')}".rstrip() for r in status.respondents]
     return "\n".join(lines) + "\n"

@@ -7,14 +7,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmcheck.answers_layout import Header, answer_entry, dump_answers
+from crmcheck.answers_layout import Header, KeptLine, answer_entry, dump_answers, read_kept
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.answers import Answer, QuestionnaireAnswers, load_answers, parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import Response, resolve
-from crmcheck.yamlio import parse, write_atomic
+from crmcheck.yamlio import parse, read_text, write_atomic
 
 Held = dict[str, dict[str, Answer]]  # questionnaire id -> full question id -> answer
+Kept = dict[str, list[KeptLine]]  # questionnaire id -> answers its current version cannot hold
 
 
 class SaveError(RuntimeError):
@@ -50,27 +51,38 @@ class ResponseStore:
             return self._locks.setdefault(respondent, threading.Lock())
 
     def read(self, path: Path) -> Held:
+        return self.read_all(path)[0]
+
+    def read_all(self, path: Path) -> tuple[Held, Kept]:
+        """The saved answers by questionnaire, and the kept lines: answers the questionnaire can no longer hold.
+
+        Should a questionnaire change while answers are collected, an answer to a removed or changed
+        question is carried along as a `#~` kept line (as the interview does), never dropped.
+        """
         held: Held = {q.id: {} for q in self.questionnaires}
+        kept: Kept = {q.id: [] for q in self.questionnaires}
         if not path.exists():
-            return held
+            return held, kept
+        from crmcheck.interview import reconcile
+
         try:
-            file = load_answers(str(path)).answers
+            source = load_answers(str(path))
+            lines = read_kept(read_text(path))
+            for q in self.questionnaires:
+                part = source.answers.questionnaires.get(q.id)
+                result = reconcile(q, part, [k for k in lines if k.questionnaire == q.id], source, q.id)
+                held[q.id] = dict(result.state.answers)
+                kept[q.id] = list(result.state.kept)
         except CrmcheckError as exc:
             raise SaveError(f"the saved answers cannot be read ({exc}); they were left as they are") from None
-        for q in self.questionnaires:
-            part = file.questionnaires.get(q.id)
-            for answer_id, answer in (part.answers if part else {}).items():
-                full = q.current_id(answer_id)
-                if full is not None:
-                    held[q.id][full] = answer
-        return held
+        return held, kept
 
-    def text(self, who: Respondent, held: Mapping[str, Mapping[str, Answer]]) -> str:
+    def text(self, who: Respondent, held: Mapping[str, Mapping[str, Answer]], kept: Kept | None = None) -> str:
         header = Header(company=who.company, assessed_on=who.assessed_on,  # type: ignore[arg-type]
                         respondent={"name": who.name or who.id, "lens": who.lens})
         entries = {qid: {full: answer_entry(a.value, a.note, a.evidence, a.reason) for full, a in answers.items()}
                    for qid, answers in held.items()}
-        return dump_answers(header, self.questionnaires, entries, lens=who.lens, schema_comment=False)
+        return dump_answers(header, self.questionnaires, entries, lens=who.lens, schema_comment=False, kept=kept)
 
     def _verify(self, text: str, path: Path, held: Mapping[str, Mapping[str, Answer]]) -> None:
         """The text must load with the strict loader and hold exactly the answers given."""
@@ -88,15 +100,17 @@ class ResponseStore:
     def save_page(self, path: Path, who: Respondent, questionnaire: Questionnaire,
                   answers: Mapping[str, Answer | None]) -> Held:
         """Merge one page's answers into the file and write it; the caller holds `lock(who.id)`."""
-        held = self.read(path)
+        held, kept = self.read_all(path)
         mine = held.setdefault(questionnaire.id, {})
         for full, answer in answers.items():
             if answer is None:
                 mine.pop(full, None)
             else:
                 mine[full] = answer
-        text = self.text(who, held)
+        text = self.text(who, held, kept)
         self._verify(text, path, held)
+        if set(read_kept(text)) != {line for lines in kept.values() for line in lines}:
+            raise SaveError("the answers kept from an earlier version would not be written; nothing was saved")
         try:
             write_atomic(path, text)
         except CrmcheckError as exc:
