@@ -118,7 +118,8 @@ def test_answer_across_pages_go_back_close_and_resume(served: tuple[Setup, str])
         browser.type_into('[id="reason-basics.pick"]', "We only meet in person")
         assert browser.checked() == {"basics.level": ["3"], "basics.agreed": ["no"], "basics.pick": ["n/a"]}
         keep("collect-page-desktop.png", browser.screenshot())
-        browser.click("button[value=next]", navigates=True)
+        browser.key("Enter", "Enter", 13, "\r")  # Enter in a text box sends the form with its first button: onward
+        browser.wait_for("Page.loadEventFired")
         assert browser.path() == f"/r/{token}/page/2"
         assert saved(setup, "customer-001") == {"basics.level": (3, None, None), "basics.agreed": ("no", None, None),
                                                 "basics.pick": ("n/a", None, "We only meet in person")}
@@ -161,6 +162,29 @@ def test_answer_across_pages_go_back_close_and_resume(served: tuple[Setup, str])
     assert answers["details.tools"] == (["notes", "owner"], None, None) and answers["details.days"][0] == 2
 
 
+CONTRAST = """(() => {
+  const rgb = s => s.match(/[0-9.]+/g).map(Number);
+  const lum = c => { const [r, g, b] = c.slice(0, 3).map(v => { v /= 255;
+    return v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4); });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; };
+  const background = e => { for (; e; e = e.parentElement) { const c = rgb(getComputedStyle(e).backgroundColor);
+    if (c.length < 4 || c[3] > 0) return c; } return [255, 255, 255]; };
+  const out = {};
+  for (const sel of SELECTORS) { const e = document.querySelector(sel); if (!e) continue;
+    const a = lum(rgb(getComputedStyle(e).color)), b = lum(background(e));
+    out[sel] = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05); }
+  return out; })()"""
+CONTRAST_OF = ["legend", ".help", ".who", ".questionnaire", ".progress label", ".choice span", ".choice.extra span",
+               ".more summary", "button.primary", ".privacy", "h1"]
+
+
+def contrast(browser: Browser) -> dict[str, float]:
+    """The WCAG contrast ratio of each kind of text on the page against the background it sits on."""
+    found: dict[str, float] = browser.js(CONTRAST.replace("SELECTORS", json.dumps(CONTRAST_OF)))
+    assert set(found) == set(CONTRAST_OF), set(CONTRAST_OF) - set(found)
+    return found
+
+
 def test_screenshots_at_desktop_and_phone_widths(served: tuple[Setup, str]) -> None:
     setup, base = served
     assert CHROMIUM is not None
@@ -171,6 +195,9 @@ def test_screenshots_at_desktop_and_phone_widths(served: tuple[Setup, str]) -> N
             smallest = browser.js("Math.min(...[...document.querySelectorAll('label.choice, button')].map("
                                   "e => e.getBoundingClientRect().height))")
             assert smallest >= 44  # touch targets
+            ratios = contrast(browser)
+            for selector, ratio in ratios.items():
+                assert ratio >= 4.5, f"{selector}: text contrast {ratio:.2f} is below WCAG AA (4.5)"
             png = browser.screenshot()
             assert_not_blank(png)
             keep(f"collect-{name}.png", png)
