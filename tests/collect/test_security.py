@@ -219,3 +219,13 @@ def test_a_closed_collection_takes_no_more_answers(setup: Setup, client: TestCli
     assert client.get(page_path(token, 1)).status_code == 410
     assert client.get(f"/r/{token}").headers["location"].endswith("/done")
     assert files(setup) == []
+
+
+def test_a_broken_invites_file_keeps_the_invites_read_before(setup: Setup, client: TestClient,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    token = setup.tokens["company-001"]
+    assert client.get(page_path(token, 1)).status_code == 200
+    (setup.dir / "invites.yaml").write_text("format: 1\ninvites: [{respondent: bad\n")
+    assert client.get(page_path(token, 1)).status_code == 200
+    assert client.get(page_path("x" * 32, 1)).status_code == 404
+    assert "cannot read the invites" in capsys.readouterr().err

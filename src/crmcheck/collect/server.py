@@ -38,7 +38,7 @@ from crmcheck.collect.pages import (
 from crmcheck.collect.ratelimit import RateLimits
 from crmcheck.collect.responses import Held, ResponseStore, SaveError
 from crmcheck.collect.responses import Respondent as Who
-from crmcheck.errors import UsageError
+from crmcheck.errors import CrmcheckError, UsageError
 from crmcheck.resolve import is_not_applicable
 
 Scope = MutableMapping[str, Any]
@@ -84,16 +84,23 @@ class CollectServer:
         self.limits = limits
         self.prefix = prefix
         self._invites: dict[str, Invite] = {}
-        self._stamp: tuple[int, int, int] | None = None
+        self._stamp: tuple[object, ...] | None = None
         self._invites_lock = threading.Lock()
 
     def invite_for(self, token: str) -> Invite | None:
         """The live (not revoked) invite whose token this is; invites.yaml is re-read when it changes."""
         with self._invites_lock:
-            stamp = self.collection.invites_stamp()
-            if stamp != self._stamp:
-                self._invites = {i.token_sha256: i for i in self.collection.invites()}
-                self._stamp = stamp
+            try:
+                stamp = self.collection.invites_stamp()
+                if stamp != self._stamp:
+                    self._invites = {i.token_sha256: i for i in self.collection.invites()}
+                    self._stamp = stamp
+            except (OSError, CrmcheckError) as exc:
+                # a hand edit gone wrong: keep serving the invites read before, and say why once per change
+                if self._stamp != ("broken", str(exc)):
+                    sys.stderr.write(f"crmcheck collect: cannot read the invites, keeping the ones read before: "
+                                     f"{exc}\n")
+                    self._stamp = ("broken", str(exc))
             invite = self._invites.get(hash_token(token))
         return invite if invite is not None and not invite.revoked else None
 
