@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -9,7 +10,7 @@ from pathlib import Path
 
 from crmcheck.answers_layout import Header, KeptLine, answer_entry, dump_answers, read_kept
 from crmcheck.errors import CrmcheckError
-from crmcheck.models.answers import Answer, QuestionnaireAnswers, load_answers, parse_answers
+from crmcheck.models.answers import Answer, QuestionnaireAnswers, parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import Response, resolve
 from crmcheck.yamlio import parse, read_text, write_atomic
@@ -45,6 +46,8 @@ class ResponseStore:
         self.questionnaires = questionnaires
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
+        # path -> (the file's identity when read, what it held): a page shown right after its save is not re-parsed
+        self._read: dict[str, tuple[tuple[int, int, int], Held, Kept]] = {}
 
     def lock(self, respondent: str) -> threading.Lock:
         with self._guard:
@@ -61,13 +64,23 @@ class ResponseStore:
         """
         held: Held = {q.id: {} for q in self.questionnaires}
         kept: Kept = {q.id: [] for q in self.questionnaires}
-        if not path.exists():
+        try:
+            info = os.stat(path)
+        except FileNotFoundError:
             return held, kept
+        except OSError as exc:
+            raise SaveError(f"the saved answers cannot be read ({exc.strerror})") from None
+        identity = (info.st_ino, info.st_mtime_ns, info.st_size)
+        with self._guard:
+            cached = self._read.get(str(path))
+        if cached is not None and cached[0] == identity:
+            return {k: dict(v) for k, v in cached[1].items()}, {k: list(v) for k, v in cached[2].items()}
         from crmcheck.interview import reconcile
 
         try:
-            source = load_answers(str(path))
-            lines = read_kept(read_text(path))
+            text = read_text(path)
+            source = parse_answers(parse(text, str(path)))
+            lines = read_kept(text)
             for q in self.questionnaires:
                 part = source.answers.questionnaires.get(q.id)
                 result = reconcile(q, part, [k for k in lines if k.questionnaire == q.id], source, q.id)
@@ -75,6 +88,9 @@ class ResponseStore:
                 kept[q.id] = list(result.state.kept)
         except CrmcheckError as exc:
             raise SaveError(f"the saved answers cannot be read ({exc}); they were left as they are") from None
+        with self._guard:
+            self._read[str(path)] = (identity, {k: dict(v) for k, v in held.items()},
+                                     {k: list(v) for k, v in kept.items()})
         return held, kept
 
     def text(self, who: Respondent, held: Mapping[str, Mapping[str, Answer]], kept: Kept | None = None) -> str:
@@ -113,6 +129,10 @@ class ResponseStore:
             raise SaveError("the answers kept from an earlier version would not be written; nothing was saved")
         try:
             write_atomic(path, text)
-        except CrmcheckError as exc:
+            info = os.stat(path)
+        except (CrmcheckError, OSError) as exc:
             raise SaveError(str(exc)) from None
+        with self._guard:  # what was just written is what the file holds: the next page needs no re-reading
+            self._read[str(path)] = ((info.st_ino, info.st_mtime_ns, info.st_size),
+                                     {k: dict(v) for k, v in held.items()}, {k: list(v) for k, v in kept.items()})
         return held
