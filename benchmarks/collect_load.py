@@ -59,6 +59,8 @@ class LoadResult:
     seconds: float = 0.0
     killed: bool = False
     finished: int = 0
+    server_cpu: float | None = None
+    load: str = ""  # seconds of CPU the server used (Linux), to tell its cost from the machine's load
 
     def percentile(self, p: float) -> float:
         if not self.latencies:
@@ -74,7 +76,10 @@ class LoadResult:
             f"lost {len(self.lost)}, crossed {len(self.crossed)}, unreadable files {len(self.unreadable)}, "
             f"client errors {len(self.errors)}",
             f"requests {len(self.latencies)} in {self.seconds:.1f} s; latency p50 {self.percentile(50) * 1000:.0f} ms, "
-            f"p95 {self.percentile(95) * 1000:.0f} ms, max {max(self.latencies, default=0) * 1000:.0f} ms",
+            f"p95 {self.percentile(95) * 1000:.0f} ms, max {max(self.latencies, default=0) * 1000:.0f} ms"
+            + (f"; server CPU {self.server_cpu:.1f} s ({self.server_cpu / max(len(self.latencies), 1) * 1000:.1f} ms "
+               "a request)" if self.server_cpu is not None else ""),
+            f"load average before/after: {self.load}",
         ]
         lines += [f"  lost: {x}" for x in self.lost[:5]] + [f"  crossed: {x}" for x in self.crossed[:5]]
         lines += [f"  unreadable: {x}" for x in self.unreadable[:5]]
@@ -251,13 +256,28 @@ def check_files(folder: Path, acked: dict[str, dict[str, object]], result: LoadR
             result.crossed.append(f"{respondent}: the file names {file.respondent}")
 
 
+def _cpu_seconds(pid: int) -> float | None:
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _load() -> str:
+    try:
+        return " ".join(f"{x:.1f}" for x in os.getloadavg())
+    except OSError:
+        return "?"
+
+
 def run_load(parent: Path, respondents: int = 200, questionnaire: str = "perception-gap", timeout: float = 300,
              kill_after: float | None = None) -> LoadResult:
     """Run one load test in `parent` (a scratch folder) and check every file; never raises on a bad result."""
     folder, tokens = make_collection(parent, respondents, questionnaire)
     pages = len(Catalog.from_options().get(questionnaire).sections) * respondents
     proc, base = start_server(folder)
-    result = LoadResult(respondents)
+    result = LoadResult(respondents, load=_load())
     acked: dict[str, dict[str, object]] = {r: {} for r in tokens}
     start = time.perf_counter()
     try:
@@ -265,6 +285,8 @@ def run_load(parent: Path, respondents: int = 200, questionnaire: str = "percept
         asyncio.run(_run(base, tokens, result, acked, timeout, kill))
     finally:
         result.seconds = time.perf_counter() - start
+        result.server_cpu = _cpu_seconds(proc.pid) if proc.poll() is None else None
+        result.load += f" / {_load()}"
         if proc.poll() is None:
             proc.send_signal(signal.SIGINT)
             try:
