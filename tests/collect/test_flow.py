@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -244,3 +245,19 @@ def test_answers_to_a_question_removed_mid_collection_are_kept_not_lost(tmp_path
     assert "#~ kinds v1 answer basics.pick: phone" in saved
     assert load_answers(str(setup.dir / "responses" / "company-001.yaml")).answers.questionnaires[
         "kinds"].answers["basics.level"].value == 3
+
+
+@pytest.mark.parametrize("qid", list(Catalog.from_options().entries))
+def test_every_built_in_questionnaire_shows_and_saves_every_page(tmp_path: Path, qid: str) -> None:
+    q = Catalog.from_options().get(qid)
+    collection = Collection.create(tmp_path / "survey", [q], "Acme Corp", dt.date(2026, 11, 1), [])
+    lens = q.lenses[-1] if q.lenses else "company"
+    token = collection.invite(lens, [q])[0].link.rsplit("/", 1)[1]  # type: ignore[arg-type]
+    with app_client(tmp_path / "survey") as client:
+        pages = answer_every_page(client, token, {"*": "n/a"})
+    assert pages == len(q.sections)
+    source = load_answers(str(tmp_path / "survey" / "responses" / f"{lens}-001.yaml"))
+    responses = resolve(q, source.answers.questionnaires[qid], source, qid)
+    radio_questions = [full for full, (_, question) in q.questions.items() if question.type not in
+                       ("checklist", "number", "text")]
+    assert radio_questions and all(responses[full].status == "n/a" for full in radio_questions)
