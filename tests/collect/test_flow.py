@@ -150,6 +150,7 @@ def test_every_type_is_saved_as_the_answers_file_value_and_shown_again(tmp_path:
     assert shown.textareas["details.remark"] == 'Line one line two: "quoted" # not a comment'
     assert back.checked() == {"basics.level": ["n/a"], "basics.agreed": ["no"]}
     assert "4 of 6 questions answered, 1 marked as not applying" in done
+    assert "1 question has no answer yet" in done  # basics.pick: a note, no value
     path = setup.dir / "responses" / "company-001.yaml"
     raw = yaml.safe_load(path.read_text())["questionnaires"]["kinds"]["answers"]
     assert raw["basics.level"] == {"value": "n/a", "reason": "We have no follow-up"}
