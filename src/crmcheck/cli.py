@@ -601,7 +601,7 @@ def demo(
 collect_app = typer.Typer(
     name="collect",
     help="Collect answers in a browser: invite staff and customers by link; each respondent's answers are saved "
-    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck[collect]'.\n\n"
+    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck\\[collect]'.\n\n"
     "Example: crmcheck collect init perception-gap --company \"Acme Corp\" -o acme-survey\n\n"
     "Example: crmcheck collect invite acme-survey --lens customer --count 20\n\n"
     "Example: crmcheck collect serve acme-survey, then crmcheck report acme-survey/responses",

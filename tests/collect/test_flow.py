@@ -262,3 +262,14 @@ def test_every_built_in_questionnaire_shows_and_saves_every_page(tmp_path: Path,
     radio_questions = [full for full, (_, question) in q.questions.items() if question.type not in
                        ("checklist", "number", "text")]
     assert radio_questions and all(responses[full].status == "n/a" for full in radio_questions)
+
+
+def test_serve_without_the_collect_extra_says_how_to_get_it(tmp_path: Path) -> None:
+    setup = make_collection(tmp_path)
+    code = ("import sys; sys.modules['starlette'] = None; sys.modules['uvicorn'] = None; "
+            f"sys.argv = ['crmcheck', 'collect', 'serve', {str(setup.dir)!r}]; "
+            "from crmcheck.cli import main; main()")
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert run.stderr.strip() == ("collect serve needs the collect extra (starlette is missing): "
+                                  "pip install 'crmcheck[collect]'")
