@@ -701,7 +701,8 @@ def collect_serve(
     try:
         from crmcheck.collect.server import ServeOptions, serve
     except ImportError as exc:
-        raise UsageError(f"collect serve needs the collect extra ({(exc.name or 'starlette').split('.')[0]} is missing): "
+        missing = (exc.name or "starlette").split(".")[0]
+        raise UsageError(f"collect serve needs the collect extra ({missing} is missing): "
                          "pip install 'crmcheck[collect]'") from None
     if not 0 <= port <= 65535 or rate_limit < 0:
         raise UsageError("--port is 0 to 65535 and --rate-limit 0 or more")
