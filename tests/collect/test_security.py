@@ -229,3 +229,12 @@ def test_a_broken_invites_file_keeps_the_invites_read_before(setup: Setup, clien
     assert client.get(page_path(token, 1)).status_code == 200
     assert client.get(page_path("x" * 32, 1)).status_code == 404
     assert "cannot read the invites" in capsys.readouterr().err
+
+
+def test_respondent_ids_cannot_name_a_path_outside_responses(setup: Setup) -> None:
+    from crmcheck.errors import InputError
+
+    text = (setup.dir / "invites.yaml").read_text().replace("respondent: customer-002", "respondent: ../../evil")
+    (setup.dir / "invites.yaml").write_text(text)
+    with pytest.raises(InputError, match="respondent"):
+        setup.collection.invites()

@@ -50,7 +50,7 @@ DEFAULT_URL = "http://127.0.0.1:8765"
 TOKEN_BYTES = 24  # 192 bits; the issue asks for at least 128
 MAX_COUNT = 10_000
 LensName = Literal["company", "customer"]
-_RESPONDENT = re.compile(r"(company|customer)-[0-9]{3,6}\Z")
+RESPONDENT_ID = r"^(company|customer)-[0-9]{3,6}$"
 
 
 class Settings(Strict):
@@ -63,7 +63,7 @@ class Settings(Strict):
 
 
 class Invite(Strict):
-    respondent: Text = Field(pattern=_RESPONDENT.pattern.rstrip("\\Z") + "$")
+    respondent: Text = Field(pattern=RESPONDENT_ID)
     lens: LensName
     name: OptionalText = None
     token_sha256: Text = Field(pattern=r"^[0-9a-f]{64}$")

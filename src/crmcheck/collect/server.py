@@ -245,7 +245,10 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
                 server.store.save_page(path, server.who(invite), current.questionnaire, posted.answers)
                 finished = bool(server.collection.read_progress(invite.respondent).get("finished"))
                 finished = finished or target > len(server.pages)
-                server.collection.write_progress(invite.respondent, min(target, len(server.pages)), finished)
+                try:
+                    server.collection.write_progress(invite.respondent, min(target, len(server.pages)), finished)
+                except CrmcheckError as exc:  # the answers are saved; only where to resume is not
+                    sys.stderr.write(f"crmcheck collect: could not note {invite.respondent}'s progress: {exc}\n")
                 return True
 
         try:
