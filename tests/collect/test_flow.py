@@ -273,3 +273,21 @@ def test_serve_without_the_collect_extra_says_how_to_get_it(tmp_path: Path) -> N
     assert run.returncode == 2
     assert run.stderr.strip() == ("collect serve needs the collect extra (starlette is missing): "
                                   "pip install 'crmcheck[collect]'")
+
+
+def test_docs_name_only_real_collect_commands_and_options() -> None:
+    import re
+
+    from tests.conftest import ROOT
+
+    text = (ROOT / "docs" / "collect.md").read_text() + (ROOT / "README.md").read_text()
+    uses = re.findall(r"crmcheck collect (\w+)((?: [^\n`|]*)?)", text)
+    assert {name for name, _ in uses} >= {"init", "invite", "serve", "status", "close", "revoke"}
+    helps: dict[str, str] = {}
+    for name, rest in uses:
+        if name not in helps:
+            run = run_cli("collect", name, "--help")
+            assert run.code == 0, (name, run.err)
+            helps[name] = run.out
+        for option in re.findall(r"(?<![\w-])(--[a-z][a-z-]*)", re.split(r"&&|\s#|\)", rest)[0]):
+            assert option in helps[name], f"docs use `crmcheck collect {name} ... {option}`, which it lacks"

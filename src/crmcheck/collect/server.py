@@ -147,7 +147,7 @@ def _page_response(server: CollectServer, invite: Invite, token: str, page: Page
         page=page, total_pages=len(server.pages), questions=views, errors=errors or {},
         numbers={v.full_id: v.number for v in views}, intro=intro(server.settings.company, invite.lens),
         company=server.settings.company, answered=sum(_counts(server, held)), total_questions=server.total_questions,
-        csrf=server.csrf(invite), action=server.url(token, page.number), saved=None, prefix=server.prefix,
+        csrf=server.csrf(invite), action=server.url(token, page.number), prefix=server.prefix,
     )
     return HTMLResponse(html, status_code=status)
 
