@@ -238,3 +238,14 @@ def test_respondent_ids_cannot_name_a_path_outside_responses(setup: Setup) -> No
     (setup.dir / "invites.yaml").write_text(text)
     with pytest.raises(InputError, match="respondent"):
         setup.collection.invites()
+
+
+def test_two_invites_can_never_share_a_respondent_file(setup: Setup) -> None:
+    from crmcheck.errors import InputError
+
+    lines = (setup.dir / "invites.yaml").read_text().splitlines()
+    copy = next(line for line in lines if "customer-001" in line)
+    twin = copy.replace(copy.split("token_sha256: ")[1].split(",")[0], "f" * 64)
+    (setup.dir / "invites.yaml").write_text("\n".join([*lines, twin]) + "\n")
+    with pytest.raises(InputError, match="'customer-001' appears twice"):
+        setup.collection.invites()

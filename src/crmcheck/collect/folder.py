@@ -216,7 +216,14 @@ class Collection:
         doc = load_mapping(path)
         if doc.data.get("invites") is None:
             doc.data["invites"] = []
-        return validate_document(InviteList, doc).invites
+        invites = validate_document(InviteList, doc).invites
+        seen: set[str] = set()
+        for index, invite in enumerate(invites):
+            for value in (invite.respondent, invite.token_sha256):
+                if value in seen:  # two links must never write one file, nor one link reach two respondents
+                    raise doc.error(f"'{value}' appears twice in the invites", ("invites", index))
+                seen.add(value)
+        return invites
 
     def invites_stamp(self) -> tuple[int, int, int]:
         """Changes whenever invites.yaml is replaced, so that a running server sees new and revoked invites."""
