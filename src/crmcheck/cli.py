@@ -33,7 +33,8 @@ app = typer.Typer(
     help="Assess the health of a company's CRM practice: questionnaires, answers, scores and reports.\n\n"
     "Start with `crmcheck demo`, or `crmcheck list` to see the questionnaires.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -395,7 +396,7 @@ def benchmark(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 when any file fails to load (such files are always listed and left out).")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Processes to score files with; 0 (default): one per CPU core when there are "
+        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when there are "
         "100 files or more.")] = 0,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
