@@ -23,6 +23,7 @@ from crmcheck.errors import (
     InputError,
     UsageError,
 )
+from crmcheck.wording import counted
 
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
@@ -396,8 +397,8 @@ def benchmark(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 when any file fails to load (such files are always listed and left out).")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when there are "
-        "100 files or more.")] = 0,
+        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when "
+        "there are 100 files or more.")] = 0,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
         "are 200 files or more).")] = None,
@@ -483,12 +484,14 @@ def import_command(
         note(str(problem))
     if outcome.skipped_rows:
         rows = ", ".join(map(str, outcome.skipped_rows))
-        note(f"{survey}: skipped {len(outcome.skipped_rows)} row(s) with unreadable cells (--skip-invalid): {rows}")
-    note(f"wrote {len(outcome.written)} answers file(s) to {out} ({outcome.layout} layout, {lens.value} lens, "
+        note(f"{survey}: skipped {counted(len(outcome.skipped_rows), 'row')} with unreadable cells (--skip-invalid): "
+             f"{rows}")
+    note(f"wrote {counted(len(outcome.written), 'answers file')} to {out} ({outcome.layout} layout, {lens.value} lens, "
          f"{outcome.questions_matched} of {outcome.questions_total} questions matched)")
     if outcome.other_files:
-        note(f"note: {out} also holds {len(outcome.other_files)} other answers file(s) that this import did not "
-             "write; `crmcheck report` of the directory will include them")
+        others = counted(len(outcome.other_files), "other answers file")
+        note(f"note: {out} also holds {others} that this import did not write; `crmcheck report` of the directory "
+             "will include them")
 
 
 def _schema_text(name: SchemaName) -> str:
@@ -523,7 +526,7 @@ def compare(
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
     emit(render_comparison(comparison, fmt.value, render_options(output)), output)
     if fail_on_regression and comparison.regressions:
-        note(f"crmcheck: {len(comparison.regressions)} regression(s) since {comparison.baseline_on}")
+        note(f"crmcheck: {counted(len(comparison.regressions), 'regression')} since {comparison.baseline_on}")
         raise typer.Exit(EXIT_FAILED)
 
 

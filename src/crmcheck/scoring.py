@@ -16,6 +16,7 @@ from crmcheck.models.result import (
     QuestionResult,
     Recommendation,
     Risk,
+    RiskBandsResult,
     SectionResult,
     StageResult,
     StageScore,
@@ -333,4 +334,6 @@ def score_questionnaire(
         sections=sections, recommendations=[r for _, _, r in recommendations], stage=stage,
         unanswered=unanswered, not_applicable=not_applicable,
         levels=[LevelBand(level=lv.level, name=lv.name, min=lv.min) for lv in questionnaire.levels],
+        risk_bands=RiskBandsResult(high=questionnaire.risk_bands.high, medium=questionnaire.risk_bands.medium)
+        if questionnaire.kind == "scored" else None,
     )

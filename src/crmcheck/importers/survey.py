@@ -33,6 +33,7 @@ from crmcheck.importers.column_map import IGNORE, ColumnMap, MapEntry, letter_in
 from crmcheck.importers.layouts import Layout, LayoutName
 from crmcheck.importers.table import Row, SurveyTable, column_letter, read_table
 from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.wording import counted, plural
 
 ColumnKind = Literal["question", "option", "name", "first_name", "last_name", "role", "id", "ignore"]
 _GRID_ROW = re.compile(r"^(.*)\[([^\[\]]+)\]\s*$")  # Google Forms grids: "Title [Row text]"
@@ -430,7 +431,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
     missing = [full for full in q.questions if full not in matched]
     if missing:
         listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        warnings.append(Problem(f"warning: {len(missing)} question(s) of {q.id} have no column and will be "
+        have = plural(len(missing), "has")
+        warnings.append(Problem(f"warning: {counted(len(missing), 'question')} of {q.id} {have} no column and will be "
                                 f"unanswered: {listed}", path))
 
     data = [row for row in table.rows[layout.header_rows:] if not row.blank]
@@ -450,7 +452,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
             continue
         good.append(respondent)
     if errors and not request.skip_invalid:
-        errors.append(Problem(f"nothing written: {len(errors)} unreadable cell(s) in {len(skipped_rows)} row(s); "
+        cells, rows = counted(len(errors), "unreadable cell"), counted(len(skipped_rows), "row")
+        errors.append(Problem(f"nothing written: {cells} in {rows}; "
                               "fix them, or write the good rows with --skip-invalid", path))
         raise InputError(errors[0].message, problems=[*warnings, *errors])
     if not good:
@@ -464,7 +467,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
     existing = [t for t in targets if t.exists()]
     if existing and not request.force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise UsageError(f"{existing[0]}{more} already exist(s); nothing written (use --force to overwrite)")
+        raise UsageError(f"{existing[0]}{more} already {plural(len(existing), 'exists')}; nothing written "
+                         "(use --force to overwrite)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
