@@ -26,6 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmcheck.models.result import AssessmentResult
 from crmcheck.render import RenderOptions
+from crmcheck.render.reading import how_to_read
 from crmcheck.render.report_parts import OptionalParts, optional_parts
 from crmcheck.render.text import xml_safe
 
@@ -130,7 +131,7 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
     for c, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = column.width
     ws.row_dimensions[1].height = LINE_HEIGHT * max(2, *(_lines(c.header, c.width - 1) for c in columns))
-    ws.freeze_panes = f"{get_column_letter(keys + 1)}2"
+    ws.freeze_panes = f"{get_column_letter(keys + 1)}2"  # the header row, and the columns that name a row
     _print_setup(ws, columns, keys, printed or len(columns), header)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
@@ -230,6 +231,12 @@ def _changes(wb: Workbook, parts: OptionalParts, titles: dict[str, str], header:
     _table(wb, "Changes", columns, rows, keys=2, header=header)
 
 
+def _reading(wb: Workbook, result: AssessmentResult, header: str) -> None:
+    """The report's "how to read" sentences, last, so that every table sheet stays where it was."""
+    _table(wb, "How to read", [Column("How to read this workbook", 110, wrap=True)],
+           [[sentence] for sentence in how_to_read(result)], keys=0, header=header)
+
+
 def render_with(result: AssessmentResult, options: RenderOptions, parts: OptionalParts) -> bytes:
     """The workbook with the given optional parts (the baseline change, the perception gap), as xlsx bytes."""
     wb = Workbook()
@@ -244,6 +251,7 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
         _perception(wb, parts, header)
     if parts.changes is not None:
         _changes(wb, parts, {q.id: q.title for q in result.questionnaires}, header)
+    _reading(wb, result, header)
     wb.properties.title = text_cell_value(options.title or f"CRM assessment: {result.company}")
     wb.properties.creator = "crmcheck"
     wb.properties.created = dt.datetime.combine(result.assessed_on, dt.time())
