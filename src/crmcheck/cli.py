@@ -70,9 +70,15 @@ class SegmentChoice(StrEnum):
     size = "size"
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 class ListFormat(StrEnum):
-    text = "text"
+    """Formats of `list`, `show` and `validate`: `terminal` as for reports; `text`, its older name, still works."""
+
+    terminal = "terminal"
     json = "json"
+    text = "text"
 
 
 class SchemaName(StrEnum):
@@ -171,7 +177,8 @@ def _root(
 
 @app.command("list")
 def list_command(
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """List the built-in and custom questionnaires.
@@ -186,7 +193,8 @@ def list_command(
 @app.command()
 def show(
     questionnaire: Annotated[str, typer.Argument(help="Questionnaire id, e.g. crm-mistakes.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Show a questionnaire's sections, questions and answer scales.
@@ -250,7 +258,7 @@ def new(
         schema_path = Path(str(output)).parent / SCHEMA_FILE
         if not schema_path.exists():
             emit(_schema_text(SchemaName.answers), str(schema_path))
-        note(f"wrote {output}; fill it in, then: crmcheck validate {output} && crmcheck report {output}")
+        note(f"wrote {output}; fill it in, then: {_next_step(str(output), questionnaires)}")
 
 
 @app.command()
@@ -288,6 +296,17 @@ def interview(
     emit(run_interview(request, _catalog(questionnaires), console_terminal()), None)
 
 
+def _next_step(answers: str, questionnaire_dirs: list[Path] | None) -> str:
+    """The commands to run next, with the options they need to find the same questionnaires."""
+    import shlex
+
+    dirs = "".join(f" --questionnaires {shlex.quote(str(d))}" for d in questionnaire_dirs or [])
+    env = os.environ.get("CRMCHECK_QUESTIONNAIRES")
+    keep_env = f" (with CRMCHECK_QUESTIONNAIRES={shlex.quote(env)} set, as now)" if env else ""
+    file = shlex.quote(answers)
+    return f"crmcheck validate {file}{dirs} && crmcheck report {file}{dirs}{keep_env}"
+
+
 def _parse_date(value: str | None, flag: str) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -300,7 +319,8 @@ def _parse_date(value: str | None, flag: str) -> dt.date:
 @app.command()
 def validate(
     files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Questionnaire, answers or policy files.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Check questionnaire, answers or policy files; errors print as FILE:LINE:COL: message.
@@ -312,6 +332,13 @@ def validate(
     from crmcheck.validation import validate_file
 
     catalog = _catalog(questionnaires)
+    # a glob such as `acme/*` also catches the answers.schema.json that `crmcheck new` writes: not ours to check
+    skipped = [f for f in files if Path(f).suffix.lower() not in YAML_SUFFIXES and not Path(f).is_dir()]
+    for f in skipped:
+        note(f"{f}: skipped, not a YAML file (.yaml or .yml)")
+    files = [f for f in files if f not in skipped]
+    if not files:
+        raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
     reports = [validate_file(f, catalog) for f in files]
     if fmt is ListFormat.json:
         emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None)

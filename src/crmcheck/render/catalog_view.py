@@ -32,7 +32,7 @@ def render_list(catalog: Catalog, fmt: str) -> str:
 def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
         return json.dumps(q.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
-    from crmcheck.answers_layout import allowed_answers
+    from crmcheck.answers_layout import allowed_answers, option_lines
 
     out: list[str] = []
 
@@ -76,5 +76,12 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                     para(f"{lens}: {text}", "     ")
             else:
                 para(question.text, "     ")
-            para(allowed_answers(question, q), "     ")
+            if question.type in ("choice", "checklist"):
+                para(allowed_answers(question, q).split(":", 1)[0] + ":", "     ")
+                for line in option_lines(question):  # aligned: id, then label, a long label wrapping under itself
+                    hang = " " * (len(line) - len(line.split("  ", 1)[-1].lstrip()))
+                    out.extend(textwrap.wrap(line, width, initial_indent="       ", subsequent_indent="       " + hang,
+                                             break_on_hyphens=False))
+            else:
+                para(allowed_answers(question, q), "     ")
     return "\n".join(out) + "\n"
