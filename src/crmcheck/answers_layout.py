@@ -223,7 +223,7 @@ def dump_answers(
             lines += ["", f"      # ─── {number}. {section.title} ({section.id}) ───"]
             for question in section.questions:
                 full = f"{section.id}.{question.id}"
-                lines += _comment(question.wording(lens), "      ")
+                lines += _comment(question.wording(lens, header.company), "      ")
                 if question.type in ("choice", "checklist"):
                     lines += _comment("→ " + allowed_answers(question, q).split(":", 1)[0] + ":", "      ")
                     lines += _option_comments(tuple(option_lines(question)), "      ")

@@ -241,7 +241,7 @@ def new(
                              "questionnaire)")
         if survey_template != "-" and Path(survey_template).exists() and not force:
             raise UsageError(f"{survey_template} exists; use --force to overwrite it")
-        emit(template_for(qs[0], lens.value), survey_template)
+        emit(template_for(qs[0], lens.value, company), survey_template)
         if survey_template != "-":
             note(f"wrote {survey_template}: one column per question of {qs[0].id} ({lens.value} wording). Use the "
                  f"answer choices from `crmcheck show {qs[0].id}`, then: crmcheck import EXPORT --questionnaire "

@@ -32,7 +32,7 @@ from crmcheck.importers.cells import (
 from crmcheck.importers.column_map import IGNORE, ColumnMap, MapEntry, letter_index, load_column_map
 from crmcheck.importers.layouts import Layout, LayoutName
 from crmcheck.importers.table import Row, SurveyTable, column_letter, read_table
-from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire, with_company
 from crmcheck.wording import counted, plural
 
 ColumnKind = Literal["question", "option", "name", "first_name", "last_name", "role", "id", "ignore"]
@@ -124,14 +124,16 @@ def _short(text: str, limit: int = 50) -> str:
 class _QuestionIndex:
     """Questions by normalized id and wording (every lens), to match column headers."""
 
-    def __init__(self, questionnaire: Questionnaire) -> None:
+    def __init__(self, questionnaire: Questionnaire, company: str | None = None) -> None:
         self.questionnaire = questionnaire
         self._by_text: dict[str, tuple[str, str | None]] = {}
         for full, (_, question) in questionnaire.questions.items():
             self._by_text.setdefault(normalize(full), (full, None))
             wordings = question.text.items() if isinstance(question.text, dict) else [(None, question.text)]
             for lens, text in wordings:
-                self._by_text.setdefault(normalize(text), (full, lens))
+                # a survey may show `{company}` as the company's name (or, built before it was known, generically)
+                for variant in (with_company(text, company), with_company(text, None), text):
+                    self._by_text.setdefault(normalize(variant), (full, lens))
 
     def match(self, header: str) -> tuple[str, str | None] | None:
         """(full question id, the lens whose wording matched, or None for an id) for a header, if any."""
@@ -175,7 +177,7 @@ class _Plan:
 
 def _plan_columns(table: SurveyTable, layout: Layout, request: ImportRequest, column_map: ColumnMap | None) -> _Plan:
     q = request.questionnaire
-    index = _QuestionIndex(q)
+    index = _QuestionIndex(q, request.company)
     path = table.path
     first = table.rows[0].cells
     second = table.rows[1].cells if layout.header_rows == 2 and len(table.rows) > 1 else []
