@@ -31,11 +31,11 @@ sections:
       - id: rival
         text:
           company: Would our customers stay with us if a rival offered the same for less?
-          customer: "%s"
+          customer: "LOYAL"
         type: scale
         scale: s
         recommendation: Find out why customers leave.
-""" % LOYAL
+""".replace("LOYAL", LOYAL)
 
 
 @pytest.fixture
