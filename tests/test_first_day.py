@@ -95,3 +95,16 @@ def test_next_step_mentions_the_environment_variable_it_relies_on(tmp_path: Path
     run = run_cli("new", "our-crm", "-o", str(tmp_path / "a.yaml"), env={"CRMCHECK_QUESTIONNAIRES": str(ours)})
     assert run.code == 0, run.err
     assert f"(with CRMCHECK_QUESTIONNAIRES={ours} set, as now)" in run.err
+
+
+def test_list_at_a_terminal_wraps_long_titles_under_themselves() -> None:
+    from crmcheck.render.catalog_view import render_list
+
+    catalog = Catalog.from_options()
+    narrow = render_list(catalog, "terminal", 60).splitlines()
+    assert max(map(len, narrow)) <= 60
+    indent = narrow[0].index("TITLE")
+    continued = [line for line in narrow[1:] if line.startswith(" ")]
+    assert continued and all(line[:indent].strip() == "" for line in continued)
+    # piped (no width): one line per questionnaire, for scripts
+    assert len(render_list(catalog, "terminal").splitlines()) == 1 + len(catalog.entries)

@@ -187,7 +187,9 @@ def list_command(
     """
     from crmcheck.render.catalog_view import render_list
 
-    emit(render_list(_catalog(questionnaires), fmt.value), None)
+    # at a terminal a long title wraps under itself; piped, each questionnaire stays on one line for scripts
+    emit(render_list(_catalog(questionnaires), fmt.value, render_options(None).width if _to_terminal(None) else 0),
+         None)
 
 
 @app.command()
