@@ -64,7 +64,7 @@ def reads_as_formula(text: str) -> bool:
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text
-PRINT_WIDTH = 190  # column-width units that fit a landscape A4 page at a readable scale (about 75% or more)
+PRINT_WIDTH = 210  # column-width units that fit a landscape A4 page at a readable scale (about 70% or more)
 
 
 def _lines(text: str, width: float) -> int:
@@ -192,9 +192,10 @@ def _questions(wb: Workbook, result: AssessmentResult, header: str) -> None:
 
 def _recommendations(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
-        Column("Rank", 6, INTEGER), Column("Questionnaire", 20), Column("Section", 22), Column("Question", 34),
-        Column("Priority", 9, PRIORITY), Column("Score now", 10, SCORE), Column("Recommendation", 70, wrap=True),
-        Column("Question text", 60, wrap=True),
+        # narrow enough to print one page wide: the recommendation beside its rank, not pages away
+        Column("Rank", 6, INTEGER), Column("Questionnaire", 18), Column("Section", 20), Column("Question", 34),
+        Column("Priority", 9, PRIORITY), Column("Score now", 10, SCORE), Column("Recommendation", 60, wrap=True),
+        Column("Question text", 50, wrap=True),
     ]
     rows = [[rank, r.questionnaire, r.section, r.question, r.priority, r.score, r.text, r.question_text]
             for q in result.questionnaires for rank, r in enumerate(q.recommendations, start=1)]
