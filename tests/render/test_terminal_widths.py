@@ -75,3 +75,16 @@ def test_compare_output_keeps_figures_and_has_no_trailing_blanks(result: Assessm
     for q in result.comparison.questionnaires:
         for s in q.sections:
             assert {f"{s.score_before:.1f}", f"{s.score_after:.1f}", f"{s.score_change:+.1f}"} <= set(text.split())
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_perception_report_keeps_every_figure(width: int) -> None:
+    catalog = Catalog.from_options()
+    result = assess_report([str(EXAMPLES / "perception")], catalog, baseline=None, baseline_catalog=catalog)
+    text = render(result, RenderOptions(width=width))
+    assert not CUT_NUMBER.search(text)
+    assert max(map(len, text.splitlines())) <= width
+    tokens = set(text.split())
+    for gap in result.perception_gaps:
+        for line in gap.sections:
+            assert {f"{line.company:.1f}", f"{line.customer:.1f}", f"{line.gap:+.1f}"} <= tokens, (width, line.id)
