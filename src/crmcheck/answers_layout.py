@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.resolve import is_not_applicable
 from crmcheck.yamlio import DecimalText
 
@@ -89,12 +89,15 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
         return "answer: " + " | ".join(f"{lv.value} {lv.label}" for lv in levels)
     if question.type == "yes_no":
         return "answer: yes | no"
+    profile = " (profile: counted, not scored)" if question.profile else ""
     if question.type == "choice":
-        return "answer one of: " + " | ".join(o.id for o in question.options or ())
+        return "answer one of: " + " | ".join(o.id for o in question.options or ()) + profile
     if question.type == "checklist":
-        return "answer a list, e.g. [a, b], of: " + ", ".join(o.id for o in question.options or ())
+        return "answer a list, e.g. [a, b], of: " + ", ".join(o.id for o in question.options or ()) + profile
     if question.type == "number":
-        return f"answer: a number{' in ' + question.unit if question.unit else ''}"
+        low, high = question.value_range
+        bounds = "" if low is None and high is None else " " + range_text(low, high)
+        return f"answer: a number{bounds}{' in ' + question.unit if question.unit else ''}"
     return "answer: free text (not scored)"
 
 

@@ -31,7 +31,8 @@ def render_list(catalog: Catalog, fmt: str) -> str:
 
 def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
-        return json.dumps(q.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+        data = q.model_dump(mode="json", exclude_none=True, by_alias=True)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     from crmcheck.answers_layout import allowed_answers
 
     out: list[str] = []
@@ -68,6 +69,8 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                 flags.append(f"weight {question.weight:g}")
             if question.critical:
                 flags.append("critical")
+            if question.profile:
+                flags.append("profile, not scored")
             if question.dimension:
                 flags.append(question.dimension)
             para(f"{section.id}.{question.id}  ({', '.join(flags)})", "     ", first="   - ")
