@@ -12,6 +12,7 @@ from crmcheck.models.answers import Respondent, Segment
 RESULT_FORMAT = 1
 Risk = Literal["high", "medium", "low"]
 Status = Literal["answered", "n/a", "unanswered"]
+StageStatus = Literal["passed", "failed", "not assessed", "not applicable"]
 
 
 class Model(BaseModel):
@@ -98,6 +99,9 @@ class StageScore(Model):
     score: float | None
     has_evidence: bool
     passed: bool
+    status: StageStatus = Field(default="passed", description=(
+        "passed | failed | not assessed (no answers yet) | not applicable (every question n/a)"))
+    reason: str = Field(default="", description="why the stage has its status, in words")
 
 
 class NextStep(Model):
@@ -118,6 +122,13 @@ class StageResult(Model):
         default_factory=dict, description="dimension -> stage number -> score over that dimension's questions"
     )
     next_steps: list[NextStep]
+    matrix_status: dict[str, dict[int, StageStatus]] = Field(
+        default_factory=dict, description="dimension -> stage number -> that dimension's status at that stage")
+    stopped_at: int | None = Field(default=None, description=(
+        "the stage above the reached one that stopped the climb (failed or not assessed); null when none did"))
+    next_stage: int | None = Field(default=None, description=(
+        "the stage next_steps come from: the first above the reached one that is not 'not applicable'"))
+    climb: str = Field(default="", description="one sentence on how far the climb went and what stopped it")
 
 
 class NotApplicable(Model):
