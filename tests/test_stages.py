@@ -87,10 +87,10 @@ def test_everything_at_the_top_reaches_the_top(q: Questionnaire) -> None:
     assert result.stage is not None
     # stage 3: (0.6 + 0.7 + 0.8) / 3 is exactly 70, the pass mark, though floating point says 69.999...
     assert result.stage.stages[2].score == 70.0
-    assert statuses(result) == ["passed"] * 4
+    assert statuses(result) == ["not applicable", "passed", "passed", "passed"]
     assert (result.stage.reached, result.stage.stopped_at, result.stage.next_steps) == (4, None, [])
     assert result.stage.climb == "stage 4 Four is the top stage: every stage up to it is passed or not applicable"
-    assert result.stage.stages[0].reason == "the starting point: always reached"
+    assert result.stage.stages[0].reason == "the starting point, with no questions: always reached"
     assert result.stage.stages[2].reason == "score 70.0 at or above the pass mark 70 (3 of 3 answered)"
 
 
@@ -98,7 +98,7 @@ def test_top_stage_answers_with_the_stages_below_blank_reach_nothing(q: Question
     # the issue's case: stage 4 answered in full, stages 2 and 3 left blank
     result = score(q, "s4.a: 2\ns4.b: 2\n")
     assert result.stage is not None
-    assert statuses(result) == ["passed", "not assessed", "not assessed", "passed"]
+    assert statuses(result) == ["not applicable", "not assessed", "not assessed", "passed"]
     assert result.stage.reached == 1 and result.stage.stopped_at == 2
     assert result.stage.climb == "stage 2 not assessed: answer its questions to know whether it is reached"
     assert result.stage.stages[1].reason == "none of its 3 questions answered"
@@ -111,7 +111,7 @@ def test_critical_question_at_zero_fails_its_stage(q: Questionnaire) -> None:
     # stage 2: owner 0 (critical), plan and goal full -> (0 + 1 + 1) / 3 = 66.7, and the critical rule
     result = score(q, TOP.replace("s2.owner: 2", "s2.owner: 0").replace("s2.goal: 2", "s2.goal: 2"))
     assert result.stage is not None
-    assert statuses(result) == ["passed", "failed", "passed", "passed"]
+    assert statuses(result) == ["not applicable", "failed", "passed", "passed"]
     assert result.stage.reached == 1
     assert result.stage.stages[1].reason == "critical question s2.owner scored 0 (score 66.7, 3 of 3 answered)"
     assert result.stage.climb == "stage 2 failed: critical question s2.owner scored 0 (score 66.7, 3 of 3 answered)"
@@ -131,7 +131,7 @@ def test_stage_just_below_the_pass_mark_fails(q: Questionnaire) -> None:
     # stage 3: (0.6 + 0.6 + 0.8) / 3 = 66.7 < 70
     result = score(q, TOP.replace("s3.y: b", "s3.y: a"))
     assert result.stage is not None
-    assert statuses(result) == ["passed", "passed", "failed", "passed"]
+    assert statuses(result) == ["not applicable", "passed", "failed", "passed"]
     assert (result.stage.reached, result.stage.stopped_at, result.stage.next_stage) == (2, 3, 3)
     assert result.stage.stages[2].reason == "score 66.7 below the pass mark 70 (3 of 3 answered)"
     # the roadmap: stage 3's questions below full marks; the profile question is never a step
@@ -143,7 +143,7 @@ def test_all_na_stage_is_passed_over_and_the_roadmap_skips_it(q: Questionnaire) 
     result = score(q, answers)
     assert result.stage is not None
     # stage 2: (1 + 1 + 0.5) / 3 = 83.3 passes; stage 3 all n/a; stage 4: only a answered, 50 -> failed
-    assert statuses(result) == ["passed", "passed", "not applicable", "failed"]
+    assert statuses(result) == ["not applicable", "passed", "not applicable", "failed"]
     assert result.stage.stages[2].reason == "all 3 questions n/a"
     assert result.stage.stages[3].reason == "score 50.0 below the pass mark 70 (1 of 2 answered)"
     assert (result.stage.reached, result.stage.stopped_at, result.stage.next_stage) == (2, 4, 4)

@@ -287,7 +287,7 @@ def _stage_reason(status: StageStatus, score: float | None, count: _StageCount, 
     answered = len(count.pairs)
     asked = count.scored - count.not_applicable
     if baseline and not count.scored:
-        return "the starting point: always reached"
+        return "the starting point, with no questions: always reached"
     if status == "not applicable":
         return "no scored questions" if not count.scored else f"all {_plural(count.scored, 'question')} n/a"
     if status == "not assessed":
@@ -337,8 +337,6 @@ def _stage_result(
         count = _count(questionnaire, responses, stage.number)
         score, status = tally.score, tally.status
         baseline = stage.number == first
-        if baseline and not count.scored:
-            status = "passed"
         stages.append(StageScore(
             number=stage.number, id=stage.id, name=stage.name, score=_score1(score), has_evidence=score is not None,
             passed=status == "passed", status=status,

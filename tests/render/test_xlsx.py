@@ -52,7 +52,7 @@ def header(ws: Worksheet) -> list[object]:
 
 def test_example_sheets_and_headers(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
-    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations"]
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Stages"]
     for ws in wb.worksheets:
         assert ws.freeze_panes == "A2"
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
@@ -64,6 +64,18 @@ def test_example_sheets_and_headers(example_xlsx: Path) -> None:
                                        "Recommendation"]
     assert wb["Questions"].column_dimensions["D"].width == 60
     assert wb["Questions"]["D2"].alignment.wrap_text
+
+
+def test_example_stages_sheet_gives_each_stage_status_and_why(example_xlsx: Path) -> None:
+    stages = rows(load_workbook(example_xlsx)["Stages"])
+    assert stages[0] == ["Questionnaire", "Lens", "Stage", "Name", "Score", "Status", "Why", "Reached", "Climb"]
+    # revenue-marketing 2026: stage 2 passes at 84.4, stage 3 fails at 58.3 and stops the climb
+    assert [r[2:6] + [r[7]] for r in stages[1:]] == [
+        [1, "Traditional", None, "not applicable", "yes"], [2, "Lead Generation", 84.4, "passed", "yes"],
+        [3, "Demand Generation", 58.3, "failed", "no"], [4, "Revenue Marketing", 30.7, "failed", "no"],
+    ]
+    assert stages[3][6] == "score 58.3 below the pass mark 70 (15 of 15 answered)"
+    assert stages[1][8] == "stage 3 failed: score 58.3 below the pass mark 70 (15 of 15 answered)"
 
 
 def test_example_numbers_are_numbers(example_xlsx: Path) -> None:

@@ -1,4 +1,4 @@
-"""Spreadsheet report (xlsx): Summary, Sections, Questions, Recommendations; Perception gap and Changes when present.
+"""Spreadsheet report (xlsx): Summary, Sections, Questions, Recommendations; Stages, Perception gap, Changes if any.
 
 Every sheet is one table: a styled, frozen header row, an autofilter, set column widths, and numbers stored as
 numbers. User text is always stored as text: openpyxl would turn a string starting with "=" into a formula and
@@ -138,6 +138,19 @@ def _questions(wb: Workbook, result: AssessmentResult) -> None:
     _table(wb, "Questions", columns, rows)
 
 
+def _stages(wb: Workbook, result: AssessmentResult) -> None:
+    """Each stage of each staged questionnaire: its status under the cumulative rule and why."""
+    columns = [
+        Column("Questionnaire", 20), Column("Lens", 10), Column("Stage", 7, INTEGER), Column("Name", 22, wrap=True),
+        Column("Score", 8, SCORE), Column("Status", 14), Column("Why", 60, wrap=True), Column("Reached", 9),
+        Column("Climb", 60, wrap=True),
+    ]
+    rows = [[q.id, q.lens, st.number, st.name, st.score, st.status, st.reason,
+             "yes" if st.number <= q.stage.reached else "no", q.stage.climb]
+            for q in result.questionnaires if q.stage is not None for st in q.stage.stages]
+    _table(wb, "Stages", columns, rows)
+
+
 def _recommendations(wb: Workbook, result: AssessmentResult) -> None:
     columns = [
         Column("Rank", 6, INTEGER), Column("Questionnaire", 20), Column("Section", 22), Column("Question", 34),
@@ -188,6 +201,8 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
     _sections(wb, result)
     _questions(wb, result)
     _recommendations(wb, result)
+    if any(q.stage is not None for q in result.questionnaires):
+        _stages(wb, result)
     if parts.perception:
         _perception(wb, parts)
     if parts.changes is not None:
