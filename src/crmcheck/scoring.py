@@ -12,6 +12,7 @@ from crmcheck.models.result import (
     NextStep,
     NotApplicable,
     NotEvidenced,
+    ProfileQuestion,
     QuestionnaireResult,
     QuestionResult,
     Recommendation,
@@ -21,6 +22,7 @@ from crmcheck.models.result import (
     StageScore,
     StageStatus,
 )
+from crmcheck.profile import ProfileTally
 from crmcheck.resolve import UNANSWERED, Response, band_of
 
 EDGE_DIGITS = 9  # scores are compared at band edges after rounding to this many decimals
@@ -225,6 +227,9 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
     if response.status == "unanswered":
         return None
     value = response.value
+    if value is None:
+        # several respondents' mean: a score without any one value; aggregate.py words the answer itself
+        return None
     if question.type == "scale":
         label = next((lv.label for lv in questionnaire.scales[question.scale or ""] if lv.value == value), "")
         return f"{value} {label}".strip()
@@ -401,6 +406,7 @@ def score_questionnaire(
     recommendations: list[tuple[float, int, Recommendation]] = []
     unanswered: list[str] = []
     not_applicable: list[NotApplicable] = []
+    profile: list[ProfileQuestion] = []
     order = 0
     for tally in tallies:
         section = tally.section
@@ -431,8 +437,12 @@ def score_questionnaire(
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
-                reason=response.reason, recommendation=question.recommendation,
+                reason=response.reason, recommendation=question.recommendation, profile=question.profile,
             ))
+            if question.profile:
+                tally_of = ProfileTally(question)
+                tally_of.add(response)
+                profile.append(tally_of.result(full, section.id, lens))
             needs_work = (gap or 0) > 0 or risk in ("high", "medium")
             if s is not None and _exact(s) < 1 and needs_work:
                 priority = section.weight * question.weight * (1 - s) * (1 + (gap or 0))
@@ -462,4 +472,5 @@ def score_questionnaire(
         sections=sections, recommendations=[r for _, _, r in recommendations], stage=stage,
         unanswered=unanswered, not_applicable=not_applicable,
         levels=[LevelBand(level=lv.level, name=lv.name, min=lv.min) for lv in questionnaire.levels],
+        profile=profile,
     )
