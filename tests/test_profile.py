@@ -135,3 +135,34 @@ def test_single_file_report_counts_its_one_answer(survey: tuple[Path, Path]) -> 
     detail = {qr["id"]: qr for s in q["sections"] for qr in s["questions"]}
     assert detail["loyalty.reason"]["profile"] and detail["loyalty.reason"]["score"] is None
     assert detail["loyalty.reason"]["answer"] == "Results"
+
+
+def test_every_format_shows_the_profile(survey: tuple[Path, Path], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    terminal = report(survey)
+    assert "Profile questions, both views (counted, not scored):" in terminal
+    assert "company's most common answer: Results; customers giving it: 33%" in terminal
+    assert "Price 2 (67%); Results 1 (33%); Trust 0 (0%)" in terminal  # the customers' own lens
+
+    markdown = report(survey, "--format", "markdown")
+    assert "| Results | 2 (67%) | 1 (33%) |" in markdown
+    assert "the company's most common answer: Email; customers giving it: **67%**" in markdown
+    assert "- `loyalty.reason` Why do you stay with them? (3 answered, 1 n/a): Price 2 (67%); Results 1 (33%); " \
+           "Trust 0 (0%)" in markdown
+
+    html = report(survey, "--format", "html")
+    assert "<h3 id=\"q-motives-company-profile-both\">Profile questions, both views</h3>" in html
+    assert "<td>Results</td><td class=\"num\">2 (67%)</td><td class=\"num\">1 (33%)</td>" in html
+    assert html.count("<h3>Profile (counted, not scored)</h3>") == 2
+
+    out = tmp_path / "r.xlsx"
+    qdir, answers = survey
+    assert run_cli("report", str(answers), "--questionnaires", str(qdir), "--format", "xlsx", "-o", str(out)).code == 0
+    wb = load_workbook(out)
+    profile = [list(r) for r in wb["Profile"].iter_rows(values_only=True)]
+    assert ["motives", "customer", "loyalty.reason", "Why do you stay with them?", "price", "Price", 2, 0.667, 3, 1] \
+        in profile
+    both = [list(r) for r in wb["Profile both views"].iter_rows(values_only=True)]
+    assert both[1][1:] == ["loyalty.reason", "Why do customers stay with us?", "price", "Price", 0, 0.0, 2, 0.667,
+                           "results", 0.333]

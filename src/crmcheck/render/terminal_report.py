@@ -136,10 +136,14 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
     for gap in result.perception_gaps:  # first, so that the first screen shows where the company overrates itself
         console.print()
         console.print(many.perception_block(gap, options.width))
+        profiles = many.profile_comparison_block(gap, options.width)
+        if profiles is not None:
+            console.print(profiles)
     for q in result.questionnaires:
         console.print()
         console.print(questionnaire_block(q, options.width))
-        for block in (many.disagreement_block(q, options.show_respondents), many.not_evidenced_block(q)):
+        for block in (many.profile_block(q), many.disagreement_block(q, options.show_respondents),
+                      many.not_evidenced_block(q)):
             if block is not None:
                 console.print(block)
     people = many.respondents_block(result) if options.show_respondents else None

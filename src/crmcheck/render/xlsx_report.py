@@ -1,4 +1,4 @@
-"""Spreadsheet report (xlsx): Summary, Sections, Questions, Recommendations; Stages, Perception gap, Changes if any.
+"""Spreadsheet report (xlsx): Summary, Sections, Questions, Recommendations; Stages, Profile, Perception gap, Changes.
 
 Every sheet is one table: a styled, frozen header row, an autofilter, set column widths, and numbers stored as
 numbers. User text is always stored as text: openpyxl would turn a string starting with "=" into a formula and
@@ -151,6 +151,33 @@ def _stages(wb: Workbook, result: AssessmentResult) -> None:
     _table(wb, "Stages", columns, rows)
 
 
+def _profile(wb: Workbook, result: AssessmentResult) -> None:
+    """Profile questions' answers, one row per option and lens: counts and shares, never scores."""
+    columns = [
+        Column("Questionnaire", 20), Column("Lens", 10), Column("Question", 30), Column("Text", 50, wrap=True),
+        Column("Option", 12), Column("Label", 34, wrap=True), Column("Count", 8, INTEGER),
+        Column("Share", 9, PERCENT), Column("Answered", 10, INTEGER), Column("Not applicable", 10, INTEGER),
+    ]
+    rows = [[q.id, q.lens, p.question, p.text, o.id, o.label, o.count, o.share, p.answered, p.not_applicable]
+            for q in result.questionnaires for p in q.profile for o in p.options]
+    _table(wb, "Profile", columns, rows)
+
+
+def _profile_comparison(wb: Workbook, result: AssessmentResult) -> None:
+    """Profile questions through both lenses, with the share of customers giving the company's most common answer."""
+    columns = [
+        Column("Questionnaire", 20), Column("Question", 30), Column("Text", 50, wrap=True), Column("Option", 12),
+        Column("Label", 34, wrap=True), Column("Company count", 10, INTEGER), Column("Company share", 10, PERCENT),
+        Column("Customer count", 10, INTEGER), Column("Customer share", 10, PERCENT),
+        Column("Company's most common answer", 24, wrap=True), Column("Agreement", 11, PERCENT),
+    ]
+    rows = [[gap.questionnaire, item.question, item.text, o.id, o.label, o.company_count, o.company_share,
+             o.customer_count, o.customer_share, " or ".join(" + ".join(ids) or "none" for ids in item.company_answer),
+             item.agreement]
+            for gap in result.perception_gaps for item in gap.profile for o in item.options]
+    _table(wb, "Profile both views", columns, rows)
+
+
 def _recommendations(wb: Workbook, result: AssessmentResult) -> None:
     columns = [
         Column("Rank", 6, INTEGER), Column("Questionnaire", 20), Column("Section", 22), Column("Question", 34),
@@ -203,6 +230,10 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
     _recommendations(wb, result)
     if any(q.stage is not None for q in result.questionnaires):
         _stages(wb, result)
+    if any(q.profile for q in result.questionnaires):
+        _profile(wb, result)
+    if any(gap.profile for gap in result.perception_gaps):
+        _profile_comparison(wb, result)
     if parts.perception:
         _perception(wb, parts)
     if parts.changes is not None:
