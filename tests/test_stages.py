@@ -215,3 +215,23 @@ def test_several_respondents_follow_the_rule_on_mean_scores(q: Questionnaire) ->
     both = aggregate([answered(TOP.replace("s2.owner: 2", "s2.owner: 0"))] * 2,
                      company="T", assessed_on=dt.date(2026, 1, 1)).questionnaires[0]
     assert both.stage is not None and both.stage.stages[1].status == "failed" and both.stage.reached == 1
+
+
+def test_benchmark_combines_respondents_flags_as_the_mean_would(q: Questionnaire) -> None:
+    from crmcheck.benchmark import Entry, _combined_flags
+    from crmcheck.scoring import CRITICAL_FAILED, NOT_APPLICABLE
+
+    def entry(sections: tuple[float | None, ...], flags: tuple[int, ...]) -> Entry:
+        return Entry("f", "Acme", dt.date(2026, 1, 1), None, None, "stages", sections, None, None, 0, 0, flags)
+
+    # s2: both respondents failed its critical question -> still failed; s3: n/a for one only -> not n/a;
+    # s4: n/a for both -> n/a
+    both = [entry((0.0, 70.0, None), (CRITICAL_FAILED, 0, NOT_APPLICABLE)),
+            entry((50.0, None, None), (CRITICAL_FAILED, NOT_APPLICABLE, NOT_APPLICABLE))]
+    assert _combined_flags(both) == [CRITICAL_FAILED, 0, NOT_APPLICABLE]
+    # only one respondent failed the critical question: the mean of its scores is not 0
+    mixed = [entry((0.0, None, None), (CRITICAL_FAILED, 0, 0)), entry((100.0, None, None), (0, 0, 0))]
+    assert _combined_flags(mixed) == [0, 0, 0]
+    # s2 at 100 reaches stage 2 (s3 not assessed stops there) unless its critical flag fails it
+    assert summarise(q, [100.0, None, None], _combined_flags(mixed)).reached == 2
+    assert summarise(q, [100.0, None, None], [CRITICAL_FAILED, 0, 0]).reached == 1
