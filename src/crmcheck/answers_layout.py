@@ -96,8 +96,9 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
         return "answer a list, e.g. [a, b], of: " + ", ".join(o.id for o in question.options or ()) + profile
     if question.type == "number":
         low, high = question.value_range
-        bounds = "" if low is None and high is None else " " + range_text(low, high)
-        return f"answer: a number{bounds}{' in ' + question.unit if question.unit else ''}"
+        bounds = "" if low is None and high is None else (
+            f" from {range_text(low, high)}" if low is not None and high is not None else f", {range_text(low, high)}")
+        return f"answer: a number{bounds}{' (' + question.unit.strip() + ')' if question.unit else ''}"
     return "answer: free text (not scored)"
 
 

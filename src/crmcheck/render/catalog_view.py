@@ -70,7 +70,7 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
             if question.critical:
                 flags.append("critical")
             if question.profile:
-                flags.append("profile, not scored")
+                flags.append("profile")
             if question.dimension:
                 flags.append(question.dimension)
             para(f"{section.id}.{question.id}  ({', '.join(flags)})", "     ", first="   - ")
