@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from pathlib import Path
 
 import pytest
 
@@ -12,7 +14,7 @@ from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import resolve
 from crmcheck.scoring import section_flags, summarise, tally_sections
 from crmcheck.yamlio import parse
-from tests.conftest import questionnaire_from
+from tests.conftest import questionnaire_from, run_cli
 from tests.test_scoring import score
 
 # Stage 2 has a critical question; stage 3 has no `people` question; choice scores 0.6/0.7/0.8 make
@@ -235,3 +237,33 @@ def test_benchmark_combines_respondents_flags_as_the_mean_would(q: Questionnaire
     # s2 at 100 reaches stage 2 (s3 not assessed stops there) unless its critical flag fails it
     assert summarise(q, [100.0, None, None], _combined_flags(mixed)).reached == 2
     assert summarise(q, [100.0, None, None], [CRITICAL_FAILED, 0, 0]).reached == 1
+
+
+@pytest.mark.parametrize("fmt", ["terminal", "markdown", "html", "json"])
+def test_every_format_says_what_stopped_the_climb(fmt: str, tmp_path: Path) -> None:
+    qdir = tmp_path / "questionnaires"
+    qdir.mkdir()
+    (qdir / "stages.yaml").write_text(STAGES)
+    answers = tmp_path / "a.yaml"
+    answers.write_text("format: 1\ncompany: Acme\nassessed_on: 2026-11-01\nquestionnaires:\n  stages:\n"
+                       "    answers:\n      s4.a: 2\n      s4.b: 2\n")
+    run = run_cli("report", str(answers), "--questionnaires", str(qdir), "--format", fmt)
+    assert run.code == 0, run.err
+    flat = " ".join(run.out.split())
+    if fmt == "json":
+        stage = json.loads(run.out)["questionnaires"][0]["stage"]
+        assert stage["climb"] == "stage 2 not assessed: answer its questions to know whether it is reached"
+        assert [(s["status"], s["reason"]) for s in stage["stages"]][1:] == [
+            ("not assessed", "none of its 3 questions answered"), ("not assessed", "none of its 3 questions answered"),
+            ("passed", "score 100.0 at or above the pass mark 70 (2 of 2 answered)")]
+        return
+    assert "stage 2 not assessed: answer its questions to know whether it is reached" in flat.replace(
+        "Stage 2 not", "stage 2 not")
+    for words in ("not assessed", "none of its 3 questions answered",
+                  "score 100.0 at or above the pass mark 70 (2 of 2 answered)"):
+        assert words in flat, words
+    if fmt == "markdown":
+        assert "| 2 Two | — | not assessed | none of its 3 questions answered |" in run.out
+        assert "| 4 Four | 100.0 | passed | score 100.0 at or above the pass mark 70 (2 of 2 answered) |" in run.out
+    if fmt == "html":
+        assert '<td class="nowrap status-not-assessed">not assessed</td>' in run.out
