@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
@@ -250,10 +250,10 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
 class _StageCount:
     """What the stage rule looks at in one stage (or one dimension of one stage): raw pairs and counts."""
 
-    pairs: list[tuple[float, float]]
+    pairs: list[tuple[float, float]] = field(default_factory=list)
     scored: int = 0
     not_applicable: int = 0
-    critical_failed: list[str] | None = None
+    critical_failed: list[str] = field(default_factory=list)  # full ids of critical questions scoring 0
 
     @property
     def score(self) -> float | None:
@@ -264,7 +264,7 @@ class _StageCount:
 def _count(questionnaire: Questionnaire, responses: Mapping[str, Response], stage: int,
            dimension: str | None = None) -> _StageCount:
     """A stage's scored questions (of one dimension when given), each weighted by question × section weight."""
-    count = _StageCount([], critical_failed=[])
+    count = _StageCount()
     for section in questionnaire.sections:
         if section.stage != stage:
             continue
@@ -277,7 +277,7 @@ def _count(questionnaire: Questionnaire, responses: Mapping[str, Response], stag
                 count.not_applicable += 1
             elif response.status == "answered" and response.score is not None:
                 count.pairs.append((section.weight * question.weight, response.score))
-                if question.critical and _exact(response.score) == 0 and count.critical_failed is not None:
+                if question.critical and _exact(response.score) == 0:
                     count.critical_failed.append(full)
     return count
 
