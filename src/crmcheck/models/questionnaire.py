@@ -9,7 +9,20 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr
 
 from crmcheck.errors import InputError, Problem
-from crmcheck.models.base import Id, OptionalText, Score, Strict, Text, Weight, check_format, validate_document
+from crmcheck.models.base import (
+    MAX_BAND_MIN,
+    MAX_LEVEL,
+    MAX_SCALE_VALUE,
+    MAX_VERSION,
+    Id,
+    OptionalText,
+    Score,
+    Strict,
+    Text,
+    Weight,
+    check_format,
+    validate_document,
+)
 from crmcheck.yamlio import Document, load_mapping
 
 QuestionType = Literal["scale", "yes_no", "choice", "checklist", "number", "text"]
@@ -20,13 +33,13 @@ PERCENT_RANGE = (0.0, 100.0)  # the range of a number question with unit "%" unl
 
 
 class ScaleLevel(Strict):
-    value: int
+    value: int = Field(ge=-MAX_SCALE_VALUE, le=MAX_SCALE_VALUE)
     label: Text
     score: Score
 
 
 class Level(Strict):
-    level: int
+    level: int = Field(ge=1, le=MAX_LEVEL)
     name: Text
     min: float = Field(ge=0, le=100, allow_inf_nan=False)
 
@@ -37,7 +50,7 @@ class RiskBands(Strict):
 
 
 class Stage(Strict):
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_LEVEL)
     id: Id
     name: Text
 
@@ -50,7 +63,7 @@ class Option(Strict):
 
 
 class Band(Strict):
-    min: float = Field(allow_inf_nan=False)
+    min: float = Field(ge=-MAX_BAND_MIN, le=MAX_BAND_MIN, allow_inf_nan=False)
     score: Score
 
 
@@ -62,9 +75,9 @@ class Question(Strict):
     scale: Id | None = None
     options: list[Option] | None = None
     unit: OptionalText = None
-    min: float | None = Field(default=None, allow_inf_nan=False, description=(
+    min: float | None = Field(default=None, ge=-MAX_BAND_MIN, le=MAX_BAND_MIN, allow_inf_nan=False, description=(
         "number questions: the lowest valid answer (unit '%' means 0 unless given)"))
-    max: float | None = Field(default=None, allow_inf_nan=False, description=(
+    max: float | None = Field(default=None, ge=-MAX_BAND_MIN, le=MAX_BAND_MIN, allow_inf_nan=False, description=(
         "number questions: the highest valid answer (unit '%' means 100 unless given)"))
     bands: list[Band] | None = None
     counted: bool = Field(default=True, alias="scored", description=(
@@ -111,7 +124,7 @@ class Section(Strict):
     source_item: OptionalText = None
     weight: Weight = 1
     summary: OptionalText = None
-    stage: int | None = None
+    stage: int | None = Field(default=None, ge=1, le=MAX_LEVEL)
     questions: list[Question] = Field(min_length=1)
 
     @cached_property
@@ -124,7 +137,7 @@ class Questionnaire(Strict):
     format: Literal[1]
     id: Id
     title: Text
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     kind: Literal["scored", "staged"]
     source: Text
     description: OptionalText = None
@@ -132,7 +145,7 @@ class Questionnaire(Strict):
     scales: dict[Id, list[ScaleLevel]] = Field(default_factory=dict)
     levels: list[Level] = Field(min_length=1)
     risk_bands: RiskBands = Field(default_factory=RiskBands)
-    default_target: int = Field(ge=1)
+    default_target: int = Field(ge=1, le=MAX_LEVEL)
     pass_mark: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
     dimensions: list[Id] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
