@@ -166,3 +166,18 @@ def test_every_format_shows_the_profile(survey: tuple[Path, Path], tmp_path: Pat
     both = [list(r) for r in wb["Profile both views"].iter_rows(values_only=True)]
     assert both[1][1:] == ["loyalty.reason", "Why do customers stay with us?", "price", "Price", 0, 0.0, 2, 0.667,
                            "results", 0.333]
+
+
+def test_one_file_shows_its_answer_not_counts_of_one(survey: tuple[Path, Path]) -> None:
+    qdir, answers = survey
+    args = (str(answers / "c2.yaml"), "--questionnaires", str(qdir))
+    markdown = run_cli("report", *args, "--format", "markdown").out
+    assert "- `loyalty.channels` Which channels are used? — Email; Phone\n" in markdown
+    assert "(100%)" not in markdown
+    terminal = run_cli("report", *args).out
+    assert "Profile (not scored):" in terminal and "→ Results" in terminal
+    html = run_cli("report", *args, "--format", "html").out
+    assert "<td><code>loyalty.reason</code> Why do customers stay with us?</td><td>Results</td>" in html
+    blank = run_cli("report", str(answers / "k4.yaml"), "--questionnaires", str(qdir), "--format", "markdown").out
+    assert "- `loyalty.reason` Why do you stay with them? — n/a\n" in blank
+    assert "- `loyalty.channels` Which channels are used? — unanswered\n" in blank

@@ -153,13 +153,31 @@ def profile_block(q: QuestionnaireResult) -> RenderableType | None:
     """Profile questions' answers as counts and shares (never a score)."""
     if not q.profile:
         return None
-    parts: list[RenderableType] = [Text("Profile (counted, not scored):", style="bold")]
+    if q.lens is None:  # one answers file: its answer, not counts of one
+        parts: list[RenderableType] = [Text("Profile (not scored):", style="bold")]
+        for question in q.profile:
+            parts.append(Text("  " + question.question, style="cyan"))
+            parts.append(Padding(Text(question.text), (0, 0, 0, 4)))
+            parts.append(Padding(Text("→ " + profile_answer_text(question),
+                                      style="dim" if not question.answered else ""), (0, 0, 0, 4)))
+        return Group(*parts)
+    parts = [Text("Profile (counted, not scored):", style="bold")]
     for question in q.profile:
         parts.append(Text.assemble("  ", (question.question, "cyan"), f"  {_answered_text(question)}"))
         parts.append(Padding(Text(question.text), (0, 0, 0, 4)))
         options = "; ".join(f"{o.label} {o.count} ({share_text(o.share)})" for o in question.options)
         parts.append(Padding(Text(options), (0, 0, 0, 4)))
     return Group(*parts)
+
+
+def profile_answer_text(question: ProfileQuestion) -> str:
+    """One respondent's answer to a profile question, in option labels."""
+    if question.not_applicable:
+        return "n/a"
+    if not question.answered:
+        return "unanswered"
+    chosen = [o.label for o in question.options if o.count]
+    return "; ".join(chosen) if chosen else "none of these"
 
 
 def company_answer_text(item: ProfileComparison) -> str:
@@ -174,7 +192,8 @@ def profile_comparison_block(gap: PerceptionGap, width: int) -> RenderableType |
         return None
     parts: list[RenderableType] = [Text("Profile questions, both views (counted, not scored):", style="bold")]
     for item in gap.profile:
-        parts.append(Text.assemble(("  " + item.question, "cyan"), "  ", item.text))
+        parts.append(Text("  " + item.question, style="cyan"))
+        parts.append(Padding(Text(item.text), (0, 0, 0, 4)))
         parts.append(Padding(Text.assemble(
             f"company's most common answer: {company_answer_text(item)}; customers giving it: ",
             (share_text(item.agreement), "bold")), (0, 0, 0, 4)))
