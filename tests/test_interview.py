@@ -436,3 +436,55 @@ def test_answers_are_described_with_labels_and_units(qdir: Path) -> None:
     assert describe(question["results.review"][1], q, Answer(value="n/a", reason="new team")) == \
         "not applicable (new team)"
     assert describe(question["results.review"][1], q, None) == "not answered"
+
+
+# ------------------------------------------------------------------ moving between questions
+
+
+def _asked_numbers(script: Script) -> list[int]:
+    """The question numbers shown, in order ('question 4 of 6, ...')."""
+    return [int(line.split()[1]) for line in script.lines if line.startswith("question ") and " of " in line]
+
+
+def test_after_a_resume_the_interview_goes_from_one_unanswered_question_to_the_next(
+        tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):  # owner and channels and review answered; practice and speed skipped
+        run(tmp_path, qdir, "1", "s", "1", "s", "2")
+    _, script = run(tmp_path, qdir, "3", "4", "q", company=None)
+    assert _asked_numbers(script) == [2, 4, 6]  # never channels (3) nor review (5)
+    assert "Current answer" not in script.text
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {
+        "basics.owner": True, "basics.practice": 3, "basics.channels": ["email"], "results.speed": 4,
+        "results.review": "yearly"}
+
+
+def test_back_and_go_to_still_reach_answered_questions(tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, "1", "s", "1", "s", "2")
+    _, script = run(tmp_path, qdir,
+                    "b",               # at practice (2): back to owner (1), answered
+                    "",                # Enter keeps it and goes on to the next unanswered one: practice (2)
+                    "g results",       # a section by id: its first question, speed (4)
+                    "g basics.channels",  # a question by id (3), answered
+                    "2 3",             # a new answer, then on to the next unanswered after it: speed (4)
+                    "g 1",             # a section by number: owner (1)
+                    "g nope",          # explained, stays
+                    "g", "results",    # g alone lists the sections, then asks which
+                    "q", company=None)
+    assert _asked_numbers(script) == [2, 1, 2, 4, 3, 4, 1, 4]
+    assert "Current answer: yes (Enter keeps it)" in script.text
+    assert "Current answer: Email (Enter keeps it)" in script.text
+    assert ("'nope' is not a section or question of this interview; type g alone to list the sections."
+            in script.text)
+    assert "1 basics · Keeping every customer record in one place that the whole company can see and trust " \
+           "(2 of 3 answered)" in script.text
+    assert "2 results · Results (1 of 3 answered)" in script.text
+    assert answers_of(tmp_path / "answers.yaml", qdir)["basics.channels"] == ["phone", "chat"]
+
+
+def test_g_with_words_is_a_text_answer_when_it_names_no_section(tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, "1", "3", "1", "4", "2")
+    _, script = run(tmp_path, qdir, "g basics", "", "g good work", company=None)
+    assert _asked_numbers(script) == [6, 1, 6]  # g basics went to owner; Enter came back to the open question
+    assert answers_of(tmp_path / "answers.yaml", qdir)["results.comment"] == "g good work"

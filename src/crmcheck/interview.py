@@ -28,8 +28,9 @@ from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import is_not_applicable, resolve, score_value
 from crmcheck.yamlio import parse, read_text, write_atomic
 
-KEYS_HINT = "? help, n note, e evidence, s skip, b back, x not applicable, q save and quit"
-KEYS_SHORT = "keys: ? help  n note  e evidence  s skip  b back  x n/a  q quit"
+KEYS_HINT = ("? help, n note, e evidence, s skip, b back, g go to a section (g alone lists them), "
+             "x not applicable, q save and quit")
+KEYS_SHORT = "keys: ? help  n note  e evidence  s skip  b back  g go to  x n/a  q quit"
 MAX_WIDTH = 100
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _SEPARATORS = re.compile(r"[\s,;]+")
@@ -729,8 +730,54 @@ class Interview:
             if step == "quit":
                 lines = self.stopped_lines("Saved and stopped")
                 return "\n".join(lines) + "\n"
-            index = index - 1 if step == "back" else index + 1
+            index = step
         return self._closing()
+
+    def _next_open(self, index: int) -> int:
+        """The first unanswered question after `index` (answered ones are passed over), or the end.
+
+        Answered questions are reached on purpose only, with `b` or `g`; an interview never walks
+        through them on its own, which matters most after a resume.
+        """
+        return next((i for i in range(index + 1, len(self.items))
+                     if not self.items[i].state.answered(self.items[i].full_id)), len(self.items))
+
+    def _sections(self) -> list[tuple[int, Item]]:
+        """Each section asked, as (number, its first item)."""
+        firsts: dict[int, Item] = {}
+        for item in self.items:
+            firsts.setdefault(item.section_number, item)
+        return list(firsts.items())
+
+    def _find(self, where: str) -> int | None:
+        """The index a `g` reply names: a section's number or id (its first question), or a question id."""
+        where = where.strip()
+        for i, item in enumerate(self.items):
+            if where in (str(item.section_number), item.section.id, f"{item.questionnaire.id}:{item.section.id}"):
+                return i
+        for i, item in enumerate(self.items):
+            if where in (item.full_id, f"{item.questionnaire.id}:{item.full_id}"):
+                return i
+        return None
+
+    def _go_to(self, where: str) -> int | None:
+        """Where `g` (with or without a section) leads; None stays at the question (after saying why)."""
+        if not where:
+            several = len(self.asked) > 1
+            for number, first in self._sections():
+                in_section = [it for it in self.items if it.section_number == number]
+                done = sum(1 for it in in_section if it.state.answered(it.full_id))
+                name = f"{first.questionnaire.id}:{first.section.id}" if several else first.section.id
+                self.say(f"{name} · {first.section.title} ({done} of {len(in_section)} answered)", "",
+                         indent=f"  {number:>2}  ", subsequent=" " * 6)
+            where = clean_text(self.ask("Go to section (its number or id; Enter stays here): "))
+            if not where:
+                return None
+        found = self._find(where)
+        if found is None:
+            self.say(f"'{where}' is not a section or question of this interview; type g alone to list the "
+                     "sections.", "error")
+        return found
 
     def _show(self, index: int) -> None:
         item = self.items[index]
@@ -760,7 +807,8 @@ class Interview:
         self.say(_how_to_answer(question, q), "dim")
         self.say(KEYS_SHORT, "dim")
 
-    def _ask_item(self, index: int) -> Literal["next", "back", "quit"]:
+    def _ask_item(self, index: int) -> int | Literal["quit"]:
+        """Ask one question; returns the index of the question to ask next, or "quit"."""
         item = self.items[index]
         q, question, state = item.questionnaire, item.question, item.state
         self._show(index)
@@ -774,22 +822,28 @@ class Interview:
                 self._edit_extra(item, "note" if key == "n" else "evidence")
             elif key == "s":
                 self.say("Skipped." if not state.answered(item.full_id) else "Left as it was.", "dim")
-                return "next"
+                return self._next_open(index)
             elif key == "b":
                 if index == 0:
                     self.say("This is the first question.", "error")
                 else:
-                    return "back"
+                    return index - 1
+            elif key == "g" or (key.startswith("g ") and (question.type != "text" or self._find(key[2:]) is not None)):
+                found = self._go_to(clean_text(key[1:]))
+                if found is not None:
+                    return found
+                if key == "g":  # the list pushed the question out of sight
+                    self._show(index)
             elif key == "q":
                 return "quit"
             elif key == "x":
                 reason = clean_text(self.ask("Why does it not apply? (optional): "))
                 self._set(item, answer.model_copy(update={"value": "n/a", "reason": reason or None}))
                 self.say(f"✓ saved: {describe(question, q, state.answers.get(item.full_id))}", "ok")
-                return "next"
+                return self._next_open(index)
             elif not key:
                 if state.answered(item.full_id):
-                    return "next"
+                    return self._next_open(index)
                 self.say("Type an answer, or s to skip this question.", "error")
             else:
                 try:
@@ -799,7 +853,7 @@ class Interview:
                     continue
                 self._set(item, answer.model_copy(update={"value": value, "reason": None}))
                 self.say(f"✓ saved: {describe(question, q, state.answers.get(item.full_id))}", "ok")
-                return "next"
+                return self._next_open(index)
 
     def _edit_extra(self, item: Item, what: Literal["note", "evidence"]) -> None:
         answer = item.state.answers.get(item.full_id) or Answer()
