@@ -488,3 +488,54 @@ def test_g_with_words_is_a_text_answer_when_it_names_no_section(tmp_path: Path, 
     _, script = run(tmp_path, qdir, "g basics", "", "g good work", company=None)
     assert _asked_numbers(script) == [6, 1, 6]  # g basics went to owner; Enter came back to the open question
     assert answers_of(tmp_path / "answers.yaml", qdir)["results.comment"] == "g good work"
+
+
+# ------------------------------------------------------------------ where the answers file goes
+
+
+def test_missing_folders_above_the_answers_file_are_created(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "clients" / "acme" / "b.yaml"
+    text, _ = run(tmp_path, qdir, "1", "q", output=out)
+    assert answers_of(out, qdir) == {"basics.owner": True}
+    assert (out.parent / "answers.schema.json").is_file()
+    assert not lock_path(out).exists()
+    assert f"1 answer is saved in {out}" in text
+
+
+def test_folders_made_for_an_interview_that_saved_nothing_are_removed(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "clients" / "acme" / "b.yaml"
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, KeyboardInterrupt(), output=out, company=None)
+    assert not (tmp_path / "clients").exists()
+
+
+def test_a_file_in_the_way_of_a_folder_is_explained(tmp_path: Path, qdir: Path) -> None:
+    (tmp_path / "clients").write_text("not a folder\n")
+    with pytest.raises(InputError) as caught:
+        run(tmp_path, qdir, "1", output=tmp_path / "clients" / "acme" / "b.yaml")
+    assert caught.value.lines() == [f"{tmp_path / 'clients' / 'acme' / 'b.yaml'}: cannot create the folder "
+                                    f"{tmp_path / 'clients'}: a file of that name is in the way"]
+    assert (tmp_path / "clients").read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o555])
+def test_a_read_only_answers_file_is_refused_before_anything_is_asked(
+        tmp_path: Path, qdir: Path, mode: int) -> None:
+    out = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "q")
+    before = out.read_bytes()
+    out.chmod(mode)  # the tests may run as root, who could write it anyway: the mode bits must decide
+    script = Script("2", "q")
+    with pytest.raises(UsageError) as caught:
+        run_interview(request(tmp_path, qdir, company=None), Catalog([qdir]), script.terminal)
+    assert caught.value.exit_code == 2
+    assert caught.value.lines() == [
+        f"{out}: the file is read-only (mode {mode:04o}), and the interview saves after every answer; make it "
+        "writable (chmod u+w) or give another -o FILE"]
+    assert script.prompts == []  # refused up front: not a question asked
+    assert out.read_bytes() == before and not lock_path(out).exists()
+    assert stat_mode(out) == mode
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777

@@ -8,6 +8,7 @@ import os
 import re
 import shlex
 import signal
+import stat
 import textwrap
 import threading
 import unicodedata
@@ -447,7 +448,8 @@ class Interview:
         self.catalog = catalog
         self.terminal = terminal
         self.signals = signals
-        self.target = request.output
+        self.target = request.output  # as given: what messages quote
+        self.path = Path(os.path.realpath(request.output))  # the real file: what is read, locked and written
         self.asked = [catalog.get(qid) for qid in dict.fromkeys(request.questionnaire_ids)]
         self.header = Header()
         self.states: dict[str, QuestionnaireState] = {}
@@ -485,7 +487,6 @@ class Interview:
 
     def run(self) -> str:
         try:
-            self._check_scope()
             notices = self._open()
             return self._interview(notices)
         except (_Stop, KeyboardInterrupt, EOFError):
@@ -493,22 +494,6 @@ class Interview:
                 self.terminal.write("", "")
             lines = self.stopped_lines("Interrupted")
             raise Interrupted(lines[0], problems=[Problem(line) for line in lines]) from None
-
-    def _check_scope(self) -> None:
-        wanted = list(dict.fromkeys(self.request.sections))
-        found = {s.id for q in self.asked for s in q.sections}
-        for section_id in wanted:
-            if section_id not in found:
-                known = "; ".join(f"{q.id}: {', '.join(s.id for s in q.sections)}" for q in self.asked)
-                raise UsageError(f"--section: no section '{section_id}' in the questionnaires asked ({known})")
-        if self.target.is_dir():
-            raise UsageError("is a directory; give the answers file to write with -o FILE", file=str(self.target))
-        if self.target.exists() and not self.target.is_file():
-            raise UsageError("is not a regular file (a device or a pipe?); give an answers file with -o FILE",
-                             file=str(self.target))
-        if not self.target.parent.is_dir():
-            raise UsageError(f"the directory {self.target.parent} does not exist; create it first",
-                             file=str(self.target))
 
     def _build_items(self) -> None:
         wanted = set(self.request.sections)
@@ -523,8 +508,8 @@ class Interview:
                     self.items.append(Item(state, section, question, f"{section.id}.{question.id}", number))
 
     def _open(self) -> list[str]:
-        _remove_stale_temp_files(self.target)
-        if self.target.exists():
+        _remove_stale_temp_files(self.path)
+        if self.path.exists():
             notices = self._resume()
         else:
             notices = []
@@ -591,7 +576,7 @@ class Interview:
         path = str(self.target)
         self.resumed = True
         try:
-            original = read_text(self.target)
+            original = read_text(self.path)
             source = parse_answers(parse(original, path))
             file = source.answers
             reconciled: list[Reconciled] = []
@@ -620,7 +605,7 @@ class Interview:
         if text != original:
             lost = _lost_comment_lines(original, text)
             if lost:
-                backup = _backup(self.target, original)
+                backup = _backup(self.path, original)
                 notices.append(f"{path} had {lost} line{'s' if lost != 1 else ''} of its own comments; the interview "
                                f"writes the standard layout, so the file as it was is kept in {backup}.")
             self._save_or_stop()
@@ -689,9 +674,9 @@ class Interview:
         text = self._text()
         self._verify(text)
         with self.signals.saving_section():
-            write_atomic(self.target, text)
+            write_atomic(self.path, text)
             self.saved_count = self._count_in_file()
-            _write_schema_beside(self.target)
+            _write_schema_beside(self.path)
 
     def _save_or_stop(self) -> None:
         """Save; when the disk refuses, say so and offer to try again (the file keeps its last good state)."""
@@ -880,7 +865,7 @@ class Interview:
         from crmcheck.assessment import assess_document
 
         left = len(self.items) - self.answered_count()
-        source = parse_answers(parse(read_text(self.target), str(self.target)))
+        source = parse_answers(parse(read_text(self.path), str(self.target)))
         result = assess_document(source, self.catalog)
         lines = ["", f"Interview saved in {self.target}.", ""]
         lines += closing_summary(result, [q.id for q in self.asked], self.terminal.width)
@@ -981,16 +966,84 @@ def _write_schema_beside(target: Path) -> None:
             return  # only a convenience for editors
 
 
+def _check_sections(request: InterviewRequest, asked: list[Questionnaire]) -> None:
+    found = {s.id for q in asked for s in q.sections}
+    for section_id in dict.fromkeys(request.sections):
+        if section_id not in found:
+            known = "; ".join(f"{q.id}: {', '.join(s.id for s in q.sections)}" for q in asked)
+            raise UsageError(f"--section: no section '{section_id}' in the questionnaires asked ({known})")
+
+
+def _check_target(target: Path) -> None:
+    """Refuse, before anything is asked, an answers file the interview could not save to."""
+    name = str(target)
+    if target.is_dir():
+        raise UsageError("is a directory; give the answers file to write with -o FILE", file=name)
+    try:
+        info = os.stat(target)  # through a symlink: the real file decides
+    except FileNotFoundError:
+        return
+    except NotADirectoryError:
+        in_the_way = next((f for f in reversed(target.parents) if f.exists() and not f.is_dir()), target.parent)
+        raise InputError(f"cannot create the folder {in_the_way}: a file of that name is in the way",
+                         file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot use this file: {exc.strerror or exc}", file=name) from None
+    if not stat.S_ISREG(info.st_mode):
+        raise UsageError("is not a regular file (a device or a pipe?); give an answers file with -o FILE", file=name)
+    mode = stat.S_IMODE(info.st_mode)
+    # the shell's `>` refuses a read-only file; root may write anything, so the mode bits decide for root too
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise UsageError(f"the file is read-only (mode {mode:04o}), and the interview saves after every answer; "
+                         "make it writable (chmod u+w) or give another -o FILE", file=name)
+
+
+def _make_folders(target: Path) -> list[Path]:
+    """Create the missing folders above the answers file (`-o clients/acme/2026.yaml`); returns those made."""
+    missing: list[Path] = []
+    folder = target.parent
+    while not folder.exists() and folder != folder.parent:
+        missing.append(folder)
+        folder = folder.parent
+    for made, folder in enumerate(reversed(missing)):
+        try:
+            folder.mkdir()
+        except FileExistsError:
+            if not folder.is_dir():
+                _remove_folders(missing[len(missing) - made:])
+                raise InputError(f"cannot create the folder {folder}: a file of that name is in the way",
+                                 file=str(target)) from None
+        except OSError as exc:
+            _remove_folders(missing[len(missing) - made:])
+            raise InputError(f"cannot create the folder {folder}: {exc.strerror or exc}", file=str(target)) from None
+    if not target.parent.is_dir():
+        raise InputError(f"cannot write here: {target.parent} is not a folder", file=str(target))
+    return missing
+
+
+def _remove_folders(folders: list[Path]) -> None:
+    """Remove folders made for a file that was never written (deepest first; only while empty)."""
+    for folder in folders:
+        try:
+            folder.rmdir()
+        except OSError:
+            return
+
+
 def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Terminal) -> str:
     """Run the interview; returns the closing text (summary and report commands, or how to go on).
 
     Raises Interrupted (exit 130) on Ctrl-C, Ctrl-D, SIGTERM or SIGHUP, after the answers so far are saved.
     """
-    for qid in dict.fromkeys(request.questionnaire_ids):
-        catalog.get(qid)
+    asked = [catalog.get(qid) for qid in dict.fromkeys(request.questionnaire_ids)]
+    _check_sections(request, asked)
+    _check_target(request.output)
+    real = Path(os.path.realpath(request.output))
     with _Signals() as signals:
+        made: list[Path] = []
         try:
-            lock = AnswersLock(request.output)
+            made = _make_folders(real)
+            lock = AnswersLock(real)
             with lock:
                 session = Interview(request, catalog, terminal, signals)
                 if lock.taken_over:
@@ -1002,6 +1055,9 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
             lines = ["Interrupted before the interview started; nothing was changed.",
                      f"To start again: {request.resume_command()}"]
             raise Interrupted(lines[0], problems=[Problem(line) for line in lines]) from None
+        finally:
+            if made and not real.exists():
+                _remove_folders(made)
 
 
 __all__ = ["InterviewRequest", "Terminal", "console_terminal", "run_interview", "read_reply", "reconcile"]
