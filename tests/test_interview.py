@@ -15,7 +15,7 @@ from crmcheck.answers_layout import KeptLine, read_kept
 from crmcheck.answers_lock import AnswersLock, lock_path
 from crmcheck.assessment import assess_file
 from crmcheck.catalog import Catalog
-from crmcheck.errors import InputError, Interrupted, UsageError
+from crmcheck.errors import CrmcheckError, InputError, Interrupted, UsageError
 from crmcheck.interview import InterviewRequest, Terminal, clean_text, read_reply, run_interview
 from crmcheck.models.answers import load_answers
 from tests.interview_fixtures import TINY_V1, TINY_V2, answers_of, write_questionnaire
@@ -539,3 +539,102 @@ def test_a_read_only_answers_file_is_refused_before_anything_is_asked(
 
 def stat_mode(path: Path) -> int:
     return path.stat().st_mode & 0o777
+
+
+# ------------------------------------------------------------------ the file changed while the interview waited
+
+
+def run_with_edit(tmp_path: Path, qdir: Path, edit_before: str, edit: object, *replies: str,
+                  **fields: object) -> Script:
+    """Run an interview whose file is changed by `edit(path)` just before the reply `edit_before` is typed."""
+    script = Script(*replies)
+    done = {"edited": False}
+
+    def read(prompt: str) -> str:
+        if not done["edited"] and script.replies and script.replies[0] == edit_before and prompt == "> ":
+            done["edited"] = True
+            edit(tmp_path / "answers.yaml")  # type: ignore[operator]
+        return script.read(prompt)
+
+    run_interview(request(tmp_path, qdir, **fields), Catalog([qdir]), Terminal(read, script.write, WIDTH))
+    assert done["edited"]
+    return script
+
+
+def test_a_hand_edit_while_the_interview_waits_is_merged_not_overwritten(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "answers.yaml"
+
+    def edit(path: Path) -> None:  # another editor: a new answer with a comment, and a change to owner
+        body = path.read_text()
+        body = body.replace("      basics.owner: yes\n", "      basics.owner: no\n")
+        body = body.replace("      results.speed:\n", "      results.speed: 7  # from the March audit\n")
+        path.write_text(body)
+
+    script = run_with_edit(tmp_path, qdir, "3", edit, "1", "3", "q")
+    # this interview's answers kept (owner yes, practice 3); the file's own new answer taken in (speed 7)
+    assert answers_of(out, qdir) == {"basics.owner": True, "basics.practice": 3, "results.speed": 7}
+    assert "was changed by another program at " in script.text
+    assert "From the file: results.speed." in script.text
+    assert "Changed in the file and in this interview, this interview's answer kept: basics.owner." in script.text
+    backup = tmp_path / "answers.yaml.bak"
+    assert (f"The file as it was changed is kept in {backup} (its 1 line of comments and the answers it gave "
+            "would otherwise be lost).") in script.text
+    held = backup.read_text()
+    assert "results.speed: 7  # from the March audit\n" in held and "basics.owner: no\n" in held
+    # nothing more is merged at the next save: the file is as this interview wrote it
+    _, again = run(tmp_path, qdir, "1 2", "q", company=None)
+    assert "changed by another program" not in again.text
+
+
+def test_an_unchanged_file_with_a_new_mtime_is_not_a_change(tmp_path: Path, qdir: Path) -> None:
+    def touch(path: Path) -> None:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+
+    script = run_with_edit(tmp_path, qdir, "3", touch, "1", "3", "q")
+    assert "changed by another program" not in script.text
+    assert not (tmp_path / "answers.yaml.bak").exists()
+
+
+def test_a_removed_hand_answer_is_removed_and_a_removed_file_is_written_again(tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, "1", "3")
+
+    def unanswer(path: Path) -> None:
+        path.write_text(path.read_text().replace("      basics.practice: 3\n", "      basics.practice:\n"))
+
+    script = run_with_edit(tmp_path, qdir, "4", unanswer, "1 2", "4", "q", company=None)
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {"basics.owner": True, "basics.channels": ["email", "phone"],
+                                                           "results.speed": 4}
+    assert "From the file: basics.practice." in script.text
+
+    script = run_with_edit(tmp_path, qdir, "3", Path.unlink, "3", "q", company=None)
+    assert "was removed while the interview waited; it is written again" in script.text
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {"basics.owner": True, "basics.practice": 3,
+                                                           "basics.channels": ["email", "phone"], "results.speed": 4}
+
+
+def test_a_hand_edit_that_breaks_the_file_stops_the_interview_and_loses_nothing(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "answers.yaml"
+    broken: dict[str, str] = {}
+
+    def breaks(path: Path) -> None:
+        broken["text"] = path.read_text().replace("\nformat: 1\n", "\nformat: [1\n")
+        assert broken["text"] != path.read_text()
+        path.write_text(broken["text"])
+
+    with pytest.raises(CrmcheckError) as caught:
+        run_with_edit(tmp_path, qdir, "3", breaks, "1", "3", "q")
+    assert caught.value.exit_code == 2
+    lines = caught.value.lines()
+    rescue = tmp_path / "answers.yaml.interview"
+    assert lines[0].startswith(f"{out}:6:8: invalid YAML: ")
+    assert lines[1:] == [
+        f"{out} was changed by another program while the interview waited, and it no longer loads; the interview "
+        "left it as it is",
+        f"the answers of this interview (the file as it would have saved it) are in {rescue}",
+        f"fix {out} (crmcheck validate {out} shows every problem), then go on: crmcheck interview tiny -o {out} "
+        f"--questionnaires {qdir}",
+    ]
+    assert out.read_text() == broken["text"]  # the hand edit, untouched
+    assert answers_of(rescue, qdir) == {"basics.owner": True, "basics.practice": 3}
+    assert not lock_path(out).exists()

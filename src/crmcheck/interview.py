@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import re
 import shlex
@@ -455,6 +456,9 @@ class Interview:
         self.states: dict[str, QuestionnaireState] = {}
         self.items: list[Item] = []
         self.saved_count: int | None = None  # answers in the file on disk; None until it exists
+        self.disk: Fingerprint | None = None  # the file as last read or written; None until it exists
+        self.base: dict[str, dict[str, Answer]] = {}  # the answers the file held then
+        self.changed: dict[str, set[str]] = {}  # questions this interview answered (or noted), per questionnaire
         self.resumed = False
 
     # -- output helpers
@@ -572,19 +576,24 @@ class Interview:
 
     # -- an existing file
 
+    def _load(self, original: str) -> tuple[AnswersFile, list[Reconciled], list[KeptLine]]:
+        """The file's answers carried into the current questionnaires (raises the file's errors)."""
+        source = parse_answers(parse(original, str(self.target)))
+        reconciled: list[Reconciled] = []
+        kept = read_kept(original)
+        for key, given in source.answers.questionnaires.items():
+            q = self.catalog.load(key, context=source.doc, keys=("questionnaires", key))
+            mine = [k for k in kept if k.questionnaire == key]
+            reconciled.append(reconcile(q, given, mine, source, key))
+        return source.answers, reconciled, [k for k in kept if k.questionnaire not in source.answers.questionnaires]
+
     def _resume(self) -> list[str]:
         path = str(self.target)
         self.resumed = True
         try:
+            self.disk = _fingerprint(self.path)  # before reading: a change after it is then never missed
             original = read_text(self.path)
-            source = parse_answers(parse(original, path))
-            file = source.answers
-            reconciled: list[Reconciled] = []
-            kept = read_kept(original)
-            for key, given in file.questionnaires.items():
-                q = self.catalog.load(key, context=source.doc, keys=("questionnaires", key))
-                mine = [k for k in kept if k.questionnaire == key]
-                reconciled.append(reconcile(q, given, mine, source, key))
+            file, reconciled, orphans = self._load(original)
         except UsageError:
             raise
         except CrmcheckError as exc:
@@ -595,11 +604,11 @@ class Interview:
             ]) from None
         self.header = self._resume_header(file)
         self.states = {r.state.questionnaire.id: r.state for r in reconciled}
-        orphans = [k for k in kept if k.questionnaire not in self.states]
         for q in self.asked:
             self.states.setdefault(q.id, QuestionnaireState(q))
         next(iter(self.states.values())).kept.extend(orphans)
         self.saved_count = self._count_in_file()
+        self._remember_base()
         notices = [line for r in reconciled for line in _change_notice(r, path)]
         text = self._text()
         if text != original:
@@ -611,17 +620,19 @@ class Interview:
             self._save_or_stop()
         return notices
 
-    def _resume_header(self, file: AnswersFile) -> Header:
+    def _resume_header(self, file: AnswersFile, check: bool = True) -> Header:
         """The file's header; an option that contradicts it is refused, one that fills a gap is used."""
         r = self.request
         held = file.respondent
+        if not check:
+            r = InterviewRequest(r.questionnaire_ids, r.output)
         pairs = [("company", r.company, file.company), ("assessor", r.assessor, file.assessor),
                  ("respondent", r.respondent, held.name if held else None),
                  ("role", r.role, held.role if held else None),
                  ("lens", r.lens, held.lens if held else "company"),
                  ("date", r.assessed_on.isoformat() if r.assessed_on else None, file.assessed_on.isoformat())]
         for name, asked, value in pairs:
-            if asked and value and asked != value:
+            if check and asked and value and asked != value:
                 raise UsageError(
                     f"this file holds {name} '{value}' but --{name} says '{asked}'; to go on with this file leave "
                     f"--{name} out, or give another -o FILE for a new interview", file=str(self.target))
@@ -671,12 +682,92 @@ class Interview:
             raise RuntimeError("the answers file to be written does not hold every kept answer; nothing was written")
 
     def _save(self) -> None:
+        self._take_in_outside_changes()
         text = self._text()
         self._verify(text)
         with self.signals.saving_section():
             write_atomic(self.path, text)
+            self.disk = Fingerprint(hashlib.sha256(text.encode("utf-8")).hexdigest())
             self.saved_count = self._count_in_file()
+            self._remember_base()
             _write_schema_beside(self.path)
+
+    def _remember_base(self) -> None:
+        """The answers as the file on disk holds them now: what an outside change is measured against."""
+        self.base = {qid: dict(state.answers) for qid, state in self.states.items()}
+
+    # -- the file changed by someone else while the interview waited
+
+    def _take_in_outside_changes(self) -> None:
+        """Before a save: if another program changed the file since the interview last read or wrote it,
+        merge. The file's answers win for questions this session did not change; this session's own answers
+        win where it did. A file that no longer loads is left alone and the interview stops, its answers
+        saved beside it."""
+        now = _fingerprint(self.path)
+        if now == self.disk:
+            return
+        path = str(self.target)
+        if now is None:
+            self.say(f"{path} was removed while the interview waited; it is written again with the answers this "
+                     "interview holds.", "heading")
+            return
+        try:
+            original = read_text(self.path)
+            file, reconciled, orphans = self._load(original)
+        except CrmcheckError as exc:
+            rescue = _copy_beside(self.path, self._text(), ".interview")
+            raise FileChangedError(exc.problems[0].message, problems=[
+                *exc.problems,
+                Problem(f"{path} was changed by another program while the interview waited, and it no longer "
+                        "loads; the interview left it as it is"),
+                Problem(f"the answers of this interview (the file as it would have saved it) are in {rescue}"),
+                Problem(f"fix {path} (crmcheck validate {path} shows every problem), then go on: "
+                        f"{self.request.resume_command()}"),
+            ]) from None
+        fresh = {r.state.questionnaire.id: r.state for r in reconciled}
+        taken: list[str] = []
+        both: list[str] = []
+        asked = {q.id for q in self.asked}
+        for qid in list(self.states):
+            state, base = self.states[qid], self.base.get(qid, {})
+            mine = self.changed.get(qid, set())
+            if qid not in fresh and qid not in asked:
+                del self.states[qid]  # removed from the file by hand, and not asked: the file decides
+                continue
+            theirs = fresh.get(qid) or QuestionnaireState(state.questionnaire)
+            merged = dict(theirs.answers)
+            for full in mine:
+                if full in state.answers:
+                    merged[full] = state.answers[full]
+                else:
+                    merged.pop(full, None)
+                if theirs.answers.get(full) != base.get(full) and theirs.answers.get(full) != state.answers.get(full):
+                    both.append(full)
+            taken += [full for full in set(theirs.answers) | set(base)
+                      if full not in mine and theirs.answers.get(full) != base.get(full)]
+            state.answers.clear()
+            state.answers.update(merged)
+            state.targets, state.kept = theirs.targets, theirs.kept
+        for qid, state in fresh.items():
+            self.states.setdefault(qid, state)
+        next(iter(self.states.values())).kept.extend(orphans)
+        self.header = self._resume_header(file, check=False)
+        text = self._text()
+        lost = _lost_comment_lines(original, text)
+        mtime = dt.datetime.fromtimestamp(os.stat(self.path).st_mtime).strftime("%H:%M:%S")
+        self.say(f"{path} was changed by another program at {mtime}, while the interview waited; its changes are "
+                 "taken in before this save.", "heading")
+        if taken:
+            self.say(f"From the file: {', '.join(sorted(taken))}.", "dim")
+        if both:
+            self.say(f"Changed in the file and in this interview, this interview's answer kept: "
+                     f"{', '.join(sorted(both))}.", "dim")
+        if lost or both:
+            backup = _copy_beside(self.path, original, ".bak")
+            why = f"its {_count(lost, 'line')} of comments" if lost else "the answers it gave"
+            if lost and both:
+                why += " and the answers it gave"
+            self.say(f"The file as it was changed is kept in {backup} ({why} would otherwise be lost).", "dim")
 
     def _save_or_stop(self) -> None:
         """Save; when the disk refuses, say so and offer to try again (the file keeps its last good state)."""
@@ -857,6 +948,7 @@ class Interview:
 
     def _set(self, item: Item, answer: Answer) -> None:
         item.state.answers[item.full_id] = answer
+        self.changed.setdefault(item.questionnaire.id, set()).add(item.full_id)
         self._save_or_stop()
 
     # -- the end
@@ -925,9 +1017,40 @@ def _lost_comment_lines(before: str, after: str) -> int:
     return sum(1 for line in before.splitlines() if "#" in line and line.strip() not in kept)
 
 
+@dataclass(frozen=True)
+class Fingerprint:
+    """What the file held when the interview last read or wrote it: a SHA-256 of its bytes."""
+
+    sha256: str
+
+
+def _fingerprint(path: Path) -> Fingerprint | None:
+    """The file's fingerprint now, or None when it is gone.
+
+    Its content decides, not its modification time: a `touch` or a checkout of the same text is no change,
+    and an edit within the same clock tick is still one.
+    """
+    try:
+        with open(path, "rb") as handle:
+            return Fingerprint(hashlib.sha256(handle.read()).hexdigest())
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
+
+
+class FileChangedError(CrmcheckError):
+    """Another program changed the answers file during the interview, and it no longer loads (exit 2)."""
+
+
 def _backup(target: Path, text: str) -> Path:
+    return _copy_beside(target, text, ".bak")
+
+
+def _copy_beside(target: Path, text: str, suffix: str) -> Path:
+    """Write `text` to FILE.bak (or FILE.bak2, ...: the first name that is free or already holds it)."""
     for n in range(1, 1000):
-        backup = target.with_name(target.name + (".bak" if n == 1 else f".bak{n}"))
+        backup = target.with_name(target.name + (suffix if n == 1 else f"{suffix}{n}"))
         try:
             if not backup.exists():
                 write_atomic(backup, text)
