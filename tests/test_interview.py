@@ -638,3 +638,73 @@ def test_a_hand_edit_that_breaks_the_file_stops_the_interview_and_loses_nothing(
     assert out.read_text() == broken["text"]  # the hand edit, untouched
     assert answers_of(rescue, qdir) == {"basics.owner": True, "basics.practice": 3}
     assert not lock_path(out).exists()
+
+
+# ------------------------------------------------------------------ links to the answers file
+
+
+def test_a_symlink_to_a_file_being_interviewed_hits_the_same_lock(tmp_path: Path, qdir: Path) -> None:
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "answers.yaml"
+    run(tmp_path, qdir, "1", "q", output=real)
+    link = tmp_path / "answers.yaml"
+    link.symlink_to(real)
+    with AnswersLock(real), pytest.raises(UsageError, match="another interview"):
+        run(tmp_path, qdir, "2", output=link, company=None)
+    assert answers_of(real, qdir) == {"basics.owner": True}
+
+
+def test_saves_through_a_symlink_write_the_real_file_and_keep_the_link(tmp_path: Path, qdir: Path) -> None:
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "answers.yaml"
+    run(tmp_path, qdir, "1", "q", output=real)
+    link = tmp_path / "answers.yaml"
+    link.symlink_to(Path("real") / "answers.yaml")  # relative, as `ln -s` often makes them
+    text, _ = run(tmp_path, qdir, "3", "q", output=link, company=None)
+    assert link.is_symlink() and os.readlink(link) == str(Path("real") / "answers.yaml")
+    assert answers_of(real, qdir) == {"basics.owner": True, "basics.practice": 3}
+    assert f"2 answers are saved in {link}" in text  # messages say the name given
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".lock", ".tmp"))] == []
+
+
+def test_a_hard_link_to_a_file_being_interviewed_hits_the_same_lock(tmp_path: Path, qdir: Path) -> None:
+    first = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "q")
+    (tmp_path / "other").mkdir()
+    second = tmp_path / "other" / "same.yaml"
+    os.link(first, second)
+    with AnswersLock(first), pytest.raises(UsageError) as caught:
+        run(tmp_path, qdir, "2", output=second, company=None)
+    assert caught.value.lines() == [f"{second}: another interview is writing this file through another of its 2 "
+                                    "names (a hard link); finish that one first"]
+    assert not lock_path(second).exists()
+
+
+def test_saves_through_a_hard_link_reach_every_name(tmp_path: Path, qdir: Path) -> None:
+    first = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "q")
+    second = tmp_path / "same.yaml"
+    os.link(first, second)
+    inode = first.stat().st_ino
+    run(tmp_path, qdir, "3", "1 2", "q", output=second, company=None)
+    assert first.stat().st_ino == second.stat().st_ino == inode and first.stat().st_nlink == 2
+    assert answers_of(first, qdir) == {"basics.owner": True, "basics.practice": 3,
+                                       "basics.channels": ["email", "phone"]}
+    assert not (tmp_path / "same.yaml.saving").exists()
+
+
+def test_a_save_into_a_hard_linked_file_cut_short_is_completed(tmp_path: Path, qdir: Path) -> None:
+    first = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "3", "q")
+    complete = first.read_text()
+    os.link(first, tmp_path / "same.yaml")
+    run(tmp_path, qdir, "s", "q", company=None)
+    # what a kill in the middle of writing into the file leaves: the whole new text beside it, half of it inside
+    (tmp_path / "answers.yaml.saving").write_text(complete)
+    with open(first, "r+") as handle:
+        handle.truncate(len(complete) // 2)
+    _, script = run(tmp_path, qdir, "q", company=None)
+    assert (f"An earlier save into {first} was cut short; it was completed from answers.yaml.saving."
+            in script.text)
+    assert answers_of(tmp_path / "same.yaml", qdir) == {"basics.owner": True, "basics.practice": 3}
+    assert not (tmp_path / "answers.yaml.saving").exists()

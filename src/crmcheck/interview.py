@@ -459,6 +459,7 @@ class Interview:
         self.disk: Fingerprint | None = None  # the file as last read or written; None until it exists
         self.base: dict[str, dict[str, Answer]] = {}  # the answers the file held then
         self.changed: dict[str, set[str]] = {}  # questions this interview answered (or noted), per questionnaire
+        self.hard_linked = False  # the file has other names (hard links): saves write into it
         self.resumed = False
 
     # -- output helpers
@@ -513,10 +514,10 @@ class Interview:
 
     def _open(self) -> list[str]:
         _remove_stale_temp_files(self.path)
+        notices = _finish_interrupted_save(self.path, self.hard_linked)
         if self.path.exists():
-            notices = self._resume()
+            notices += self._resume()
         else:
-            notices = []
             self._start_new()
         self._build_items()
         return notices
@@ -686,7 +687,10 @@ class Interview:
         text = self._text()
         self._verify(text)
         with self.signals.saving_section():
-            write_atomic(self.path, text)
+            if self.hard_linked:
+                _write_into(self.path, text)
+            else:
+                write_atomic(self.path, text)
             self.disk = Fingerprint(hashlib.sha256(text.encode("utf-8")).hexdigest())
             self.saved_count = self._count_in_file()
             self._remember_base()
@@ -1062,6 +1066,55 @@ def _copy_beside(target: Path, text: str, suffix: str) -> Path:
     raise InputError("cannot find a free name for a backup copy", file=str(target))
 
 
+def _saving_path(target: Path) -> Path:
+    return target.with_name(target.name + ".saving")
+
+
+def _write_into(target: Path, text: str) -> None:
+    """Save a file that has other names (hard links) by writing into it, so that every name sees the save.
+
+    Replacing it, as other saves do, would leave the other names with the old text. Writing into a file
+    is not atomic, so the complete new text is first written (atomically) to FILE.saving, and removed
+    once the file holds it: a save cut short is finished from there by the next interview.
+    """
+    saving = _saving_path(target)
+    write_atomic(saving, text)
+    try:
+        with open(target, "r+b") as handle:
+            handle.write(text.encode("utf-8"))
+            handle.truncate()
+            handle.flush()
+            os.fsync(handle.fileno())
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
+    with contextlib.suppress(OSError):
+        os.unlink(saving)
+
+
+def _finish_interrupted_save(target: Path, hard_linked: bool) -> list[str]:
+    """Complete a save into a hard-linked file that a kill cut short (FILE.saving is left behind)."""
+    saving = _saving_path(target)
+    try:
+        text = read_text(saving)
+    except CrmcheckError:
+        return []
+    try:
+        current = read_text(target) if target.exists() else None
+    except CrmcheckError:
+        current = None
+    if current == text:  # the save got through; only the clean-up was cut short
+        with contextlib.suppress(OSError):
+            os.unlink(saving)
+        return []
+    if hard_linked and target.exists():
+        _write_into(target, text)
+    else:
+        write_atomic(target, text)
+    with contextlib.suppress(OSError):
+        os.unlink(saving)
+    return [f"An earlier save into {target} was cut short; it was completed from {saving.name}."]
+
+
 def _remove_stale_temp_files(target: Path) -> None:
     """Temp files a killed save left behind (we hold the lock, so no save of ours is running)."""
     pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]+\.tmp\Z")
@@ -1169,6 +1222,7 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
             lock = AnswersLock(real)
             with lock:
                 session = Interview(request, catalog, terminal, signals)
+                session.hard_linked = lock.hard_linked
                 if lock.taken_over:
                     who = f"process {lock.taken_over_from}" if lock.taken_over_from else "a process"
                     session.say(f"An earlier interview on this file ({who}) ended without closing it; its lock "
