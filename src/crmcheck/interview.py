@@ -450,7 +450,7 @@ class Interview:
         self.terminal = terminal
         self.signals = signals
         self.target = request.output  # as given: what messages quote
-        self.path = Path(os.path.realpath(request.output))  # the real file: what is read, locked and written
+        self.path = real_path(request.output)  # the real file: what is read, locked and written
         self.asked = [catalog.get(qid) for qid in dict.fromkeys(request.questionnaire_ids)]
         self.header = Header()
         self.states: dict[str, QuestionnaireState] = {}
@@ -1142,6 +1142,13 @@ def _write_schema_beside(target: Path) -> None:
             return  # only a convenience for editors
 
 
+def real_path(output: Path) -> Path:
+    """The file an answers path names once symbolic links are followed; the path as given when none is involved
+    (so that messages quote it as the user typed it)."""
+    real = Path(os.path.realpath(output))
+    return output if real == Path(os.path.abspath(output)) else real
+
+
 def _check_sections(request: InterviewRequest, asked: list[Questionnaire]) -> None:
     found = {s.id for q in asked for s in q.sections}
     for section_id in dict.fromkeys(request.sections):
@@ -1214,7 +1221,7 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
     asked = [catalog.get(qid) for qid in dict.fromkeys(request.questionnaire_ids)]
     _check_sections(request, asked)
     _check_target(request.output)
-    real = Path(os.path.realpath(request.output))
+    real = real_path(request.output)
     with _Signals() as signals:
         made: list[Path] = []
         try:
