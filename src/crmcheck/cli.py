@@ -23,6 +23,7 @@ from crmcheck.errors import (
     InputError,
     UsageError,
 )
+from crmcheck.wording import counted
 
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
@@ -33,7 +34,8 @@ app = typer.Typer(
     help="Assess the health of a company's CRM practice: questionnaires, answers, scores and reports.\n\n"
     "Start with `crmcheck demo`, or `crmcheck list` to see the questionnaires.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -68,9 +70,15 @@ class SegmentChoice(StrEnum):
     size = "size"
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 class ListFormat(StrEnum):
-    text = "text"
+    """Formats of `list`, `show` and `validate`: `terminal` as for reports; `text`, its older name, still works."""
+
+    terminal = "terminal"
     json = "json"
+    text = "text"
 
 
 class SchemaName(StrEnum):
@@ -169,7 +177,8 @@ def _root(
 
 @app.command("list")
 def list_command(
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """List the built-in and custom questionnaires.
@@ -178,13 +187,16 @@ def list_command(
     """
     from crmcheck.render.catalog_view import render_list
 
-    emit(render_list(_catalog(questionnaires), fmt.value), None)
+    # at a terminal a long title wraps under itself; piped, each questionnaire stays on one line for scripts
+    emit(render_list(_catalog(questionnaires), fmt.value, render_options(None).width if _to_terminal(None) else 0),
+         None)
 
 
 @app.command()
 def show(
     questionnaire: Annotated[str, typer.Argument(help="Questionnaire id, e.g. crm-mistakes.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Show a questionnaire's sections, questions and answer scales.
@@ -231,7 +243,7 @@ def new(
                              "questionnaire)")
         if survey_template != "-" and Path(survey_template).exists() and not force:
             raise UsageError(f"{survey_template} exists; use --force to overwrite it")
-        emit(template_for(qs[0], lens.value), survey_template)
+        emit(template_for(qs[0], lens.value, company), survey_template)
         if survey_template != "-":
             note(f"wrote {survey_template}: one column per question of {qs[0].id} ({lens.value} wording). Use the "
                  f"answer choices from `crmcheck show {qs[0].id}`, then: crmcheck import EXPORT --questionnaire "
@@ -248,7 +260,7 @@ def new(
         schema_path = Path(str(output)).parent / SCHEMA_FILE
         if not schema_path.exists():
             emit(_schema_text(SchemaName.answers), str(schema_path))
-        note(f"wrote {output}; fill it in, then: crmcheck validate {output} && crmcheck report {output}")
+        note(f"wrote {output}; fill it in, then: {_next_step(str(output), questionnaires)}")
 
 
 @app.command()
@@ -286,6 +298,17 @@ def interview(
     emit(run_interview(request, _catalog(questionnaires), console_terminal()), None)
 
 
+def _next_step(answers: str, questionnaire_dirs: list[Path] | None) -> str:
+    """The commands to run next, with the options they need to find the same questionnaires."""
+    import shlex
+
+    dirs = "".join(f" --questionnaires {shlex.quote(str(d))}" for d in questionnaire_dirs or [])
+    env = os.environ.get("CRMCHECK_QUESTIONNAIRES")
+    keep_env = f" (with CRMCHECK_QUESTIONNAIRES={shlex.quote(env)} set, as now)" if env else ""
+    file = shlex.quote(answers)
+    return f"crmcheck validate {file}{dirs} && crmcheck report {file}{dirs}{keep_env}"
+
+
 def _parse_date(value: str | None, flag: str) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -298,7 +321,8 @@ def _parse_date(value: str | None, flag: str) -> dt.date:
 @app.command()
 def validate(
     files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Questionnaire, answers or policy files.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Check questionnaire, answers or policy files; errors print as FILE:LINE:COL: message.
@@ -310,6 +334,13 @@ def validate(
     from crmcheck.validation import validate_file
 
     catalog = _catalog(questionnaires)
+    # a glob such as `acme/*` also catches the answers.schema.json that `crmcheck new` writes: not ours to check
+    skipped = [f for f in files if Path(f).suffix.lower() not in YAML_SUFFIXES and not Path(f).is_dir()]
+    for f in skipped:
+        note(f"{f}: skipped, not a YAML file (.yaml or .yml)")
+    files = [f for f in files if f not in skipped]
+    if not files:
+        raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
     reports = [validate_file(f, catalog) for f in files]
     if fmt is ListFormat.json:
         emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None)
@@ -395,8 +426,8 @@ def benchmark(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 when any file fails to load (such files are always listed and left out).")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Processes to score files with; 0 (default): one per CPU core when there are "
-        "100 files or more.")] = 0,
+        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when "
+        "there are 100 files or more.")] = 0,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
         "are 200 files or more).")] = None,
@@ -482,12 +513,14 @@ def import_command(
         note(str(problem))
     if outcome.skipped_rows:
         rows = ", ".join(map(str, outcome.skipped_rows))
-        note(f"{survey}: skipped {len(outcome.skipped_rows)} row(s) with unreadable cells (--skip-invalid): {rows}")
-    note(f"wrote {len(outcome.written)} answers file(s) to {out} ({outcome.layout} layout, {lens.value} lens, "
+        note(f"{survey}: skipped {counted(len(outcome.skipped_rows), 'row')} with unreadable cells (--skip-invalid): "
+             f"{rows}")
+    note(f"wrote {counted(len(outcome.written), 'answers file')} to {out} ({outcome.layout} layout, {lens.value} lens, "
          f"{outcome.questions_matched} of {outcome.questions_total} questions matched)")
     if outcome.other_files:
-        note(f"note: {out} also holds {len(outcome.other_files)} other answers file(s) that this import did not "
-             "write; `crmcheck report` of the directory will include them")
+        others = counted(len(outcome.other_files), "other answers file")
+        note(f"note: {out} also holds {others} that this import did not write; `crmcheck report` of the directory "
+             "will include them")
 
 
 def _schema_text(name: SchemaName) -> str:
@@ -522,7 +555,7 @@ def compare(
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
     emit(render_comparison(comparison, fmt.value, render_options(output)), output)
     if fail_on_regression and comparison.regressions:
-        note(f"crmcheck: {len(comparison.regressions)} regression(s) since {comparison.baseline_on}")
+        note(f"crmcheck: {counted(len(comparison.regressions), 'regression')} since {comparison.baseline_on}")
         raise typer.Exit(EXIT_FAILED)
 
 
@@ -596,6 +629,146 @@ def demo(
     from crmcheck.demo import run_demo
 
     emit(run_demo(out, render_options(None), note), None)
+
+
+collect_app = typer.Typer(
+    name="collect",
+    help="Collect answers in a browser: invite staff and customers by link; each respondent's answers are saved "
+    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck\\[collect]'.\n\n"
+    "Example: crmcheck collect init perception-gap --company \"Acme Corp\" -o acme-survey\n\n"
+    "Example: crmcheck collect invite acme-survey --lens customer --count 20\n\n"
+    "Example: crmcheck collect serve acme-survey, then crmcheck report acme-survey/responses",
+    no_args_is_help=True,
+)
+app.add_typer(collect_app)
+CollectionDir = Annotated[Path, typer.Argument(metavar="DIR", help="The collection folder (from collect init).")]
+PublicUrl = Annotated[str | None, typer.Option(
+    "--public-url", metavar="URL", help="The address respondents reach the server at, e.g. https://survey.example.com "
+    "(invite links start with it; remembered in DIR).")]
+
+
+@collect_app.command("init")
+def collect_init(
+    questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
+    company: Annotated[str, typer.Option(help="Company name, written into every answers file.")],
+    output: Annotated[Path, typer.Option("-o", "--output", metavar="DIR", help="The new collection folder.")],
+    date: Annotated[str | None, typer.Option("--date", help="Assessment date, YYYY-MM-DD (default today).")] = None,
+    public_url: PublicUrl = None,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Make a collection folder for answers collected in a browser.
+
+    Example: crmcheck collect init perception-gap --company "Acme Corp" --date 2026-11-01 -o acme-survey
+    """
+    from crmcheck.collect.folder import DEFAULT_URL, Collection
+
+    catalog = _catalog(questionnaires)
+    qs = [catalog.get(qid) for qid in dict.fromkeys(questionnaire_ids)]
+    Collection.create(output, qs, company, _parse_date(date, "--date"), questionnaires or [], public_url or DEFAULT_URL)
+    note(f"made {output}; next: crmcheck collect invite {output} --lens company|customer")
+
+
+@collect_app.command("invite")
+def collect_invite(
+    directory: CollectionDir,
+    lens: Annotated[Lens, typer.Option(help="Whose view the respondents give: company (staff) or customer.")],
+    name: Annotated[str | None, typer.Option(help="The respondent's name (one respondent).")] = None,
+    count: Annotated[int, typer.Option(help="How many respondents to invite.")] = 1,
+    public_url: PublicUrl = None,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+) -> None:
+    """Print one invite link per new respondent. Only a hash of each link's token is kept: send the links now.
+
+    Example: crmcheck collect invite acme-survey --lens company --name "Sam Ortiz"
+
+    Example: crmcheck collect invite acme-survey --lens customer --count 25 > customer-links.txt
+    """
+    import json
+
+    from crmcheck.collect.folder import Collection
+
+    collection = Collection(directory)
+    made = collection.invite(lens.value, collection.questionnaires(collection.catalog()), name, count,
+                             public_url)
+    if fmt is ListFormat.json:
+        emit(json.dumps([vars(m) for m in made], indent=2, ensure_ascii=False) + "\n", None)
+    else:
+        emit("".join(f"{m.respondent}\t{m.link}\n" for m in made), None)
+    note(f"{len(made)} invite(s) made; the links cannot be shown again (revoke one with "
+         f"`crmcheck collect revoke {directory} RESPONDENT`)")
+
+
+@collect_app.command("revoke")
+def collect_revoke(
+    directory: CollectionDir,
+    respondent: Annotated[str, typer.Argument(help="The respondent id invite printed, e.g. customer-003.")],
+) -> None:
+    """Make a respondent's link stop working (what they saved stays in DIR/responses).
+
+    Example: crmcheck collect revoke acme-survey customer-003
+    """
+    from crmcheck.collect.folder import Collection
+
+    Collection(directory).revoke(respondent)
+    note(f"revoked {respondent}: the link now leads nowhere")
+
+
+@collect_app.command("serve")
+def collect_serve(
+    directory: CollectionDir,
+    host: Annotated[str, typer.Option(help="Address to listen on; other than 127.0.0.1, use a TLS proxy.")] = (
+        "127.0.0.1"),
+    port: Annotated[int, typer.Option(help="Port to listen on (0 picks a free one).")] = 8765,
+    public_url: PublicUrl = None,
+    rate_limit: Annotated[int, typer.Option(
+        "--rate-limit", metavar="N", help="Requests per minute per client address (0: no limit).")] = 600,
+) -> None:
+    """Run the web server respondents answer in; prints the private status page's address. Ctrl-C stops it.
+
+    Example: crmcheck collect serve acme-survey
+
+    Example: crmcheck collect serve acme-survey --port 8765 --public-url https://survey.example.com
+    """
+    from crmcheck.collect.folder import Collection
+
+    try:
+        from crmcheck.collect.server import ServeOptions, serve
+    except ImportError as exc:
+        missing = (exc.name or "starlette").split(".")[0]
+        raise UsageError(f"collect serve needs the collect extra ({missing} is missing): "
+                         "pip install 'crmcheck[collect]'") from None
+    if not 0 <= port <= 65535 or rate_limit < 0:
+        raise UsageError("--port is 0 to 65535 and --rate-limit 0 or more")
+    options = ServeOptions(host, port, public_url, rate_limit)
+    serve(Collection(directory), options, lambda line: emit(line + "\n", None), note)
+
+
+@collect_app.command("status")
+def collect_status(
+    directory: CollectionDir,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+) -> None:
+    """Show who has started and who has finished (never their answers).
+
+    Example: crmcheck collect status acme-survey
+    """
+    from crmcheck.collect.folder import Collection, render_status
+
+    collection = Collection(directory)
+    emit(render_status(collection.status(collection.catalog()), fmt.value), None)
+
+
+@collect_app.command("close")
+def collect_close(directory: CollectionDir) -> None:
+    """Stop taking answers (a running server notices at once); then report on DIR/responses.
+
+    Example: crmcheck collect close acme-survey && crmcheck report acme-survey/responses
+    """
+    from crmcheck.collect.folder import Collection
+
+    closed = Collection(directory).close()
+    note(f"{directory} {'is now closed' if closed else 'was already closed'}; report: crmcheck report "
+         f"{directory}/responses")
 
 
 def _fail(code: int, lines: list[str]) -> NoReturn:
