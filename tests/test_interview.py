@@ -708,3 +708,18 @@ def test_a_save_into_a_hard_linked_file_cut_short_is_completed(tmp_path: Path, q
             in script.text)
     assert answers_of(tmp_path / "same.yaml", qdir) == {"basics.owner": True, "basics.practice": 3}
     assert not (tmp_path / "answers.yaml.saving").exists()
+
+
+def test_after_a_jump_ahead_the_questions_left_open_before_it_come_next(tmp_path: Path, qdir: Path) -> None:
+    run(tmp_path, qdir, "1", "3", "q")  # owner and practice; q at channels
+    text, script = run(tmp_path, qdir,
+                    "g results.review",  # at channels (3), open: jump ahead to review (5)
+                    "2",                 # answered: comment (6) is the next open one after it
+                    "s",                 # skipped: nothing open after it, so channels (3), left open before
+                    "s",                 # skipped too: then speed (4)
+                    "s",                 # skipped: every open question was skipped in this session, the end
+                    company=None)
+    assert _asked_numbers(script) == [3, 5, 6, 3, 4]
+    assert "3 questions are not answered yet; to answer them:" in " ".join(text.split())
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {"basics.owner": True, "basics.practice": 3,
+                                                           "results.review": "yearly"}

@@ -159,6 +159,7 @@ class Interview:
         self.changed: dict[str, set[str]] = {}  # questions this interview answered (or noted), per questionnaire
         self.hard_linked = False  # the file has other names (hard links): saves write into it
         self.resumed = False
+        self.passed: set[int] = set()  # questions skipped with `s` in this session: not offered again
 
     # -- output helpers
 
@@ -512,13 +513,16 @@ class Interview:
         return self._closing()
 
     def _next_open(self, index: int) -> int:
-        """The first unanswered question after `index` (answered ones are passed over), or the end.
+        """The next unanswered question after `index` (answered ones are passed over), or the end.
 
         Answered questions are reached on purpose only, with `b` or `g`; an interview never walks
-        through them on its own, which matters most after a resume.
+        through them on its own, which matters most after a resume. When none is open after `index`
+        (a `g` jumped ahead), the first one left open before it comes next; questions skipped with `s`
+        in this session are not offered again.
         """
-        return next((i for i in range(index + 1, len(self.items))
-                     if not self.items[i].state.answered(self.items[i].full_id)), len(self.items))
+        open_ = [i for i, item in enumerate(self.items)
+                 if i != index and i not in self.passed and not item.state.answered(item.full_id)]
+        return next((i for i in open_ if i > index), open_[0] if open_ else len(self.items))
 
     def _sections(self) -> list[tuple[int, Item]]:
         """Each section asked, as (number, its first item)."""
@@ -600,6 +604,7 @@ class Interview:
                 self._edit_extra(item, "note" if key == "n" else "evidence")
             elif key == "s":
                 self.say("Skipped." if not state.answered(item.full_id) else "Left as it was.", "dim")
+                self.passed.add(index)
                 return self._next_open(index)
             elif key == "b":
                 if index == 0:
