@@ -111,6 +111,13 @@ def _catalog(directories: list[Path] | None) -> Catalog:
     return Catalog.from_options(directories)
 
 
+def guard(outputs: dict[str, str | None], *inputs: str | Path | None) -> None:
+    """Refuse outputs that would overwrite an input (docs/bad-input.md: Output files)."""
+    from crmcheck.outputs import guard_outputs
+
+    guard_outputs(outputs, inputs)
+
+
 def _to_terminal(output: str | None) -> bool:
     return output in (None, "-") and sys.stdout.isatty()
 
@@ -221,6 +228,7 @@ def new(
     """
     from crmcheck.answers_layout import SCHEMA_FILE, Header, dump_answers
 
+    guard({"-o": output, "--survey-template": survey_template}, *(questionnaires or []))
     catalog = _catalog(questionnaires)
     qs = [catalog.get(qid) for qid in dict.fromkeys(questionnaire_ids)]
     if survey_template is not None:
@@ -364,6 +372,7 @@ def report(
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
     if logo is not None and fmt is not ReportFormatChoice.html:
         raise UsageError("--logo is for the HTML report: add --format html")
+    guard({"-o": output}, *answers, baseline, template, logo, *(questionnaires or []), *(baseline_questionnaires or []))
     extra: tuple[tuple[str, object], ...] = ()
     if logo is not None:
         from crmcheck.render.branding import load_logo
@@ -411,6 +420,7 @@ def benchmark(
     from crmcheck.render.benchmark import BenchmarkFormat, renderer_for
     from crmcheck.render.progress import ProgressBar
 
+    guard({"-o": output}, *answers, *(questionnaires or []))
     request = BenchmarkRequest(paths=tuple(answers), company=company, by=by.value if by else None,
                                all_dates=all_dates, rows=fmt is BenchmarkFormatChoice.jsonl, jobs=jobs)
     bar = ProgressBar(sys.stderr, label="scoring", unit="files", enabled=progress)
@@ -518,6 +528,7 @@ def compare(
     from crmcheck.baseline import compare_files
     from crmcheck.render.comparison_view import render_comparison
 
+    guard({"-o": output}, old, new, *(questionnaires or []), *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
     emit(render_comparison(comparison, fmt.value, render_options(output)), output)
@@ -559,6 +570,8 @@ def check(
     from crmcheck.render.check_view import render_check
     from crmcheck.render.junit_report import render_check as junit_check
 
+    guard({"-o": output, "--junit": junit}, answers, baseline, policy, *(questionnaires or []),
+          *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     result = run_check(answers, baseline=baseline, policy=policy, today=_parse_date(today, "--today"),
                        catalog=catalog, baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires))

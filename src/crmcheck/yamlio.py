@@ -480,11 +480,34 @@ def _write_in_place(target: Path, data: bytes) -> None:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
 
 
+def _refuse_read_only(target: Path, mode: int) -> None:
+    """Refuse a file the shell's `>` would refuse. Root may write anything, so its mode bits decide too:
+    a file without any write bit was made read-only on purpose."""
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise InputError(f"cannot write: the file is read-only (mode {mode:04o}); make it writable (chmod u+w) "
+                         "or write to another file", file=str(target))
+
+
+def _make_parents(target: Path) -> None:
+    """Create the missing folders above a new file, as `-o reports/2026/crm.md` asks."""
+    parent = target.parent
+    if parent.is_dir():
+        return
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"cannot create the folder {parent}: a file of that name is in the way",
+                         file=str(target)) from None
+    except OSError as exc:
+        raise InputError(f"cannot create the folder {parent}: {exc.strerror or exc}", file=str(target)) from None
+
+
 def write_atomic(path: Path | str, content: str | bytes) -> None:
     """Write a file so that a crash at any moment leaves the old or the new file, never a mix.
 
     The temp file lives in the target's directory (so rename is atomic), is fsynced before the
-    rename, and takes the permissions of the file it replaces.
+    rename, and takes the permissions of the file it replaces. A read-only file is refused, as the shell's `>`
+    refuses it; missing parent folders of a new file are created.
     """
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -497,10 +520,14 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
             _write_in_place(target, data)
             return
         mode = stat.S_IMODE(info.st_mode)
+        _refuse_read_only(target, mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+        _make_parents(target)
+    except NotADirectoryError:
+        raise InputError("cannot write: a part of the path is a file, not a folder", file=str(target)) from None
     try:
         with _temp_beside(target) as (fd, tmp):
             with os.fdopen(fd, "wb") as handle:
