@@ -157,7 +157,8 @@ def test_check_bad_inputs_exit_2(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", str(corrupt))
     assert run.code == 2
     assert run.err.splitlines()[-1] == f"the baseline {corrupt} cannot be used: fix it, or give another one"
-    junit_dir = tmp_path / "no-such-dir" / "crm.xml"
+    (tmp_path / "a-file").write_text("not a folder\n")
+    junit_dir = tmp_path / "a-file" / "crm.xml"
     run = run_cli("check", NEW, *TODAY, "--junit", str(junit_dir))
     assert run.code == 2
     assert run.err.startswith(f"{junit_dir}: cannot write:")
