@@ -23,6 +23,7 @@ from crmcheck.errors import (
     InputError,
     UsageError,
 )
+from crmcheck.inert import inert_text, one_line
 
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
@@ -127,7 +128,7 @@ def render_options(output: str | None, **fields: object) -> RenderOptions:
     from crmcheck.render import RenderOptions
 
     tty = _to_terminal(output)
-    color = tty and not os.environ.get("NO_COLOR")
+    color = _colour_on(output)
     width = min(shutil.get_terminal_size((80, 24)).columns, 120) if tty else 80
     return RenderOptions(color=color, width=width, **fields)  # type: ignore[arg-type]
 
@@ -138,7 +139,7 @@ def emit(text: str | bytes, output: str | None) -> None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
-            sys.stdout.write(_inert(text))
+            sys.stdout.write(_inert(text if _colour_on(output) else inert_text(text)))
         sys.stdout.flush()
         return
     from crmcheck.yamlio import write_atomic
@@ -153,9 +154,15 @@ def _inert(text: str) -> str:
     return neutralise_workflow_commands(text)
 
 
+def _colour_on(output: str | None) -> bool:
+    """Whether stdout carries rich's own colour sequences (which must pass); file text in it is inert already."""
+    return _to_terminal(output) and not os.environ.get("NO_COLOR")
+
+
 def note(message: str) -> None:
-    """A diagnostic for the person at the terminal (stderr, never mixed into results)."""
-    sys.stderr.write(_inert(message) + "\n")
+    """A diagnostic for the person at the terminal (stderr, never mixed into results): always one line, with
+    any control character or newline from file text shown visibly."""
+    sys.stderr.write(_inert(one_line(message)) + "\n")
 
 
 def _print_version(value: bool) -> None:
