@@ -64,7 +64,7 @@ def load_baseline(path: str, newer: Assessed, catalog: Catalog) -> Assessed:
         hints = _version_hints(source, catalog) if source else []
         raise InputError(exc.problems[0].message, problems=[
             *exc.problems, *hints, Problem(f"the baseline {path} cannot be used: fix it, or give another one")
-        ]) from None
+        ], more=exc.more) from None
     company, other = source.answers.company, newer.result.company
     if not _same_company(company, other):
         raise source.doc.error(f"the baseline is an assessment of '{company}', but {newer.path} is of '{other}'; "

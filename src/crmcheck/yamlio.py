@@ -84,7 +84,9 @@ class Document:
     def _entry(self, node: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
         index = self._keys.get(id(node))
         if index is None:
-            index = self._keys[id(node)] = {kn.value: (kn, vn) for kn, vn in reversed(node.value)}
+            with collector_paused():  # thousands of new tuples would set off passes over every node
+                index = self._keys[id(node)] = {inert_text(kn.value) if kn.style == '"' else kn.value: (kn, vn)
+                                                for kn, vn in reversed(node.value)}
         return index.get(key) if isinstance(key, str) else None
 
     def position(self, keys: tuple[Any, ...], *, key: bool = False) -> Position:
