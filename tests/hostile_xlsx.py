@@ -52,7 +52,8 @@ def bomb(path: Path, megabytes: int = 300) -> Path:
 
 def huge_cell(path: Path, characters: int = 100_000) -> Path:
     """A small, honest-looking sheet with one cell longer than Excel allows (32,767 characters)."""
-    cell = b'<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>' + b"x" * characters + b"</t></is></c></row>"
+    cell = (b'<row r="2"><c r="A2"><v>1</v></c><c r="B2" t="inlineStr"><is><t>' + b"x" * characters
+            + b"</t></is></c></row>")
     return _with_sheet(path, [_HEAD, _HEADER_ROW, cell, _TAIL])
 
 
