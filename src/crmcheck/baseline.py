@@ -119,12 +119,13 @@ def assess_with_baseline(
 
 def assess_report(
     paths: Sequence[str], catalog: Catalog, *, baseline: str | None = None, baseline_catalog: Catalog | None = None,
-    show_respondents: bool = False,
+    show_respondents: bool = False, skipped: list[Problem] | None = None,
 ) -> AssessmentResult:
-    """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together."""
+    """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together.
+    Special files (named pipes, devices) in directories are left out and listed in `skipped`."""
     if baseline is None:
-        return assess_paths(paths, catalog, show_respondents=show_respondents)
-    files = answers_files(paths)
+        return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped)
+    files = answers_files(paths, skipped)
     if len(files) > 1:
         raise UsageError(f"--baseline compares one assessment with an earlier one; {len(files)} answers files "
                          "were given (compare respondents' reports without --baseline)")

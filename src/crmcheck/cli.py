@@ -21,6 +21,7 @@ from crmcheck.errors import (
     EXIT_OK,
     CrmcheckError,
     InputError,
+    Problem,
     UsageError,
 )
 from crmcheck.inert import inert_text, one_line
@@ -358,6 +359,9 @@ def report(
         "--baseline", metavar="OLD",
         help="An earlier answers file of the same company; the report gains a part on what changed since.")] = None,
     baseline_questionnaires: BaselineQuestionnaireDirs = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 2 when a directory holds a named pipe, device or socket called *.yaml (such files "
+        "are always listed on stderr and left out).")] = False,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
@@ -386,9 +390,14 @@ def report(
 
         extra = (("logo", load_logo(logo)),)
     catalog = _catalog(questionnaires)
+    skipped: list[Problem] = []
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
-                           show_respondents=show_respondents)
+                           show_respondents=show_respondents, skipped=skipped)
+    for problem in skipped:
+        note(str(problem))
+    if strict and skipped:
+        raise UsageError(f"{len(skipped)} special file(s) in the directories given (--strict)")
     options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
     emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
 
@@ -409,7 +418,8 @@ def benchmark(
         BenchmarkFormatChoice.terminal),
     output: Output = None,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Exit 2 when any file fails to load (such files are always listed and left out).")] = False,
+        "--strict", help="Exit 2 when any file fails to load, or is a named pipe or device (such files are always "
+        "listed and left out).")] = False,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, help="Processes to score files with; 0 (default): one per CPU core when there are "
         "100 files or more.")] = 0,

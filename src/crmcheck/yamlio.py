@@ -432,6 +432,22 @@ def _parse(text: str, path: str) -> Document:
     return Document(path, _construct(path, root, 0), root)
 
 
+def special_kind(path: Path | str) -> str | None:
+    """What a path is when it exists but is not a regular file (or a link to one): reading a named pipe blocks
+    until someone writes, and a device may never end. None for a regular file, a directory or nothing there."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file within the size cap, as an InputError on any failure.
 
