@@ -121,3 +121,12 @@ def test_file_text_is_inert_in_colour_on_a_real_terminal(hostile: Path) -> None:
     assert "\x1b[" in out  # colour is on
     assert "\\x1b]8;;https://evil.example/" in out
     assert "\x1b]8" not in out and "\x1b[2J" not in out and "\x07" not in out
+
+
+def test_the_last_filter_on_stdout_keeps_json_valid() -> None:
+    import json
+
+    text = json.dumps({"file": "a\x85b\x9b.yaml"}, ensure_ascii=False)  # json.dumps leaves C1 characters raw
+    filtered = inert_text(text, json_escapes=True)
+    assert "\x85" not in filtered and "\x9b" not in filtered
+    assert json.loads(filtered) == {"file": "a\x85b\x9b.yaml"}

@@ -140,7 +140,9 @@ def emit(text: str | bytes, output: str | None) -> None:
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
         else:
-            sys.stdout.write(_inert(text if _colour_on(output) else inert_text(text)))
+            # a last filter for text that did not come from a YAML file (names of files found in folders);
+            # \uXXXX keeps a JSON result valid
+            sys.stdout.write(_inert(text if _colour_on(output) else inert_text(text, json_escapes=True)))
         sys.stdout.flush()
         return
     from crmcheck.yamlio import write_atomic

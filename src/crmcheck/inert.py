@@ -23,9 +23,16 @@ def _visible(match: re.Match[str]) -> str:
     return _NAMED.get(char) or f"\\x{ord(char):02x}"
 
 
-def inert_text(text: str) -> str:
-    """`text` with every control character but tab and newline written out visibly (ESC as `\\x1b`)."""
-    return _CONTROL.sub(_visible, text) if _CONTROL.search(text) else text
+def _visible_json(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def inert_text(text: str, *, json_escapes: bool = False) -> str:
+    """`text` with every control character but tab and newline written out visibly (ESC as `\\x1b`; with
+    `json_escapes`, as `\\u001b`, which is also valid inside a JSON string)."""
+    if not _CONTROL.search(text):
+        return text
+    return _CONTROL.sub(_visible_json if json_escapes else _visible, text)
 
 
 def one_line(text: str) -> str:
