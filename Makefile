@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint types unit lock test-latest bench bench-portfolio clean
+.PHONY: demo test lint types unit lock test-latest bench bench-portfolio bench-collect clean
 
 $(UV):
 	@test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
@@ -43,7 +43,7 @@ lock: | $(UV)
 # The suite against the newest releases the ranges allow, in a venv of its own, so an upstream release shows here first.
 test-latest: | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
-	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade --reinstall-package crmcheck -e '.[dev,xlsx]'
+	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade --reinstall-package crmcheck -e '.[dev,xlsx,collect]'
 	.venv-latest/bin/pytest -n $(PYTEST_WORKERS)
 
 bench: $(STAMP)
@@ -53,6 +53,9 @@ bench: $(STAMP)
 
 bench-portfolio: $(STAMP)
 	$(BIN)/python benchmarks/portfolio.py
+
+bench-collect: $(STAMP)
+	$(BIN)/python benchmarks/collect_load.py
 
 clean:
 	rm -rf $(VENV) .venv-latest $(UV_HOME) out build dist .pytest_cache .mypy_cache .ruff_cache

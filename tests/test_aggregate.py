@@ -331,3 +331,29 @@ def test_brightwater_perception_example_has_three_staff_and_five_customers() -> 
     assert gap["sections"][0]["id"] == "person-not-record"
     gaps = [s["gap"] for s in gap["sections"]]
     assert gaps == sorted(gaps, reverse=True)
+
+
+def test_multi_respondent_checklist_crash(tmp_path: Path) -> None:
+    """Regression: two respondents who answered a checklist made `report DIR` exit 3 (TypeError in _display)."""
+    answers = tmp_path / "answers"
+    answers.mkdir()
+    for name in ("one", "two"):
+        made = run_cli("new", "crm-mistakes", "--company", "Acme", "--date", "2026-11-02",
+                       "-o", str(answers / f"{name}.yaml"))
+        assert made.code == 0, made.err
+        path = answers / f"{name}.yaml"
+        text = path.read_text()
+        assert "      customer-value.value-inputs:\n" in text
+        path.write_text(text.replace("      customer-value.value-inputs:\n",
+                                     "      customer-value.value-inputs: [revenue]\n"))
+    for extra in ((), ("--show-respondents",)):
+        run = run_cli("report", str(answers), "--format", "json", *extra)
+        assert run.code == 0, run.err
+        data = json.loads(run.out)
+        [section] = [s for s in data["questionnaires"][0]["sections"] if s["id"] == "customer-value"]
+        [question] = [q for q in section["questions"] if q["id"] == "customer-value.value-inputs"]
+        # six options, lifetime-value weighs 2: revenue alone is 1/7 for both respondents
+        assert question["score"] == round(100 / 7, 1)
+        assert question["answer"] == f"mean of 2 ({100 / 7:.1f}–{100 / 7:.1f})"
+        if extra:
+            assert [a["answer"] for a in question["individual"]] == ["Sales revenue", "Sales revenue"]

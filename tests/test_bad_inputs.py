@@ -107,3 +107,22 @@ def test_messages_quoted_in_the_docs_are_what_crmcheck_prints() -> None:
     assert len(quoted) >= 10
     for line in quoted:
         assert line[1:] in printed, line
+
+
+@pytest.mark.parametrize("command", [
+    ("validate", "{answers}"), ("report", "{answers}", "--format", "json"), ("compare", "{answers}", "{answers}"),
+    ("check", "{answers}", "--baseline", "{answers}"), ("benchmark", "{answers}", "--strict"),
+])
+def test_weight_overflow(command: tuple[str, ...], tmp_path: Path) -> None:
+    """Regression: a section `weight: 1e308` passed validate, then report, compare, check and benchmark exit 3
+    (OverflowError). Weights are bounded at load, so every command refuses the questionnaire at its line."""
+    (tmp_path / "q").mkdir()
+    (tmp_path / "q" / "acme-checks.yaml").write_text(
+        (CORPUS / "questionnaire" / "weight-overflow.yaml").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "a.yaml").write_text("format: 1\ncompany: Acme Corp\nassessed_on: 2026-11-01\nquestionnaires:\n"
+                                     "  acme-checks:\n    answers:\n      follow-up.called-back: 2\n")
+    args = [arg.replace("{answers}", "a.yaml") for arg in command]
+    run = run_cli(*args, "--questionnaires", "q", cwd=tmp_path, env={"CRMCHECK_NO_CACHE": "1"})
+    assert run.code == 2, run.err
+    assert "q/acme-checks.yaml:20:13: sections[0].weight: must be at most 1000, got 1e308" in run.err.splitlines()
+    assert "Traceback" not in run.err

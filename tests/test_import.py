@@ -239,6 +239,38 @@ def test_plain_ids_semicolons_decimal_commas_and_quoted_newlines(tmp_path: Path)
     assert respondent is not None and (respondent.name, respondent.role) == (None, "Support lead")
 
 
+def test_feedback_columns_dropped_by_the_tool_prefix(tmp_path: Path) -> None:
+    """Regression: Microsoft Forms' "Feedback - " column prefix swallowed every question id starting "feedback"."""
+    questionnaire = perception()
+    ids = list(questionnaire.questions)
+    first_of = {"scale": "1", "yes_no": "yes", "text": "Call back sooner"}
+    row = [first_of.get(question.type) or (question.options or [])[0].id
+           for _, question in questionnaire.questions.values()]
+    survey = tmp_path / "perception-gap-plain.csv"
+    survey.write_text(",".join(["Respondent ID", *ids]) + "\n" + ",".join(["r1", *row]) + "\n")
+    run = import_cli(survey, tmp_path / "out")
+    assert run.code == 0, run.err
+    assert run.err.splitlines() == [f"wrote 1 answers file(s) to {tmp_path / 'out'} (plain CSV layout, customer lens, "
+                                    f"{len(ids)} of {len(ids)} questions matched)"]
+    imported = answers_of(tmp_path / "out" / "customer-r1.yaml")
+    feedback = {full: value for full, value in imported.items() if full.startswith("feedback.")}
+    assert len(feedback) >= 5
+    assert all(status == "answered" for status, _ in feedback.values())
+    assert feedback["feedback.closed-loop"] == ("answered", True)
+    assert feedback["feedback.one-change"] == ("answered", "Call back sooner")
+
+
+def test_tool_columns_beside_questions_are_still_ignored(tmp_path: Path) -> None:
+    survey = tmp_path / "forms.csv"
+    survey.write_text("ID,feedback.closed-loop,Points - feedback.closed-loop,Feedback - feedback.closed-loop,"
+                      "Custom Data 1\n7,no,0,Ask more often,x\n")
+    run = import_cli(survey, tmp_path / "out")
+    assert run.code == 0, run.err
+    assert "matches no question" not in run.err
+    assert f"1 of {len(perception().questions)} questions matched" in run.err
+    assert answers_of(tmp_path / "out" / "customer-7.yaml")["feedback.closed-loop"] == ("answered", False)
+
+
 def test_google_forms_checklist_labels_with_commas_units_and_an_unknown_option(tmp_path: Path) -> None:
     survey = SURVEYS / "google-forms-tooling.csv"
     run = import_cli(survey, tmp_path / "out", *TOOLING, questionnaire="tooling", lens="company")

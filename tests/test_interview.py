@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -48,14 +51,20 @@ class Script:
 
     @property
     def text(self) -> str:
-        """Everything shown, with the line wrapping undone (paths in tmp_path are long).
+        """Everything shown, with the line wrapping undone (see the short tmp_path below)."""
+        return " ".join(" ".join(self.lines).split())
 
-        A word longer than the line is folded at exactly the terminal's width, so a full-width line
-        joins the next without a space; the tmp paths of pytest-xdist's workers are long enough for that.
-        """
-        rows = "\n".join(self.lines).split("\n")
-        joined = "".join(row if len(row) == WIDTH else row + " " for row in rows)
-        return " ".join(joined.split())
+
+@pytest.fixture
+def tmp_path() -> Iterator[Path]:
+    """A short folder of its own: messages quote whole paths, and the interview folds lines at 80 columns.
+
+    pytest's own tmp paths grow with the run number and xdist's worker folders, and a fold inside a quoted
+    path cannot be undone reliably, so these tests keep their paths short enough never to be folded.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="iv-"))
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 @pytest.fixture

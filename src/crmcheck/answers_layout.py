@@ -6,15 +6,17 @@ import contextlib
 import datetime as dt
 import functools
 import json
+import math
 import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from crmcheck.errors import InputError
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import is_not_applicable
-from crmcheck.yamlio import DecimalText
+from crmcheck.yamlio import MAX_NUMBER_CHARS, DecimalText
 
 SCHEMA_FILE = "answers.schema.json"
 _PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9_./-]*\Z")
@@ -26,6 +28,38 @@ _KEPT_LINE = re.compile(
     r'(?P<id>"(?:[^"\\]|\\.)*"|[^\s:"]+):(?: (?P<entry>.*))?$'
 )
 _PLAIN_KEPT_ID = re.compile(r'[^\s:"]+\Z')
+# What may stand as itself inside a one-line double-quoted scalar or a comment: printable characters that
+# YAML neither rejects (DEL, C1, U+FFFE/FFFF) nor reads as a line break (NEL U+0085, U+2028, U+2029),
+# and no byte-order mark. Everything else is written as an escape.
+_NOT_AS_ITSELF = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+class UnwritableText(InputError):
+    """A value no answers file can hold as it is: refused rather than written changed or unreadable."""
+
+
+def _escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
+def quoted(text: str) -> str:
+    """A one-line YAML double-quoted scalar that the strict loader reads back as exactly `text`.
+
+    JSON's string syntax is a subset of YAML's double-quoted one; on top of it, every character YAML
+    would refuse or read as a line break is written as a \\u escape, so nothing is dropped or changed.
+    """
+    bad = _SURROGATE.search(text)
+    if bad:
+        raise UnwritableText(f"U+{ord(bad.group()):04X} at character {bad.start() + 1} is not a Unicode character "
+                             "(text that was not valid UTF-8?); it cannot be written to an answers file")
+    return _NOT_AS_ITSELF.sub(_escape, json.dumps(text, ensure_ascii=False))
+
+
+def comment_text(text: str) -> str:
+    """Text made safe for one line of a YAML comment: line breaks become spaces, control characters escapes."""
+    flat = " ".join(text.split())
+    return _NOT_AS_ITSELF.sub(_escape, _SURROGATE.sub(_escape, flat))
 
 
 @dataclass
@@ -40,7 +74,7 @@ class Header:
 
 
 def scalar(value: Any) -> str:
-    """A YAML scalar that the strict loader reads back as the same value."""
+    """A YAML scalar that the strict loader reads back as the same value; UnwritableText when none can."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -48,20 +82,27 @@ def scalar(value: Any) -> str:
     if isinstance(value, DecimalText):
         return value.text
     if isinstance(value, int | float):
-        return repr(value)
+        if isinstance(value, float) and not math.isfinite(value):
+            raise UnwritableText(f"{value} is not a finite number; answers files hold finite numbers only")
+        written = repr(value)
+        if len(written) > MAX_NUMBER_CHARS:
+            raise UnwritableText(f"a number of {len(written)} characters is too long for an answers file "
+                                 f"(at most {MAX_NUMBER_CHARS})")
+        return written
     if isinstance(value, dt.date):
         return value.isoformat()
     text = str(value)
-    if is_not_applicable(text):
-        return "n/a"
     if _PLAIN.match(text) and text.lower() not in _RESERVED:
         return text
-    return json.dumps(text, ensure_ascii=False)
+    return quoted(text)
 
 
 def answer_value(value: Any) -> str:
+    """An answer's value; text that reads as n/a is written n/a, as the loader reads it either way."""
     if isinstance(value, list):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
+    if isinstance(value, str) and is_not_applicable(value):
+        return "n/a"
     return scalar(value)
 
 
@@ -77,7 +118,7 @@ def answer_entry(value: Any, note: str | None = None, evidence: str | None = Non
 
 @functools.lru_cache(maxsize=4096)  # imports write the same question comments once per respondent
 def _comment(text: str, indent: str) -> tuple[str, ...]:
-    flat = " ".join(text.split())
+    flat = comment_text(text)
     return tuple(f"{indent}# {line}" for line in textwrap.wrap(flat, _COMMENT_WIDTH - len(indent) - 2)) or (
         f"{indent}#",)
 
@@ -113,8 +154,9 @@ class KeptLine:
     entry: str
 
     def text(self) -> str:
-        key = self.id if _PLAIN_KEPT_ID.match(self.id) else json.dumps(self.id, ensure_ascii=False)
-        entry = " " + self.entry if self.entry else ""
+        key = self.id if _PLAIN_KEPT_ID.match(self.id) and comment_text(self.id) == self.id else quoted(self.id)
+        # the entry is YAML as written on one line of a file: only what would end or break the line is escaped
+        entry = " " + _NOT_AS_ITSELF.sub(_escape, self.entry) if self.entry else ""
         return f"{KEPT_MARK} {self.questionnaire} v{self.version} {self.kind} {key}:{entry}"
 
 
@@ -152,8 +194,16 @@ def schema_json() -> str:
     return json_schema("answers")
 
 
-def _mapping(values: Mapping[str, str]) -> str:
-    return "{" + ", ".join(f"{k}: {scalar(v)}" for k, v in values.items() if v) + "}"
+def _mapping(values: Mapping[str, Any], name: str) -> str:
+    return "{" + ", ".join(f"{k}: {_field(f'{name}.{k}', v)}" for k, v in values.items() if v) + "}"
+
+
+def _field(name: str, value: Any) -> str:
+    """A header field's scalar; a value no file can hold is refused, naming the field."""
+    try:
+        return scalar(value)
+    except UnwritableText as exc:
+        raise UnwritableText(f"{name}: {exc.problems[0].message}") from None
 
 
 def dump_answers(
@@ -183,26 +233,27 @@ def dump_answers(
         "# if not known yet, or write n/a (or {value: n/a, reason: ...}) where it does not apply.",
         "# Add a note or evidence with {value: 3, note: \"...\", evidence: \"...\"}. Check: crmcheck validate FILE",
         "format: 1",
-        f"company: {json.dumps(header.company, ensure_ascii=False)}",
+        f"company: {_field('company', header.company) if header.company else quoted('')}",
         f"assessed_on: {header.assessed_on.isoformat()}",
     ]
     if header.assessor:
-        lines.append(f"assessor: {scalar(header.assessor)}")
+        lines.append(f"assessor: {_field('assessor', header.assessor)}")
     if header.respondent:
-        lines.append(f"respondent: {_mapping(header.respondent)}")
+        lines.append(f"respondent: {_mapping(header.respondent, 'respondent')}")
     if header.segment:
-        lines.append(f"segment: {_mapping(header.segment)}")
+        lines.append(f"segment: {_mapping(header.segment, 'segment')}")
     lines.append("questionnaires:")
     for q in questionnaires:
         given = answers.get(q.id, {})
-        lines += ["", f"  # ═══ {q.title} ({q.id} v{q.version}) ═══", f"  {q.id}:", f"    version: {q.version}"]
+        lines += ["", f"  # ═══ {comment_text(q.title)} ({q.id} v{q.version}) ═══", f"  {q.id}:",
+                  f"    version: {q.version}"]
         wanted = targets.get(q.id)
-        lines.append(f"    targets: {_mapping({k: str(v) for k, v in wanted.items()}) if wanted else '{}'}"
+        lines.append(f"    targets: {_mapping(dict(wanted), 'targets') if wanted else '{}'}"
                      f"  # section id -> target {'stage' if q.kind == 'staged' else 'level'}; default "
                      f"{q.default_target}")
         lines.append("    answers:")
         for number, section in enumerate(q.sections, 1):
-            lines += ["", f"      # ─── {number}. {section.title} ({section.id}) ───"]
+            lines += ["", f"      # ─── {number}. {comment_text(section.title)} ({section.id}) ───"]
             for question in section.questions:
                 full = f"{section.id}.{question.id}"
                 lines += _comment(question.wording(lens), "      ")

@@ -167,6 +167,9 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
     if response.status == "unanswered":
         return None
     value = response.value
+    if value is None:
+        # several respondents' mean: a score without any one value; aggregate.py words the answer itself
+        return None
     if question.type == "scale":
         label = next((lv.label for lv in questionnaire.scales[question.scale or ""] if lv.value == value), "")
         return f"{value} {label}".strip()

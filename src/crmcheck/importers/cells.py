@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 import re
 import unicodedata
 from collections.abc import Mapping
@@ -10,6 +11,7 @@ from typing import Any
 
 from crmcheck.models.questionnaire import Option, Question, Questionnaire
 from crmcheck.resolve import score_value
+from crmcheck.yamlio import MAX_NUMBER_CHARS
 
 _TAG = re.compile(r"<[^>]+>")
 _NOT_WORD = re.compile(r"[^\w]+")
@@ -18,6 +20,7 @@ _CHOICE_SEPARATOR = re.compile(r"(\s*[;,|\n]\s*)")
 _SCALE_WITH_NUMBER = re.compile(r"^\s*(-?\d+)\s*(?:[-–—:.)]\s*|\s)(.+)$")
 _LABEL_WITH_NUMBER = re.compile(r"^(.+?)\s*\(\s*(-?\d+)\s*\)\s*$")
 _NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
+_WHOLE = re.compile(r"^[-+]?\d+$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 _NOT_APPLICABLE = frozenset({"n a", "na", "not applicable", "does not apply"})
 _YES = frozenset({"yes", "y", "true", "1"})
@@ -84,7 +87,13 @@ def _number(question: Question, text: str, decimal_comma: bool) -> int | float:
         value = value.replace(",", ".")
     if not _NUMBER.match(value):
         raise CellError(f"'{_short(text)}' is not a number")
+    if len(value) > MAX_NUMBER_CHARS:  # an answers file could not hold it: the loader refuses longer numbers
+        raise CellError(f"a number written with {len(value)} characters is too long (at most {MAX_NUMBER_CHARS})")
+    if _WHOLE.match(value):
+        return int(value)  # exactly, however many digits: through float, 20 digits would lose the last few
     number = float(value)
+    if not math.isfinite(number):
+        raise CellError(f"'{_short(text)}' is too large to be a number")
     return int(number) if number.is_integer() and "e" not in value.lower() else number
 
 

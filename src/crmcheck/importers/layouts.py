@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -44,7 +45,10 @@ TOOL_COLUMNS = frozenset(normalize(name) for name in (
     # Typeform
     "Response Type", "Start Date (UTC)", "Stage Date (UTC)", "Submit Date (UTC)", "Network ID", "Tags", "Ending",
 ))
-TOOL_COLUMN_PREFIXES = tuple(normalize(p) for p in ("Points - ", "Feedback - ", "Custom Data"))
+# Columns a tool adds beside each question ("Points - Q1", "Feedback - Q1") or for its own data ("Custom Data 1").
+# Matched on the header as written, separator included: reduced by `normalize`, "Feedback - " would also
+# swallow a question id such as "feedback.closed-loop" and silently drop the whole section.
+_TOOL_COLUMN_PATTERN = re.compile(r"^\s*(?:(?:points|feedback)\s+-\s|custom\s+data(?:\s+\d+)?\s*$)", re.IGNORECASE)
 
 # Columns that say who answered (normalized header text).
 RESPONDENT_ID_COLUMNS = frozenset(normalize(n) for n in ("ID", "Respondent ID", "Response ID"))
@@ -60,7 +64,7 @@ SUBHEADER_FOR_WHOLE_QUESTION = frozenset(normalize(n) for n in ("Response", "Ope
 
 def is_tool_column(header: str) -> bool:
     text = normalize(header)
-    return header.strip() == "#" or text in TOOL_COLUMNS or text.startswith(TOOL_COLUMN_PREFIXES)
+    return header.strip() == "#" or text in TOOL_COLUMNS or _TOOL_COLUMN_PATTERN.match(header) is not None
 
 
 def detect(rows: list[Row]) -> Layout:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, Protocol
 
-from crmcheck.answers_layout import Header, answer_entry, dump_answers
+from crmcheck.answers_layout import Header, UnwritableText, answer_entry, comment_text, dump_answers, scalar
 from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.importers import layouts
 from crmcheck.importers.cells import (
@@ -357,7 +357,7 @@ def _answers_text(respondent: _Respondent, request: ImportRequest, source: str) 
     entries = {full: answer_entry(value) for full, value in respondent.answers.items()}
     origin = f"row {respondent.row}" + (f", respondent {respondent.respondent_id}" if respondent.respondent_id else "")
     body = dump_answers(header, [q], {q.id: entries}, lens=request.lens, schema_comment=False)
-    return f"# Imported by crmcheck from {source} ({origin}).\n{body}"
+    return f"# Imported by crmcheck from {comment_text(source)} ({comment_text(origin)}).\n{body}"
 
 
 def _write_all(files: Iterable[tuple[Path, str]], progress: Progress) -> None:
@@ -391,12 +391,14 @@ def _write_all(files: Iterable[tuple[Path, str]], progress: Progress) -> None:
         for tmp, target in temps:
             current = target
             os.replace(tmp, target)
-    except OSError as exc:
+    except BaseException as exc:  # whatever stopped it (a full disk, Ctrl-C, a refused value): no file is left
         for tmp, _ in temps:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
-        raise InputError(f"cannot write: {exc.strerror or exc}; no answers file was written",
-                         file=str(current) if current else None) from None
+        if isinstance(exc, OSError):
+            raise InputError(f"cannot write: {exc.strerror or exc}; no answers file was written",
+                             file=str(current) if current else None) from None
+        raise
     if temps:
         with contextlib.suppress(OSError):
             directory = os.open(temps[0][1].parent, os.O_RDONLY)
@@ -406,12 +408,24 @@ def _write_all(files: Iterable[tuple[Path, str]], progress: Progress) -> None:
                 os.close(directory)
 
 
+def _check_header_options(request: ImportRequest) -> None:
+    """Refuse, before reading anything, a --company or --assessor that no answers file could hold."""
+    if not request.company:
+        raise UsageError("--company must not be empty: every answers file names the company it assesses")
+    for option, value in (("--company", request.company), ("--assessor", request.assessor)):
+        try:
+            scalar(value)
+        except UnwritableText as exc:
+            raise UsageError(f"{option}: {exc.problems[0].message}") from None
+
+
 def import_survey(request: ImportRequest, progress: Progress | None = None) -> ImportOutcome:
     """Read a survey export and write one answers file per respondent into `request.out_dir`."""
     progress = progress or NoProgress()
     q = request.questionnaire
     if q.lenses and request.lens not in q.lenses:
         raise UsageError(f"--lens {request.lens} is not a lens of {q.id} (lenses: {', '.join(q.lenses)})")
+    _check_header_options(request)
     column_map = load_column_map(request.column_map, q) if request.column_map else None
     table = read_table(request.survey, encoding=request.encoding, delimiter=request.delimiter, sheet=request.sheet)
     path = table.path

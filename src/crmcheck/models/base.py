@@ -29,7 +29,17 @@ Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
 OptionalText = Annotated[str | None, BeforeValidator(_as_text)]
 Id = Annotated[str, BeforeValidator(_as_text), Field(pattern=ID_PATTERN, max_length=64)]
 Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
-Weight = Annotated[float, Field(gt=0, allow_inf_nan=False)]
+# A weight multiplies scores in sums over every question and section: a bound keeps those sums far from
+# float overflow (a section weight of 1e308 made every report fail) while leaving any sensible ratio possible.
+MAX_WEIGHT = 1000
+Weight = Annotated[float, Field(gt=0, le=MAX_WEIGHT, allow_inf_nan=False)]
+# Bounds for the other whole numbers a questionnaire or policy declares: far beyond any real use, small
+# enough that every report, chart and spreadsheet shows them as written.
+MAX_LEVEL = 100  # level and stage numbers
+MAX_SCALE_VALUE = 1000  # the values of a scale's points, either sign
+MAX_VERSION = 1_000_000
+# A number band's `min`: within the range where a float holds every whole number exactly (2**53 ≈ 9.0e15).
+MAX_BAND_MIN = 10**15
 
 
 class Strict(BaseModel):
@@ -102,6 +112,11 @@ def _shown(value: Any) -> str:
 
 
 def _number(value: Any) -> str:
+    """A bound as a reader writes it: 1000, 0.5, 1,000,000,000,000,000 (not 1e+15)."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, int) and abs(value) >= 10_000:
+        return f"{value:,}"
     return f"{value:g}" if isinstance(value, float) else str(value)
 
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 from pydantic import BeforeValidator, Field
 
 from crmcheck.errors import InputError, Problem
-from crmcheck.models.base import Id, OptionalText, Strict, Text, validate_document
+from crmcheck.models.base import MAX_LEVEL, Id, OptionalText, Strict, Text, validate_document
 from crmcheck.yamlio import Document, load_mapping
 
 if TYPE_CHECKING:
@@ -37,6 +37,9 @@ Sections = Annotated[
 ]
 
 
+MAX_AGE_DAYS = 36_500
+
+
 def percent(fraction: float) -> str:
     """A fraction as a percentage with at most one decimal: 0.9 -> 90%, 0.955 -> 95.5%."""
     return f"{round(fraction * 100, 1):g}%"
@@ -63,7 +66,7 @@ class MinLevel(_SectionRule):
     """The maturity level reached is at least `level`: of each questionnaire, or of each listed section."""
 
     rule: Literal["min-level"]
-    level: int = Field(ge=1)
+    level: int = Field(ge=1, le=MAX_LEVEL)
 
     def requirement(self) -> str:
         return f"level {self.level} or above"
@@ -72,7 +75,7 @@ class MinStage(_QuestionnaireRule):
     """The stage reached in a staged questionnaire is at least `stage`."""
 
     rule: Literal["min-stage"]
-    stage: int = Field(ge=1)
+    stage: int = Field(ge=1, le=MAX_LEVEL)
 
     def requirement(self) -> str:
         return f"stage {self.stage} or above"
@@ -99,7 +102,7 @@ class MaxAge(_Rule):
     """The assessment is at most `days` old on the day of the check."""
 
     rule: Literal["max-age"]
-    days: int = Field(ge=0)
+    days: int = Field(ge=0, le=MAX_AGE_DAYS, description="whole days, at most 36,500 (a hundred years)")
 
     def requirement(self) -> str:
         return f"assessed within {self.days} days"
@@ -128,7 +131,7 @@ class MaxScoreDrop(_SectionRule):
     """No section's score falls by more than `points` against the baseline (every section unless listed)."""
 
     rule: Literal["max-score-drop"]
-    points: float = Field(ge=0, allow_inf_nan=False)
+    points: float = Field(ge=0, le=100, allow_inf_nan=False, description="score points, 0 to 100")
 
     def requirement(self) -> str:
         return f"score falls by at most {self.points:g} points"

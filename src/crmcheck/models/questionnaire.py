@@ -8,7 +8,20 @@ from typing import Any, Literal
 from pydantic import Field, PrivateAttr
 
 from crmcheck.errors import InputError, Problem
-from crmcheck.models.base import Id, OptionalText, Score, Strict, Text, Weight, check_format, validate_document
+from crmcheck.models.base import (
+    MAX_BAND_MIN,
+    MAX_LEVEL,
+    MAX_SCALE_VALUE,
+    MAX_VERSION,
+    Id,
+    OptionalText,
+    Score,
+    Strict,
+    Text,
+    Weight,
+    check_format,
+    validate_document,
+)
 from crmcheck.yamlio import Document, load_mapping
 
 QuestionType = Literal["scale", "yes_no", "choice", "checklist", "number", "text"]
@@ -17,13 +30,13 @@ SCORED_TYPES = frozenset({"scale", "yes_no", "choice", "checklist", "number"})
 
 
 class ScaleLevel(Strict):
-    value: int
+    value: int = Field(ge=-MAX_SCALE_VALUE, le=MAX_SCALE_VALUE)
     label: Text
     score: Score
 
 
 class Level(Strict):
-    level: int
+    level: int = Field(ge=1, le=MAX_LEVEL)
     name: Text
     min: float = Field(ge=0, le=100, allow_inf_nan=False)
 
@@ -34,7 +47,7 @@ class RiskBands(Strict):
 
 
 class Stage(Strict):
-    number: int = Field(ge=1)
+    number: int = Field(ge=1, le=MAX_LEVEL)
     id: Id
     name: Text
 
@@ -47,7 +60,7 @@ class Option(Strict):
 
 
 class Band(Strict):
-    min: float = Field(allow_inf_nan=False)
+    min: float = Field(ge=-MAX_BAND_MIN, le=MAX_BAND_MIN, allow_inf_nan=False)
     score: Score
 
 
@@ -86,7 +99,7 @@ class Section(Strict):
     source_item: OptionalText = None
     weight: Weight = 1
     summary: OptionalText = None
-    stage: int | None = None
+    stage: int | None = Field(default=None, ge=1, le=MAX_LEVEL)
     questions: list[Question] = Field(min_length=1)
 
     @cached_property
@@ -99,7 +112,7 @@ class Questionnaire(Strict):
     format: Literal[1]
     id: Id
     title: Text
-    version: int = Field(ge=1)
+    version: int = Field(ge=1, le=MAX_VERSION)
     kind: Literal["scored", "staged"]
     source: Text
     description: OptionalText = None
@@ -107,7 +120,7 @@ class Questionnaire(Strict):
     scales: dict[Id, list[ScaleLevel]] = Field(default_factory=dict)
     levels: list[Level] = Field(min_length=1)
     risk_bands: RiskBands = Field(default_factory=RiskBands)
-    default_target: int = Field(ge=1)
+    default_target: int = Field(ge=1, le=MAX_LEVEL)
     pass_mark: float | None = Field(default=None, ge=0, le=100, allow_inf_nan=False)
     dimensions: list[Id] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
