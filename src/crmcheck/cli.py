@@ -8,7 +8,7 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -24,7 +24,7 @@ from crmcheck.errors import (
     Problem,
     UsageError,
 )
-from crmcheck.inert import inert_text, one_line
+from crmcheck.inert import inert_coloured, inert_copy, inert_text, one_line
 
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
@@ -134,15 +134,17 @@ def render_options(output: str | None, **fields: object) -> RenderOptions:
     return RenderOptions(color=color, width=width, **fields)  # type: ignore[arg-type]
 
 
-def emit(text: str | bytes, output: str | None) -> None:
-    """Write a command's result to stdout or, atomically, to a file."""
+def emit(text: str | bytes, output: str | None, *, coloured: bool | None = None) -> None:
+    """Write a command's result to stdout or, atomically, to a file. On stdout, control characters from file
+    text are shown visibly (`coloured`, default: whether colour is on, says whether rich's colours must pass)."""
     if output in (None, "-"):
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
+        elif coloured if coloured is not None else _colour_on(output):
+            sys.stdout.write(_inert(inert_coloured(text)))
         else:
-            # a last filter for text that did not come from a YAML file (names of files found in folders);
             # \uXXXX keeps a JSON result valid
-            sys.stdout.write(_inert(text if _colour_on(output) else inert_text(text, json_escapes=True)))
+            sys.stdout.write(_inert(inert_text(text, json_escapes=text.lstrip().startswith(("{", "[")))))
         sys.stdout.flush()
         return
     from crmcheck.yamlio import write_atomic
@@ -160,6 +162,14 @@ def _inert(text: str) -> str:
 def _colour_on(output: str | None) -> bool:
     """Whether stdout carries rich's own colour sequences (which must pass); file text in it is inert already."""
     return _to_terminal(output) and not os.environ.get("NO_COLOR")
+
+
+T = TypeVar("T")
+
+
+def for_terminal(result: T, output: str | None) -> T:
+    """The result with file text made inert when it is rendered in colour (docs/bad-input.md)."""
+    return inert_copy(result) if _colour_on(output) else result
 
 
 def note(message: str) -> None:
@@ -195,7 +205,7 @@ def list_command(
     """
     from crmcheck.render.catalog_view import render_list
 
-    emit(render_list(_catalog(questionnaires), fmt.value), None)
+    emit(render_list(_catalog(questionnaires), fmt.value), None, coloured=False)
 
 
 @app.command()
@@ -211,7 +221,7 @@ def show(
     from crmcheck.render.catalog_view import render_show
 
     q = _catalog(questionnaires).get(questionnaire)
-    emit(render_show(q, fmt.value, render_options(None).width), None)
+    emit(render_show(q, fmt.value, render_options(None).width), None, coloured=False)
 
 
 @app.command()
@@ -330,9 +340,9 @@ def validate(
     catalog = _catalog(questionnaires)
     reports = [validate_file(f, catalog) for f in files]
     if fmt is ListFormat.json:
-        emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None)
+        emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None, coloured=False)
     else:
-        emit("".join(f"{r.file}: ok, {r.summary}\n" for r in reports if r.ok), None)
+        emit("".join(f"{r.file}: ok, {r.summary}\n" for r in reports if r.ok), None, coloured=False)
     for r in reports:
         for line in r.errors:
             note(line)
@@ -401,7 +411,7 @@ def report(
     if strict and skipped:
         raise UsageError(f"{len(skipped)} special file(s) in the directories given (--strict)")
     options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
-    emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
+    emit(renderer_for(ReportFormat(fmt.value))(for_terminal(result, output), options), output)
 
 
 @app.command()
@@ -450,7 +460,7 @@ def benchmark(
     for failure in result.failed:
         for line in failure.errors:
             note(line)
-    emit(renderer_for(BenchmarkFormat(fmt.value))(result, render_options(output)), output)
+    emit(renderer_for(BenchmarkFormat(fmt.value))(for_terminal(result, output), render_options(output)), output)
     if strict and result.failed:
         note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
         raise typer.Exit(EXIT_INPUT)
@@ -550,7 +560,7 @@ def compare(
     guard({"-o": output}, old, new, *(questionnaires or []), *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
-    emit(render_comparison(comparison, fmt.value, render_options(output)), output)
+    emit(render_comparison(for_terminal(comparison, output), fmt.value, render_options(output)), output)
     if fail_on_regression and comparison.regressions:
         note(f"crmcheck: {len(comparison.regressions)} regression(s) since {comparison.baseline_on}")
         raise typer.Exit(EXIT_FAILED)
@@ -594,7 +604,7 @@ def check(
     catalog = _catalog(questionnaires)
     result = run_check(answers, baseline=baseline, policy=policy, today=_parse_date(today, "--today"),
                        catalog=catalog, baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires))
-    emit(render_check(result, fmt.value, render_options(output)), output)
+    emit(render_check(for_terminal(result, output), fmt.value, render_options(output)), output)
     if junit:
         emit(junit_check(result), junit)
     commands, warnings = publish(result, os.environ)

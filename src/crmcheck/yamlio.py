@@ -17,7 +17,6 @@ from typing import Any
 import yaml
 
 from crmcheck.errors import InputError
-from crmcheck.inert import inert_text
 
 MAX_BYTES = 8 * 1024 * 1024
 MAX_DEPTH = 64
@@ -85,8 +84,7 @@ class Document:
         index = self._keys.get(id(node))
         if index is None:
             with collector_paused():  # thousands of new tuples would set off passes over every node
-                index = self._keys[id(node)] = {inert_text(kn.value) if kn.style == '"' else kn.value: (kn, vn)
-                                                for kn, vn in reversed(node.value)}
+                index = self._keys[id(node)] = {kn.value: (kn, vn) for kn, vn in reversed(node.value)}
         return index.get(key) if isinstance(key, str) else None
 
     def position(self, keys: tuple[Any, ...], *, key: bool = False) -> Position:
@@ -285,8 +283,7 @@ def _scalar(path: str, node: yaml.ScalarNode) -> Any:
 def _typed(path: str, value: str, style: str | None, mark: Any) -> Any:
     """Type a scalar as YAML 1.2's core schema does, keeping YAML 1.1 look-alikes (yes, 1:30, 010) as text."""
     if style:  # quoted or block: always text
-        # only a double-quoted string can hold control characters (as escapes); make them inert here, once
-        return inert_text(value) if style == '"' else value
+        return value
     if not value or value in _NULLS:
         return None if value in _NULLS else value
     first = value[0]
@@ -371,8 +368,6 @@ def _construct(path: str, node: yaml.Node, depth: int) -> Any:
             if key_node.tag != _STR_TAG:
                 raise _tag_error(path, key_node.start_mark, key_node.tag)
             key = key_node.value
-            if key_node.style == '"':
-                key = inert_text(key)
             if key == "<<" and not key_node.style:
                 raise _fail(path, key_node.start_mark, "merge keys (<<) are not allowed; write the fields out")
             if key in result:

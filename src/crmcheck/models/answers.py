@@ -9,7 +9,6 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BeforeValidator, Field, field_validator
 
-from crmcheck.inert import has_visible_text
 from crmcheck.models.base import OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.yamlio import Document, load_mapping
 
@@ -48,12 +47,6 @@ class Answer(Strict):
     note: OptionalText = None
     evidence: OptionalText = None
     reason: OptionalText = None
-
-    @field_validator("evidence")
-    @classmethod
-    def _visible_evidence(cls, value: str | None) -> str | None:
-        """Evidence of only spaces or zero-width characters names nothing: it counts as none given."""
-        return value if has_visible_text(value) else None
 
 
 def _expand_short_forms(value: Any) -> Any:
