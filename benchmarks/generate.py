@@ -9,7 +9,8 @@ with noise: scale values, yes/no, options, checklists and numbers placed in the 
 a reason, some left blank, notes and evidence here and there. Most files use the commented layout that
 `crmcheck new` and `crmcheck interview` write; the rest are compact, as people type them by hand.
 
-Files go to DIR/<industry>/<company>/<date>.yaml. The same seed always writes the same files.
+Files go to DIR/<industry>/<company>/<date>.yaml. The same seed always writes the same files, all dated
+on or before --as-of (default 2026-10-31, or today if that is earlier): none in the future.
 `--broken F` makes that fraction of files invalid in the ways real portfolios are (bad YAML, a value
 off the scale, an unknown question, a missing date), to exercise the error path.
 """
@@ -79,8 +80,18 @@ def company_names(rng: random.Random) -> Iterator[tuple[str, str]]:
         yield name, re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
-def plan_companies(n_files: int, rng: random.Random) -> list[Company]:
-    """Companies with one to four assessment dates each, adding up to exactly n_files files."""
+# The day the portfolio is "as of": fixed so that a seed always writes the same files, and never after today, so
+# that no file is dated in the future (a max-age policy or a reader would trip over it).
+AS_OF = dt.date(2026, 10, 31)
+
+
+def as_of_default() -> dt.date:
+    return min(AS_OF, dt.date.today())
+
+
+def plan_companies(n_files: int, rng: random.Random, as_of: dt.date | None = None) -> list[Company]:
+    """Companies with one to four assessment dates each, adding up to exactly n_files files, none after as_of."""
+    as_of = as_of or as_of_default()
     companies: list[Company] = []
     names = company_names(rng)
     left = n_files
@@ -88,8 +99,10 @@ def plan_companies(n_files: int, rng: random.Random) -> list[Company]:
         count = min(left, rng.choices([1, 2, 3, 4], weights=[3, 3, 2, 2])[0])
         left -= count
         name, slug = next(names)
-        last_year = rng.choice([2025, 2026, 2026])
-        dates = sorted(dt.date(last_year - i, rng.randint(1, 12), rng.randint(1, 28)) for i in range(count))
+        # the latest assessment within the last year (a third of companies: the year before), the earlier ones
+        # about a year apart, each a few weeks either side of its anniversary
+        latest = as_of - dt.timedelta(days=365 * rng.choice([1, 0, 0]) + rng.randint(0, 330))
+        dates = sorted(latest - dt.timedelta(days=365 * i + (rng.randint(-20, 20) if i else 0)) for i in range(count))
         chosen = [qid for qid, share in QUESTIONNAIRES if rng.random() < share] or ["crm-mistakes"]
         segmented = rng.random() > 0.05
         companies.append(Company(
@@ -174,13 +187,14 @@ def break_file(text: str, rng: random.Random) -> str:
     return re.sub(r"assessed_on: \S+", "assessed_on: next spring", text, count=1)
 
 
-def generate(n_files: int, directory: Path, seed: int = 7, broken: float = 0.0) -> int:
-    """Write the portfolio; return the number of files written."""
+def generate(n_files: int, directory: Path, seed: int = 7, broken: float = 0.0, as_of: dt.date | None = None) -> int:
+    """Write the portfolio, every file dated on or before `as_of` (default: AS_OF, or today if earlier); return the
+    number of files written."""
     rng = random.Random(seed)
     catalog = Catalog.from_options()
     questionnaires = {qid: catalog.get(qid) for qid, _ in QUESTIONNAIRES}
     written = 0
-    for company in plan_companies(n_files, rng):
+    for company in plan_companies(n_files, rng, as_of):
         folder = directory / (company.industry or "unsegmented") / company.slug
         folder.mkdir(parents=True, exist_ok=True)
         for year_index, date in enumerate(company.dates):
@@ -210,10 +224,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7, help="Random seed; the same seed writes the same files.")
     parser.add_argument("--broken", type=float, default=0.0, metavar="FRACTION",
                         help="Fraction of files to make invalid (default 0).")
+    parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
+                        help=f"No file is dated after this day (default {AS_OF}, or today if that is earlier).")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("count must be at least 1")
-    written = generate(args.count, args.directory, args.seed, args.broken)
+    written = generate(args.count, args.directory, args.seed, args.broken, args.as_of)
     sys.stderr.write(f"wrote {written} answers files under {args.directory}\n")
     return 0
 

@@ -74,8 +74,8 @@ def test_terminal_report_at_80_columns(portfolio: Path) -> None:
         "People                             5  55.0 37.1  50.0   50.0  75.0   100.0  90.0",
         "Process                            4  56.3 31.5  43.8   50.0  62.5    50.0  50.0",
     ]
-    assert "Alpha Ltd reached stage 3 Top; of the 3 other companies, 3 lower, 0 the same, 0 " in lines
-    assert all(len(line) <= 80 for line in lines)
+    assert "Alpha Ltd reached stage 3 Top; of the 3 other companies, 3 lower, 0 the same, 0" in lines
+    assert all(len(line) <= 80 and line == line.rstrip() for line in lines)  # no trailing blanks
     assert err.splitlines() == [BROKEN_LINE]
 
 

@@ -35,10 +35,10 @@ def test_compare_terminal() -> None:
     lines = run.out.splitlines()
     assert lines[0] == "Brightwater Field Systems — what changed from 2025-11-04 to 2026-11-02"
     assert lines[2] == "Since the last assessment (2025-11-04, 363 days earlier)"
-    assert lines[3:6] == ["4 step(s) back:", "  ✗ crm-mistakes/strengths: level 3 Defined → 2 Developing",
+    assert lines[3:6] == ["4 steps back:", "  ✗ crm-mistakes/strengths: level 3 Defined → 2 Developing",
                           "  ✗ crm-mistakes/strengths: risk medium → high"]
     assert "score 29.1 → 57.6 (+28.5)  level 2 Developing → 3 Defined" in lines
-    assert "37 answer(s) changed" in lines
+    assert "37 answers changed" in lines
     assert any(re.match(r"strengths\.customer-rating\s+2 Defined → 1 Ad hoc\s*$", line) for line in lines)
     assert max(len(line) for line in lines) <= 80
 
@@ -62,7 +62,7 @@ def test_compare_markdown_and_json() -> None:
 def test_fail_on_regression() -> None:
     run = run_cli("compare", OLD, NEW, "--fail-on-regression", "-o", "-")
     assert run.code == 1
-    assert run.err == "crmcheck: 4 regression(s) since 2025-11-04\n"
+    assert run.err == "crmcheck: 4 regressions since 2025-11-04\n"
     assert run_cli("compare", NEW, NEW, "--fail-on-regression").code == 0
 
 
@@ -91,7 +91,7 @@ def test_report_with_baseline_in_every_format() -> None:
     terminal = run_cli("report", NEW, "--baseline", OLD)
     assert terminal.code == 0
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in terminal.out
-    assert "37 answer(s) changed; `crmcheck compare` lists them." in terminal.out
+    assert "37 answers changed; `crmcheck compare` lists them." in terminal.out
     markdown = run_cli("report", NEW, "--baseline", OLD, "--format", "markdown").out
     since = markdown.index("## Since the last assessment")
     assert markdown.index("## Summary") < since < markdown.index("## The nine CRM mistakes\n")

@@ -55,7 +55,7 @@ def test_google_forms_bad_row_writes_nothing_and_reports_row_and_column(tmp_path
         "this question; options: The results the product delivers (results); Trust in the people and the "
         "relationship (trust); Discounts, perks or contract incentives (perks); Habit and convenience: it works "
         "well enough (habit); Leaving would be too costly or risky, or there is no real alternative (locked-in)",
-        f"{survey}: nothing written: 2 unreadable cell(s) in 1 row(s); fix them, or write the good rows with "
+        f"{survey}: nothing written: 2 unreadable cells in 1 row; fix them, or write the good rows with "
         "--skip-invalid",
     ]
     assert not (tmp_path / "out").exists()
@@ -65,8 +65,8 @@ def test_google_forms_skip_invalid_writes_the_customers_answers_exactly(tmp_path
     run = import_cli(SURVEYS / "google-forms-customers.csv", tmp_path / "out", "--skip-invalid")
     assert run.code == 0, run.err
     assert run.err.splitlines()[-2:] == [
-        f"{SURVEYS / 'google-forms-customers.csv'}: skipped 1 row(s) with unreadable cells (--skip-invalid): 7",
-        f"wrote 5 answers file(s) to {tmp_path / 'out'} (Google Forms layout, customer lens, 36 of 36 questions "
+        f"{SURVEYS / 'google-forms-customers.csv'}: skipped 1 row with unreadable cells (--skip-invalid): 7",
+        f"wrote 5 answers files to {tmp_path / 'out'} (Google Forms layout, customer lens, 36 of 36 questions "
         "matched)",
     ]
     written = sorted(p.name for p in (tmp_path / "out").iterdir())
@@ -93,7 +93,7 @@ def test_surveymonkey_two_header_rows_bom_matrix_and_names(tmp_path: Path) -> No
         f"{survey}:1:12: warning: column L ('What mainly keeps our customers with us? / Other …') matches no "
         "question of perception-gap; ignored (name it in a --map file to import it)",
         f"{survey}:6:1: warning: row 6 answers no question; skipped",
-        f"wrote 3 answers file(s) to {tmp_path / 'staff'} (SurveyMonkey layout, company lens, 36 of 36 questions "
+        f"wrote 3 answers files to {tmp_path / 'staff'} (SurveyMonkey layout, company lens, 36 of 36 questions "
         "matched)",
     ]
     for row, respondent_id, example, name in ((3, "114882301", "company-marketing", "Priya Natarajan"),
@@ -134,7 +134,7 @@ def test_typeform_ids_yes_no_as_digits_hidden_fields_and_a_bad_row(tmp_path: Pat
         "in a --map file to import it)",
         f"{survey}:5:34: row 5, column AH ('In the past year, have they told you about a chan…'): '2' is not yes or "
         "no",
-        f"{survey}: nothing written: 1 unreadable cell(s) in 1 row(s); fix them, or write the good rows with "
+        f"{survey}: nothing written: 1 unreadable cell in 1 row; fix them, or write the good rows with "
         "--skip-invalid",
     ]
     run = import_cli(survey, tmp_path / "out", "--skip-invalid")
@@ -180,7 +180,7 @@ def test_microsoft_forms_workbook(tmp_path: Path) -> None:
     microsoft_forms_xlsx(workbook, headers, [row, row])
     run = import_cli(workbook, tmp_path / "out", lens="company")
     assert run.code == 0, run.err
-    assert run.err.splitlines() == [f"wrote 2 answers file(s) to {tmp_path / 'out'} (Microsoft Forms layout, company "
+    assert run.err.splitlines() == [f"wrote 2 answers files to {tmp_path / 'out'} (Microsoft Forms layout, company "
                                     "lens, 36 of 36 questions matched)"]
     expected = answers_of(EXAMPLES / "perception" / "company-sales.yaml")
     assert answers_of(tmp_path / "out" / "company-1.yaml") == expected
@@ -225,7 +225,7 @@ def test_plain_ids_semicolons_decimal_commas_and_quoted_newlines(tmp_path: Path)
     assert run.err.splitlines() == [
         f"{survey}:1:8: warning: column H ('Department') matches no question of tooling; ignored (name it in a "
         "--map file to import it)",
-        f"wrote 3 answers file(s) to {tmp_path / 'out'} (plain CSV layout, company lens, 5 of 5 questions matched)",
+        f"wrote 3 answers files to {tmp_path / 'out'} (plain CSV layout, company lens, 5 of 5 questions matched)",
     ]
     first = answers_of(tmp_path / "out" / "company-r-01.yaml")
     assert first == {"tools.used": ("answered", ["crm", "email"]), "tools.reply-hours": ("answered", "2.5"),
@@ -250,7 +250,7 @@ def test_feedback_columns_dropped_by_the_tool_prefix(tmp_path: Path) -> None:
     survey.write_text(",".join(["Respondent ID", *ids]) + "\n" + ",".join(["r1", *row]) + "\n")
     run = import_cli(survey, tmp_path / "out")
     assert run.code == 0, run.err
-    assert run.err.splitlines() == [f"wrote 1 answers file(s) to {tmp_path / 'out'} (plain CSV layout, customer lens, "
+    assert run.err.splitlines() == [f"wrote 1 answers file to {tmp_path / 'out'} (plain CSV layout, customer lens, "
                                     f"{len(ids)} of {len(ids)} questions matched)"]
     imported = answers_of(tmp_path / "out" / "customer-r1.yaml")
     feedback = {full: value for full, value in imported.items() if full.startswith("feedback.")}
@@ -356,7 +356,7 @@ def test_existing_files_are_kept_without_force(tmp_path: Path) -> None:
     target.write_text("# my edits\n")
     run = import_cli(survey, tmp_path, *TOOLING, questionnaire="tooling", lens="company")
     assert (run.code, run.err.splitlines()[-1]) == (
-        2, f"{tmp_path / 'company-r-01.yaml'} and 2 more already exist(s); nothing written (use --force to overwrite)")
+        2, f"{tmp_path / 'company-r-01.yaml'} and 2 more already exist; nothing written (use --force to overwrite)")
     assert target.read_text() == "# my edits\n"
     run = import_cli(survey, tmp_path, *TOOLING, "--force", questionnaire="tooling", lens="company")
     assert run.code == 0
@@ -374,7 +374,7 @@ def test_other_answers_files_in_the_directory_are_pointed_out(tmp_path: Path) ->
     (tmp_path / "customer-old.yaml").write_text((EXAMPLES / "perception" / "customer-1.yaml").read_text())
     run = import_cli(SURVEYS / "typeform-tooling.csv", tmp_path, *TOOLING, questionnaire="tooling", lens="company")
     assert run.code == 0
-    assert run.err.splitlines()[-1] == (f"note: {tmp_path} also holds 1 other answers file(s) that this import did "
+    assert run.err.splitlines()[-1] == (f"note: {tmp_path} also holds 1 other answers file that this import did "
                                         "not write; `crmcheck report` of the directory will include them")
 
 
@@ -467,7 +467,7 @@ def test_survey_template_round_trip(tmp_path: Path) -> None:
             "yes" if given[full].value is True else "no" if given[full].value is False else given[full].value
             for full in q.questions)
     run = import_cli(template, tmp_path / "out")
-    assert run.err.splitlines() == [f"wrote 1 answers file(s) to {tmp_path / 'out'} (plain CSV layout, customer lens, "
+    assert run.err.splitlines() == [f"wrote 1 answers file to {tmp_path / 'out'} (plain CSV layout, customer lens, "
                                     "36 of 36 questions matched)"]
     assert answers_of(tmp_path / "out" / "customer-row-002.yaml") == example
     run = run_cli("new", "perception-gap", "--survey-template", str(template))

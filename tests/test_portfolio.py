@@ -141,3 +141,18 @@ def test_spawned_workers_load_their_own_questionnaires(tmp_path: Path, monkeypat
     two = list(score_files(paths, Catalog([questionnaires]), jobs=2, total=len(paths)))
     assert two == one
     assert sum(isinstance(o, LoadFailure) for o in two) == 1
+
+
+def test_generated_files_are_never_dated_in_the_future(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from benchmarks.generate import AS_OF
+
+    today = dt.date.today()
+    for as_of, limit in ((None, min(AS_OF, today)), (dt.date(2024, 3, 1), dt.date(2024, 3, 1))):
+        directory = tmp_path / str(as_of)
+        assert generate(60, directory, seed=5, as_of=as_of) == 60
+        dates = [dt.date.fromisoformat(path.stem) for path in directory.rglob("*.yaml")]
+        assert len(dates) == 60 and max(dates) <= limit
+        assert min(dates) >= limit - dt.timedelta(days=4 * 366 + 365)  # four dates a year apart, latest within two
+        assert max(dates) >= limit - dt.timedelta(days=2 * 366)

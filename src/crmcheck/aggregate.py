@@ -149,8 +149,8 @@ class _LensTally:
                 out[full] = UNANSWERED
         return out
 
-    def result(self) -> QuestionnaireResult:
-        base = score_questionnaire(self.questionnaire, self.mean_responses(), self.targets, self.lens)
+    def result(self, company: str | None = None) -> QuestionnaireResult:
+        base = score_questionnaire(self.questionnaire, self.mean_responses(), self.targets, self.lens, company)
         sections = []
         for section in base.sections:
             questions = [self._question(qr) for qr in section.questions]
@@ -250,7 +250,8 @@ class Aggregation:
         gaps: list[PerceptionGap] = []
         lenses = sorted(self._counts, key=_lens_rank)
         for qid in self._order:
-            by_lens = {lens: self._tallies[(qid, lens)].result() for lens in lenses if (qid, lens) in self._tallies}
+            by_lens = {lens: self._tallies[(qid, lens)].result(company) for lens in lenses
+                       if (qid, lens) in self._tallies}
             results.extend(by_lens.values())
             if "company" in by_lens and "customer" in by_lens:
                 gaps.append(perception_gap(by_lens["company"], by_lens["customer"]))

@@ -139,6 +139,24 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
     return "answer: free text (not scored)"
 
 
+def option_lines(question: Question) -> list[str]:
+    """One line per option of a choice or checklist question, its id (what to write) and then its label."""
+    options = question.options or []
+    width = max((len(o.id) for o in options), default=0)
+    return [f"{o.id:<{width}}  {' '.join(o.label.split())}" for o in options]
+
+
+@functools.lru_cache(maxsize=4096)
+def _option_comments(lines: tuple[str, ...], indent: str) -> tuple[str, ...]:
+    """Option lines as comments, a long label wrapping under itself."""
+    out: list[str] = []
+    for line in lines:
+        hang = len(line) - len(line.split("  ", 1)[-1].lstrip()) if "  " in line else 0
+        out += textwrap.wrap(line, _COMMENT_WIDTH - len(indent) - 6, initial_indent=f"{indent}#     ",
+                             subsequent_indent=f"{indent}#     " + " " * hang, break_on_hyphens=False)
+    return tuple(out)
+
+
 @dataclass(frozen=True)
 class KeptLine:
     """An answer (or target) the current questionnaire cannot hold, kept in the file as a `#~` comment.
@@ -256,8 +274,12 @@ def dump_answers(
             lines += ["", f"      # ─── {number}. {comment_text(section.title)} ({section.id}) ───"]
             for question in section.questions:
                 full = f"{section.id}.{question.id}"
-                lines += _comment(question.wording(lens), "      ")
-                lines += _comment("→ " + allowed_answers(question, q), "      ")
+                lines += _comment(question.wording(lens, header.company), "      ")
+                if question.type in ("choice", "checklist"):
+                    lines += _comment("→ " + allowed_answers(question, q).split(":", 1)[0] + ":", "      ")
+                    lines += _option_comments(tuple(option_lines(question)), "      ")
+                else:
+                    lines += _comment("→ " + allowed_answers(question, q), "      ")
                 entry = given.get(full)
                 lines.append(f"      {full}:{' ' + entry if entry else ''}")
         if kept.get(q.id):

@@ -35,7 +35,7 @@ def assess_document(source: AnswersDocument, catalog: Catalog) -> AssessmentResu
     for key, responses in responses_of(source, catalog).items():
         questionnaire = catalog.get(key)
         targets = answers.questionnaires[key].targets
-        results.append(score_questionnaire(questionnaire, responses, targets, answers.lens))
+        results.append(score_questionnaire(questionnaire, responses, targets, answers.lens, answers.company))
     return AssessmentResult(
         company=answers.company, assessed_on=answers.assessed_on, assessor=answers.assessor,
         respondent=answers.respondent, segment=answers.segment, questionnaires=results,

@@ -25,6 +25,7 @@ from crmcheck.errors import (
     UsageError,
 )
 from crmcheck.inert import inert_coloured, inert_copy, inert_text, one_line
+from crmcheck.wording import counted
 
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
@@ -35,7 +36,8 @@ app = typer.Typer(
     help="Assess the health of a company's CRM practice: questionnaires, answers, scores and reports.\n\n"
     "Start with `crmcheck demo`, or `crmcheck list` to see the questionnaires.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
+    rich_markup_mode=None,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -70,9 +72,15 @@ class SegmentChoice(StrEnum):
     size = "size"
 
 
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
 class ListFormat(StrEnum):
-    text = "text"
+    """Formats of `list`, `show` and `validate`: `terminal` as for reports; `text`, its older name, still works."""
+
+    terminal = "terminal"
     json = "json"
+    text = "text"
 
 
 class SchemaName(StrEnum):
@@ -196,7 +204,8 @@ def _root(
 
 @app.command("list")
 def list_command(
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """List the built-in and custom questionnaires.
@@ -205,13 +214,16 @@ def list_command(
     """
     from crmcheck.render.catalog_view import render_list
 
-    emit(render_list(_catalog(questionnaires), fmt.value), None, coloured=False)
+    # at a terminal a long title wraps under itself; piped, each questionnaire stays on one line for scripts
+    emit(render_list(_catalog(questionnaires), fmt.value, render_options(None).width if _to_terminal(None) else 0),
+         None, coloured=False)
 
 
 @app.command()
 def show(
     questionnaire: Annotated[str, typer.Argument(help="Questionnaire id, e.g. crm-mistakes.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Show a questionnaire's sections, questions and answer scales.
@@ -259,7 +271,7 @@ def new(
                              "questionnaire)")
         if survey_template != "-" and Path(survey_template).exists() and not force:
             raise UsageError(f"{survey_template} exists; use --force to overwrite it")
-        emit(template_for(qs[0], lens.value), survey_template)
+        emit(template_for(qs[0], lens.value, company), survey_template)
         if survey_template != "-":
             note(f"wrote {survey_template}: one column per question of {qs[0].id} ({lens.value} wording). Use the "
                  f"answer choices from `crmcheck show {qs[0].id}`, then: crmcheck import EXPORT --questionnaire "
@@ -276,7 +288,7 @@ def new(
         schema_path = Path(str(output)).parent / SCHEMA_FILE
         if not schema_path.exists():
             emit(_schema_text(SchemaName.answers), str(schema_path))
-        note(f"wrote {output}; fill it in, then: crmcheck validate {output} && crmcheck report {output}")
+        note(f"wrote {output}; fill it in, then: {_next_step(str(output), questionnaires)}")
 
 
 @app.command()
@@ -314,6 +326,17 @@ def interview(
     emit(run_interview(request, _catalog(questionnaires), console_terminal()), None)
 
 
+def _next_step(answers: str, questionnaire_dirs: list[Path] | None) -> str:
+    """The commands to run next, with the options they need to find the same questionnaires."""
+    import shlex
+
+    dirs = "".join(f" --questionnaires {shlex.quote(str(d))}" for d in questionnaire_dirs or [])
+    env = os.environ.get("CRMCHECK_QUESTIONNAIRES")
+    keep_env = f" (with CRMCHECK_QUESTIONNAIRES={shlex.quote(env)} set, as now)" if env else ""
+    file = shlex.quote(answers)
+    return f"crmcheck validate {file}{dirs} && crmcheck report {file}{dirs}{keep_env}"
+
+
 def _parse_date(value: str | None, flag: str) -> dt.date:
     if value is None:
         return dt.date.today()
@@ -326,7 +349,8 @@ def _parse_date(value: str | None, flag: str) -> dt.date:
 @app.command()
 def validate(
     files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Questionnaire, answers or policy files.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+        ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
     """Check questionnaire, answers or policy files; errors print as FILE:LINE:COL: message.
@@ -338,6 +362,13 @@ def validate(
     from crmcheck.validation import validate_file
 
     catalog = _catalog(questionnaires)
+    # a glob such as `acme/*` also catches the answers.schema.json that `crmcheck new` writes: not ours to check
+    skipped = [f for f in files if Path(f).suffix.lower() not in YAML_SUFFIXES and not Path(f).is_dir()]
+    for f in skipped:
+        note(f"{f}: skipped, not a YAML file (.yaml or .yml)")
+    files = [f for f in files if f not in skipped]
+    if not files:
+        raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
     reports = [validate_file(f, catalog) for f in files]
     if fmt is ListFormat.json:
         emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None, coloured=False)
@@ -433,8 +464,8 @@ def benchmark(
         "--strict", help="Exit 2 when any file fails to load, or is a named pipe or device (such files are always "
         "listed and left out).")] = False,
     jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, help="Processes to score files with; 0 (default): one per CPU core when there are "
-        "100 files or more.")] = 0,
+        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when "
+        "there are 100 files or more.")] = 0,
     progress: Annotated[bool | None, typer.Option(
         "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
         "are 200 files or more).")] = None,
@@ -521,12 +552,14 @@ def import_command(
         note(str(problem))
     if outcome.skipped_rows:
         rows = ", ".join(map(str, outcome.skipped_rows))
-        note(f"{survey}: skipped {len(outcome.skipped_rows)} row(s) with unreadable cells (--skip-invalid): {rows}")
-    note(f"wrote {len(outcome.written)} answers file(s) to {out} ({outcome.layout} layout, {lens.value} lens, "
+        note(f"{survey}: skipped {counted(len(outcome.skipped_rows), 'row')} with unreadable cells (--skip-invalid): "
+             f"{rows}")
+    note(f"wrote {counted(len(outcome.written), 'answers file')} to {out} ({outcome.layout} layout, {lens.value} lens, "
          f"{outcome.questions_matched} of {outcome.questions_total} questions matched)")
     if outcome.other_files:
-        note(f"note: {out} also holds {len(outcome.other_files)} other answers file(s) that this import did not "
-             "write; `crmcheck report` of the directory will include them")
+        others = counted(len(outcome.other_files), "other answers file")
+        note(f"note: {out} also holds {others} that this import did not write; `crmcheck report` of the directory "
+             "will include them")
 
 
 def _schema_text(name: SchemaName) -> str:
@@ -562,7 +595,7 @@ def compare(
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
     emit(render_comparison(for_terminal(comparison, output), fmt.value, render_options(output)), output)
     if fail_on_regression and comparison.regressions:
-        note(f"crmcheck: {len(comparison.regressions)} regression(s) since {comparison.baseline_on}")
+        note(f"crmcheck: {counted(len(comparison.regressions), 'regression')} since {comparison.baseline_on}")
         raise typer.Exit(EXIT_FAILED)
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from crmcheck.models.check import CheckResult
 from crmcheck.render.text import github_command_data, github_command_property
+from crmcheck.wording import counted, plural
 
 SUMMARY_LIMIT = 1024 * 1024  # GitHub refuses a step summary over 1 MiB
 ANNOTATION_LIMIT = 10  # GitHub shows at most 10 error annotations per step
@@ -92,6 +93,7 @@ def publish(result: CheckResult, environ: Mapping[str, str]) -> tuple[list[str],
     if running_in_github(environ):
         commands = error_annotations(result, environ)
         if result.broken > ANNOTATION_LIMIT:
-            warnings.append(f"crmcheck: {result.broken - ANNOTATION_LIMIT} more broken rule(s) are not annotated "
+            more = result.broken - ANNOTATION_LIMIT
+            warnings.append(f"crmcheck: {counted(more, 'more broken rule')} {plural(more, 'is')} not annotated "
                             f"(GitHub shows {ANNOTATION_LIMIT} per step); the summary and the log list them all")
     return commands, warnings

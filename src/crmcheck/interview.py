@@ -741,7 +741,7 @@ class Interview:
                  f"{self.answered_count()} answered", "dim")
         where = f"{item.section.title}" + (f" — {q.title}" if len(self.asked) > 1 else "")
         self.say(where, "heading")
-        self.say(question.wording((self.header.respondent or {}).get("lens")), "question")
+        self.say(question.wording((self.header.respondent or {}).get("lens"), self.header.company), "question")
         for key, label, _ in choices(question, q):
             self.say(label, "", indent=f"  {key:>2}  ", subsequent=" " * 6)
         if question.type == "checklist":

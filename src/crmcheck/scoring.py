@@ -17,6 +17,7 @@ from crmcheck.models.result import (
     QuestionResult,
     Recommendation,
     Risk,
+    RiskBandsResult,
     SectionResult,
     StageResult,
     StageScore,
@@ -265,8 +266,10 @@ def score_questionnaire(
     responses: Mapping[str, Response],
     targets: Mapping[str, int] | None = None,
     lens: str | None = None,
+    company: str | None = None,
 ) -> QuestionnaireResult:
-    """Score one questionnaire's responses (full question id -> response)."""
+    """Score one questionnaire's responses (full question id -> response); `company` fills `{company}` in
+    question wordings."""
     targets = targets or {}
     tallies = tally_sections(questionnaire, responses)
     staged = questionnaire.kind == "staged"
@@ -299,10 +302,10 @@ def score_questionnaire(
                 not_applicable.append(NotApplicable(question=full, reason=response.reason))
             s = response.score if question.scored and response.status == "answered" else None
             if needs_evidence(s, lens) and not has_visible_text(response.evidence):
-                not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens),
+                not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
                                                   score=None if s is None else round(100 * s, 1)))
             questions.append(QuestionResult(
-                id=full, text=question.wording(lens), type=question.type, status=response.status,
+                id=full, text=question.wording(lens, company), type=question.type, status=response.status,
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
@@ -313,8 +316,8 @@ def score_questionnaire(
                 priority = section.weight * question.weight * (1 - s) * (1 + (gap or 0))
                 recommendations.append((priority, order, Recommendation(
                     question=full, section=section.id, questionnaire=questionnaire.id, priority=round(priority, 3),
-                    text=question.recommendation or f"Improve: {question.wording(lens)}",
-                    question_text=question.wording(lens), score=round(100 * s, 1),
+                    text=question.recommendation or f"Improve: {question.wording(lens, company)}",
+                    question_text=question.wording(lens, company), score=round(100 * s, 1),
                 )))
             order += 1
         sections.append(SectionResult(
@@ -337,4 +340,6 @@ def score_questionnaire(
         sections=sections, recommendations=[r for _, _, r in recommendations], stage=stage,
         unanswered=unanswered, not_applicable=not_applicable,
         levels=[LevelBand(level=lv.level, name=lv.name, min=lv.min) for lv in questionnaire.levels],
+        risk_bands=RiskBandsResult(high=questionnaire.risk_bands.high, medium=questionnaire.risk_bands.medium)
+        if questionnaire.kind == "scored" else None,
     )

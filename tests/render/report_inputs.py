@@ -98,3 +98,18 @@ def write_answers(path: Path, text: str) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def write_partial_example(path: Path, left_out: tuple[str, ...] = ("innovation", "strengths")) -> Path:
+    """The example's crm-mistakes answers without any answer in the `left_out` sections: those are not assessed."""
+    import yaml
+
+    from tests.conftest import EXAMPLES
+
+    data = yaml.safe_load((EXAMPLES / "assessment-2026.yaml").read_text())
+    answers = data["questionnaires"]["crm-mistakes"]["answers"]
+    data["questionnaires"] = {"crm-mistakes": {"answers": {k: v for k, v in answers.items()
+                                                           if k.split(".")[0] not in left_out}}}
+    data["assessed_on"] = str(data["assessed_on"])
+    path.write_text(yaml.safe_dump(data, sort_keys=False, allow_unicode=True))
+    return path

@@ -320,9 +320,12 @@ def test_not_assessed_section_and_logo_option(tmp_path: Path, small_dir: Path) -
     options = RenderOptions(title="Review", extra=(("logo", Logo("image/svg+xml", b"<svg/>")),))
     html = render_with(result, options, OptionalParts())
     assert '<img class="logo" src="data:image/svg+xml;base64,PHN2Zy8+" alt="Logo">' in html
-    # gamma is unanswered: its radar dot sits at the centre, hollow, and the table says so with a dash
-    assert '<circle class="score-dot not-assessed" cx="170" cy="170" r="3.2"/>' in html
-    assert '<td class="section-title"><span class="n">3</span>Gamma</td><td class="num">—</td>' in html
+    # gamma is unanswered: no radar dot (not drawn at 0), a dashed spoke and hollow badge, and the table says so
+    assessed = sum(s.score is not None for q in result.questionnaires for s in q.sections)
+    assert html.count('<circle class="score-dot"') == assessed < 6 and "score-dot not-assessed" not in html
+    assert '<line class="spoke not-assessed"' in html and '<circle class="axis-badge not-assessed"' in html
+    assert ('<td class="section-title"><span class="n">3</span>Gamma</td><td class="num">—</td>'
+            '<td class="level"><span class="muted">not assessed</span></td>') in html
 
 
 # --- chart geometry -----------------------------------------------------------------------------------------------
@@ -331,7 +334,10 @@ def test_not_assessed_section_and_logo_option(tmp_path: Path, small_dir: Path) -
 def test_radar_geometry_hand_worked() -> None:
     chart = radar(["A", "B", "C"], [81.3, 70.0, None], [90.0, 50.0, 70.0], LEVELS)
     # centre 170, radius 136; axes at -90, 30 and 150 degrees
-    assert chart.score_points == "170,59.43 252.45,217.6 170,170"
+    # C is not assessed: the score polygon joins A and B only, and C has no point (never one at the centre)
+    assert chart.score_points == "170,59.43 252.45,217.6"
+    assert [a.assessed for a in chart.axes] == [True, True, False] and chart.axes[2].point_x is None
+    assert [a.number for a in chart.not_assessed] == [3]
     assert chart.target_points == "170,47.6 228.89,204 87.55,217.6"
     assert [(a.number, a.label_x, a.label_y) for a in chart.axes] == [
         (1, "170", "21"), (2, "302.5", "250.5"), (3, "37.5", "250.5")]  # radius 136 + 17, 4 px baseline

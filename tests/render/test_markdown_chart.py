@@ -64,7 +64,8 @@ def test_odd_titles_cannot_break_the_chart(tmp_path: Path) -> None:
     assert block is not None
     lines = block.group(1).split("\n")
     assert len(lines) == 7 and lines[1] == "xychart-beta horizontal"
-    assert lines[3] == '    x-axis ["1. Alpha b x /b code comment…", "2. Beta", "3. Gamma"]'
+    # Gamma is unanswered in these answers: not drawn, and the caption names it (see test_not_assessed_...)
+    assert lines[3] == '    x-axis ["1. Alpha b x /b code comment…", "2. Beta"]'
     assert run.out.count("```") == 4  # two blocks, each opened and closed once
     # the table beside it has the whole title, escaped for markdown
     assert sum(line.startswith("| Alpha ") for line in run.out.splitlines()) == 2

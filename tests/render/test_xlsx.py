@@ -52,9 +52,9 @@ def header(ws: Worksheet) -> list[object]:
 
 def test_example_sheets_and_headers(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
-    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations"]
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "How to read"]
     for ws in wb.worksheets:
-        assert ws.freeze_panes == "A2"
+        assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")  # the header row (test_xlsx_print)
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
         for cell in ws[1]:
             assert cell.font.b and cell.font.color.rgb == "00FFFFFF" and cell.fill.fgColor.rgb == "00173F5F"
@@ -161,7 +161,8 @@ def test_optional_sheets_when_present(tmp_path: Path) -> None:
                     PerceptionGap("small-a", "alpha", "Alpha", company=81.3, customer=50.0)],
     )
     wb = load_workbook(io.BytesIO(render_with(result, RenderOptions(), parts)))
-    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Perception gap", "Changes"]
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Perception gap", "Changes",
+                             "How to read"]
     assert rows(wb["Perception gap"])[1:] == [["small-a", "alpha", "Alpha", 81.3, 50, 31.3, None, None],
                                               ["small-a", "beta", "Beta", 70, 75, -5, 3, 5]]
     assert rows(wb["Changes"])[1:] == [
@@ -170,7 +171,7 @@ def test_optional_sheets_when_present(tmp_path: Path) -> None:
     ]
     assert wb["Changes"]["C3"].data_type == "s" and wb["Changes"]["F2"].number_format == "+0.0;-0.0;0.0"
     without = load_workbook(io.BytesIO(render_with(result, RenderOptions(), OptionalParts())))
-    assert without.sheetnames == ["Summary", "Sections", "Questions", "Recommendations"]
+    assert without.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "How to read"]
 
 
 def test_workbook_properties(tmp_path: Path) -> None:

@@ -32,7 +32,8 @@ from crmcheck.importers.cells import (
 from crmcheck.importers.column_map import IGNORE, ColumnMap, MapEntry, letter_index, load_column_map
 from crmcheck.importers.layouts import Layout, LayoutName
 from crmcheck.importers.table import Row, SurveyTable, column_letter, read_table
-from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire, with_company
+from crmcheck.wording import counted, plural
 
 ColumnKind = Literal["question", "option", "name", "first_name", "last_name", "role", "id", "ignore"]
 _GRID_ROW = re.compile(r"^(.*)\[([^\[\]]+)\]\s*$")  # Google Forms grids: "Title [Row text]"
@@ -123,14 +124,16 @@ def _short(text: str, limit: int = 50) -> str:
 class _QuestionIndex:
     """Questions by normalized id and wording (every lens), to match column headers."""
 
-    def __init__(self, questionnaire: Questionnaire) -> None:
+    def __init__(self, questionnaire: Questionnaire, company: str | None = None) -> None:
         self.questionnaire = questionnaire
         self._by_text: dict[str, tuple[str, str | None]] = {}
         for full, (_, question) in questionnaire.questions.items():
             self._by_text.setdefault(normalize(full), (full, None))
             wordings = question.text.items() if isinstance(question.text, dict) else [(None, question.text)]
             for lens, text in wordings:
-                self._by_text.setdefault(normalize(text), (full, lens))
+                # a survey may show `{company}` as the company's name (or, built before it was known, generically)
+                for variant in (with_company(text, company), with_company(text, None), text):
+                    self._by_text.setdefault(normalize(variant), (full, lens))
 
     def match(self, header: str) -> tuple[str, str | None] | None:
         """(full question id, the lens whose wording matched, or None for an id) for a header, if any."""
@@ -174,7 +177,7 @@ class _Plan:
 
 def _plan_columns(table: SurveyTable, layout: Layout, request: ImportRequest, column_map: ColumnMap | None) -> _Plan:
     q = request.questionnaire
-    index = _QuestionIndex(q)
+    index = _QuestionIndex(q, request.company)
     path = table.path
     first = table.rows[0].cells
     second = table.rows[1].cells if layout.header_rows == 2 and len(table.rows) > 1 else []
@@ -444,7 +447,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
     missing = [full for full in q.questions if full not in matched]
     if missing:
         listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
-        warnings.append(Problem(f"warning: {len(missing)} question(s) of {q.id} have no column and will be "
+        have = plural(len(missing), "has")
+        warnings.append(Problem(f"warning: {counted(len(missing), 'question')} of {q.id} {have} no column and will be "
                                 f"unanswered: {listed}", path))
 
     data = [row for row in table.rows[layout.header_rows:] if not row.blank]
@@ -464,7 +468,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
             continue
         good.append(respondent)
     if errors and not request.skip_invalid:
-        errors.append(Problem(f"nothing written: {len(errors)} unreadable cell(s) in {len(skipped_rows)} row(s); "
+        cells, rows = counted(len(errors), "unreadable cell"), counted(len(skipped_rows), "row")
+        errors.append(Problem(f"nothing written: {cells} in {rows}; "
                               "fix them, or write the good rows with --skip-invalid", path))
         raise InputError(errors[0].message, problems=[*warnings, *errors])
     if not good:
@@ -478,7 +483,8 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
     existing = [t for t in targets if t.exists()]
     if existing and not request.force:
         more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise UsageError(f"{existing[0]}{more} already exist(s); nothing written (use --force to overwrite)")
+        raise UsageError(f"{existing[0]}{more} already {plural(len(existing), 'exists')}; nothing written "
+                         "(use --force to overwrite)")
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:

@@ -8,7 +8,7 @@ import io
 from crmcheck.models.questionnaire import Questionnaire
 
 
-def survey_template(questionnaire: Questionnaire, lens: str) -> str:
+def survey_template(questionnaire: Questionnaire, lens: str, company: str | None = None) -> str:
     """One CSV row: every question's wording for the lens, in questionnaire order.
 
     A survey built with these exact wordings imports without a --map file: `crmcheck import`
@@ -16,5 +16,5 @@ def survey_template(questionnaire: Questionnaire, lens: str) -> str:
     """
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(question.wording(lens) for _, question in questionnaire.questions.values())
+    writer.writerow(question.wording(lens, company) for _, question in questionnaire.questions.values())
     return buffer.getvalue()

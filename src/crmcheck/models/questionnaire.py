@@ -83,14 +83,29 @@ class Question(Strict):
     def scored(self) -> bool:
         return self.type in SCORED_TYPES
 
-    def wording(self, lens: str | None = None) -> str:
-        """The question text for a lens (the company's wording when none is given)."""
+    def wording(self, lens: str | None = None, company: str | None = None) -> str:
+        """The question text for a lens (the company's wording when none is given), `{company}` in it replaced by
+        the assessed company's name (see `with_company`)."""
         if isinstance(self.text, str):
-            return self.text
-        return self.text.get(lens or "company") or next(iter(self.text.values()))  # type: ignore[call-overload]
+            return with_company(self.text, company)
+        text: str = self.text.get(lens or "company") or next(iter(self.text.values()))  # type: ignore[call-overload]
+        return with_company(text, company)
 
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options or () if o.id == option_id), None)
+
+
+COMPANY_PLACEHOLDER = "{company}"
+NO_COMPANY = "the company"
+
+
+def with_company(text: str, company: str | None) -> str:
+    """A question's wording with `{company}` replaced by the company's name, so that a customer reads "stay with
+    Acme Corp"; "the company" where no name is known yet (a blank answers file, a survey template)."""
+    if COMPANY_PLACEHOLDER not in text:
+        return text
+    name = " ".join((company or "").split()) or NO_COMPANY
+    return text.replace(COMPANY_PLACEHOLDER, name)
 
 
 class Section(Strict):

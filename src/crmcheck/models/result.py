@@ -133,6 +133,13 @@ class LevelBand(Model):
     min: float
 
 
+class RiskBandsResult(Model):
+    """Where risk changes: a section scoring below `high` is high risk, below `medium` medium risk."""
+
+    high: float
+    medium: float
+
+
 class QuestionnaireResult(Model):
     id: str
     title: str
@@ -150,6 +157,9 @@ class QuestionnaireResult(Model):
     not_applicable: list[NotApplicable]
     levels: list[LevelBand] = Field(
         default_factory=list, description="the questionnaire's maturity levels, so reports can draw targets as scores"
+    )
+    risk_bands: RiskBandsResult | None = Field(
+        default=None, description="the questionnaire's risk bands (scored kind), so reports can explain risk"
     )
     lens: str | None = Field(default=None, description="whose view, when several respondents are aggregated")
     respondents: int | None = Field(default=None, description="respondents aggregated into this result")

@@ -17,7 +17,8 @@ def list_rows(catalog: Catalog) -> list[dict[str, Any]]:
     return [{**entry.header, "origin": entry.origin, "path": str(entry.path)} for entry in entries]
 
 
-def render_list(catalog: Catalog, fmt: str) -> str:
+def render_list(catalog: Catalog, fmt: str, columns: int = 0) -> str:
+    """The catalog as a table (one line per questionnaire; at a terminal, `columns` wide with titles wrapping)."""
     rows = list_rows(catalog)
     if fmt == "json":
         return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
@@ -25,14 +26,20 @@ def render_list(catalog: Catalog, fmt: str) -> str:
     lines = [f"{'ID':<{width}}  VER  KIND    TITLE"]
     for r in rows:
         origin = "" if r["origin"] == "built-in" else f"  [{r['origin']}]"
-        lines.append(f"{r['id']:<{width}}  {r['version']!s:<3}  {r['kind']!s:<6}  {r['title']}{origin}")
+        lead = f"{r['id']:<{width}}  {r['version']!s:<3}  {r['kind']!s:<6}  "
+        if columns <= 0:
+            lines.append(f"{lead}{r['title']}{origin}")
+            continue
+        # a long title wraps under itself rather than at the terminal's edge
+        lines += textwrap.wrap(f"{r['title']}{origin}", max(columns, len(lead) + 20), initial_indent=lead,
+                               subsequent_indent=" " * len(lead), break_on_hyphens=False) or [lead.rstrip()]
     return "\n".join(lines) + "\n"
 
 
 def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
         return json.dumps(q.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
-    from crmcheck.answers_layout import allowed_answers
+    from crmcheck.answers_layout import allowed_answers, option_lines
 
     out: list[str] = []
 
@@ -76,5 +83,12 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                     para(f"{lens}: {text}", "     ")
             else:
                 para(question.text, "     ")
-            para(allowed_answers(question, q), "     ")
+            if question.type in ("choice", "checklist"):
+                para(allowed_answers(question, q).split(":", 1)[0] + ":", "     ")
+                for line in option_lines(question):  # aligned: id, then label, a long label wrapping under itself
+                    hang = " " * (len(line) - len(line.split("  ", 1)[-1].lstrip()))
+                    out.extend(textwrap.wrap(line, width, initial_indent="       ", subsequent_indent="       " + hang,
+                                             break_on_hyphens=False))
+            else:
+                para(allowed_answers(question, q), "     ")
     return "\n".join(out) + "\n"

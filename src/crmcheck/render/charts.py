@@ -53,8 +53,12 @@ class RadarAxis:
     end_y: str
     label_x: str
     label_y: str
-    point_x: str
-    point_y: str
+    point_x: str | None
+    point_y: str | None
+
+    @property
+    def assessed(self) -> bool:
+        return self.score is not None
 
 
 @dataclass(frozen=True)
@@ -75,6 +79,10 @@ class RadarChart:
     rings: list[RadarRing]
     score_points: str
     target_points: str | None
+
+    @property
+    def not_assessed(self) -> list[RadarAxis]:
+        return [a for a in self.axes if not a.assessed]
 
 
 def radar(
@@ -98,11 +106,12 @@ def radar(
     for i, (title, score, target) in enumerate(zip(titles, scores, targets, strict=True)):
         end = at(i, FULL_SCORE)
         label = at(i, FULL_SCORE, radius + 17)
-        point = at(i, score or 0.0)
+        # a section nobody could score gets no point: drawn at 0 it would read as "scored 0"
+        point = None if score is None else at(i, score)
         axes.append(RadarAxis(
             number=i + 1, title=title, score=score, target=target, end_x=_fmt(end[0]), end_y=_fmt(end[1]),
             label_x=_fmt(label[0]), label_y=_fmt(label[1] + 4),
-            point_x=_fmt(point[0]), point_y=_fmt(point[1]),
+            point_x=None if point is None else _fmt(point[0]), point_y=None if point is None else _fmt(point[1]),
         ))
     thresholds = [(band.min, band.level, band.name) for band in levels if 0 < band.min < FULL_SCORE]
     rings = []
@@ -111,7 +120,8 @@ def radar(
         rings.append(RadarRing(value=value, level=level, name=name,
                                points=_points([at(i, value) for i in range(count)]),
                                label_x=_fmt(top[0] + 4), label_y=_fmt(top[1] - 3)))
-    score_points = _points([at(i, s or 0.0) for i, s in enumerate(scores)])
+    # the score polygon joins the assessed axes only; the not-assessed ones are marked on their own
+    score_points = _points([at(i, s) for i, s in enumerate(scores) if s is not None])
     target_points = None
     if all(t is not None for t in targets):
         target_points = _points([at(i, t or 0.0) for i, t in enumerate(targets)])

@@ -12,7 +12,8 @@ from rich.text import Text
 from crmcheck.models.check import CheckResult, RuleOutcome
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import render_template
-from crmcheck.render.terminal_report import make_console
+from crmcheck.render.terminal_report import make_console, printed
+from crmcheck.wording import counted
 
 STATUS_MARK = {"held": ("✓", "green"), "broken": ("✗", "bold red"), "skipped": ("–", "yellow")}
 
@@ -50,7 +51,8 @@ def render_terminal(check: CheckResult, options: RenderOptions) -> str:
     console.print(Text.assemble((check.company, "bold"), f" — check of {check.answers} ({check.assessed_on})"))
     policy = check.policy or "the default policy"
     baseline = f"{check.baseline} ({check.baseline_on})" if check.baseline else "none given"
-    console.print(f"policy: {policy}, {check.rules} rule(s) · baseline: {baseline} · checked on {check.checked_on}")
+    console.print(f"policy: {policy}, {counted(check.rules, 'rule')} · baseline: {baseline} · "
+                  f"checked on {check.checked_on}")
     console.print()
     rules = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title="Rules", title_justify="left")
     rules.add_column("", no_wrap=True, width=1)
@@ -78,10 +80,11 @@ def render_terminal(check: CheckResult, options: RenderOptions) -> str:
                                                                          "dim")))
         console.print()
     if check.comparison is not None and check.comparison.regressions:
-        console.print(Text(f"Since {check.comparison.baseline_on}: {len(check.comparison.regressions)} step(s) back; "
+        steps = counted(len(check.comparison.regressions), "step")
+        console.print(Text(f"Since {check.comparison.baseline_on}: {steps} back; "
                            "`crmcheck compare` shows every change.", style="dim"))
     console.print(Text(verdict(check), style="bold green" if check.passed else "bold red"))
-    return buffer.getvalue()
+    return printed(buffer)
 
 
 def render_markdown(check: CheckResult, options: RenderOptions) -> str:

@@ -15,7 +15,8 @@ from crmcheck.models.result import RESULT_FORMAT, Comparison, LevelChange, Quest
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import fmt_change as signed
 from crmcheck.render.templating import render_template
-from crmcheck.render.terminal_report import RISK_STYLE, make_console
+from crmcheck.render.terminal_report import RISK_STYLE, make_console, printed
+from crmcheck.wording import counted
 
 TREND_STYLE = {"improved": "green", "declined": "red", "unchanged": "", "not comparable": "dim"}
 
@@ -63,14 +64,19 @@ def _heading(q: QuestionnaireChange) -> Text:
 def _sections_table(q: QuestionnaireChange, sections: list[SectionChange], width: int) -> Table:
     scored = q.kind == "scored"
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    fixed = 5 + 5 + 6 + 6 + (15 if scored else 0)
-    table.add_column("Section", overflow="fold", width=max(16, min(44, width - fixed - 3 * (5 if scored else 4) - 1)))
+    # the figures keep their width; a risk change wraps ("medium →" / "high") before the title gets narrower
+    risk_width = 15 if scored else 0
+    seps = 3 * (5 if scored else 4) + 1
+    if scored and width - (5 + 5 + 6 + 6 + risk_width) - seps < 16:
+        risk_width = len("medium →")
+    fixed = 5 + 5 + 6 + 6 + risk_width
+    table.add_column("Section", overflow="fold", width=max(12, min(44, width - fixed - seps)))
     table.add_column("Was", justify="right", no_wrap=True, width=5)
     table.add_column("Now", justify="right", no_wrap=True, width=5)
     table.add_column("Change", justify="right", no_wrap=True, width=6)
     table.add_column("Level", no_wrap=True, width=6)
     if scored:
-        table.add_column("Risk", no_wrap=True, width=15, overflow="ellipsis")
+        table.add_column("Risk", width=risk_width)
     for s in sections:
         title = s.title if s.presence == "both" else f"{s.title} ({s.presence} in v{q.version_after})"
         row: list[RenderableType] = [
@@ -100,7 +106,7 @@ def comparison_block(comparison: Comparison, width: int, *, full: bool) -> Rende
         f" ({comparison.baseline_on}, {comparison.days_between} days earlier)",
     )]
     if comparison.regressions:
-        parts.append(Text(f"{len(comparison.regressions)} step(s) back:", style="bold red"))
+        parts.append(Text(f"{counted(len(comparison.regressions), 'step')} back:", style="bold red"))
         parts.extend(Text(f"  ✗ {r.text}") for r in comparison.regressions)
     else:
         parts.append(Text("No step back: no level or stage fell and no section became high risk.", style="green"))
@@ -115,11 +121,15 @@ def comparison_block(comparison: Comparison, width: int, *, full: bool) -> Rende
             parts.append(_sections_table(q, moved, width))
         elif q.presence == "both":
             parts.append(Text("No section changed level or risk.", style="dim"))
+        kept = [f"{s.title} ({signed(s.score_change)})" for s in q.sections if s not in moved]
+        if moved and kept:  # left out of the table above, so said here: nothing is dropped without a word
+            same = "Same level and risk" if q.kind == "scored" else "Same level"
+            parts.append(Text(f"{same} as before: {'; '.join(kept)}.", style="dim"))
         if full and q.answers_changed:
-            parts.append(Text(f"{len(q.answers_changed)} answer(s) changed", style="bold"))
+            parts.append(Text(f"{counted(len(q.answers_changed), 'answer')} changed", style="bold"))
             parts.append(_answers_table(q))
         elif q.answers_changed:
-            parts.append(Text(f"{len(q.answers_changed)} answer(s) changed; `crmcheck compare` lists them.",
+            parts.append(Text(f"{counted(len(q.answers_changed), 'answer')} changed; `crmcheck compare` lists them.",
                               style="dim"))
         for label, items in (("Questions added", q.questions_added), ("Questions removed", q.questions_removed),
                              ("Questions renamed", [f"{r.previous_id} → {r.question}" for r in q.questions_renamed])):
@@ -135,7 +145,7 @@ def render_terminal(comparison: Comparison, options: RenderOptions) -> str:
     ))
     console.print()
     console.print(comparison_block(comparison, options.width, full=True))
-    return buffer.getvalue()
+    return printed(buffer)
 
 
 def render_markdown(comparison: Comparison, options: RenderOptions) -> str:

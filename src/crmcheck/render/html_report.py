@@ -19,6 +19,7 @@ from crmcheck.render.charts import (
     stage_ladder,
     target_score,
 )
+from crmcheck.render.reading import how_to_read
 from crmcheck.render.report_parts import OptionalParts, PerceptionGap, QuestionnaireChange, optional_parts
 from crmcheck.render.templating import render_template
 
@@ -169,6 +170,7 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
         "parts": parts,
         "overrated": sorted((p for p in parts.perception if p.gap is not None), key=lambda p: -(p.gap or 0))[:5],
         "options": options,
+        "reading": how_to_read(result),
     }
     return render_template("html.html.j2", options.template, context, autoescape=True)
 

@@ -59,15 +59,19 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
         if overrated else "The company does not rate itself above its customers in any section.",
         style="bold" if overrated else "")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    fixed = 7 + 8 + 6 + GAP_BAR_WIDTH
-    table.add_column("Section", overflow="fold", width=max(16, min(44, width - fixed - 3 * 4 - 1)))
+    # the bar goes before the figures or the title are squeezed
+    with_bar = width - (7 + 8 + 6 + GAP_BAR_WIDTH) - 3 * 4 - 1 >= 16
+    fixed = 7 + 8 + 6 + (GAP_BAR_WIDTH if with_bar else 0)
+    table.add_column("Section", overflow="fold", width=max(16, min(44, width - fixed - 3 * (4 if with_bar else 3) - 1)))
     table.add_column("Company", justify="right", no_wrap=True, width=7)
     table.add_column("Customer", justify="right", no_wrap=True, width=8)
     table.add_column("Gap", justify="right", no_wrap=True, width=6)
-    table.add_column("", no_wrap=True, width=GAP_BAR_WIDTH)
+    if with_bar:
+        table.add_column("", no_wrap=True, width=GAP_BAR_WIDTH)
     for line in gap.sections:
-        table.add_row(Text(line.title), _score(line.company), _score(line.customer),
-                      Text(signed(line.gap), style="bold red" if (line.gap or 0) > 0 else ""), gap_bar(line.gap))
+        cells: list[RenderableType] = [Text(line.title), _score(line.company), _score(line.customer),
+                 Text(signed(line.gap), style="bold red" if (line.gap or 0) > 0 else "")]
+        table.add_row(*cells, *([gap_bar(line.gap)] if with_bar else []))
     parts: list[RenderableType] = [heading, lead, table]
     top = [line for line in gap.questions if line.gap is not None and line.gap > 0][:TOP_GAP_QUESTIONS]
     if top:

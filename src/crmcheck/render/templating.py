@@ -12,6 +12,7 @@ from crmcheck.catalog import data_dir
 from crmcheck.errors import InputError
 from crmcheck.render.charts import target_score
 from crmcheck.render.text import markdown_inline, mermaid_text
+from crmcheck.wording import counted
 
 
 def fmt_score(value: float | None) -> str:
@@ -51,7 +52,7 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
     )
     env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change,
-                       longdate=fmt_long_date, mermaid=mermaid_text)
+                       longdate=fmt_long_date, mermaid=mermaid_text, counted=counted)
     env.globals.update(level=fmt_level, target_score=target_score)
     return env
 

@@ -12,6 +12,8 @@ from rich.text import Text
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render import perception_view as many
+from crmcheck.render.reading import how_to_read
+from crmcheck.wording import counted
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green", None: "dim"}
 BAR_WIDTH = 8
@@ -28,6 +30,12 @@ def make_console(options: RenderOptions) -> tuple[Console, io.StringIO]:
     return console, buffer
 
 
+def printed(buffer: io.StringIO) -> str:
+    """What the console wrote, without the blanks rich pads every line with (they get in the way of copy, paste
+    and diff)."""
+    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+
+
 def numbered_table(text: str, figure: str) -> Table:
     """A headerless list: a number, a wrapping text and a figure at the right."""
     table = Table(box=None, show_header=False, pad_edge=False)
@@ -37,12 +45,26 @@ def numbered_table(text: str, figure: str) -> Table:
     return table
 
 
-def bar(score: float | None, style: str = "") -> Text:
-    """A short bar and the score; blank cells are dots so it reads without colour."""
+def bar(score: float | None, style: str = "", width: int = BAR_WIDTH) -> Text:
+    """A short bar and the score; blank cells are dots so it reads without colour. Width 0: the score alone."""
     if score is None:
         return Text("not assessed", style="dim")
-    filled = round(score / 100 * BAR_WIDTH)
-    return Text.assemble(("█" * filled, style), ("·" * (BAR_WIDTH - filled), "dim"), f" {score:5.1f}")
+    if width == 0:
+        return Text(f"{score:5.1f}", style=style)
+    filled = round(score / 100 * width)
+    return Text.assemble(("█" * filled, style), ("·" * (width - filled), "dim"), f" {score:5.1f}")
+
+
+SECTION_MIN = 16  # below this a section title wraps on every word
+SCORE_DIGITS = 5  # "100.0": numbers are never cut, so the bar gives way first
+
+
+def bar_width(width: int, others: int, columns: int) -> int:
+    """The widest bar (8, then 4, then none) that leaves the section title its minimum width."""
+    for candidate in (BAR_WIDTH, BAR_WIDTH // 2):
+        if width - others - (candidate + 1 + SCORE_DIGITS) - 3 * (columns - 1) - 1 >= SECTION_MIN + 4:
+            return candidate
+    return 0
 
 
 def percent(fraction: float) -> str:
@@ -65,20 +87,30 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
             f"  (target {q.stage.target}, pass mark {q.stage.pass_mark:g})",
         ))
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
-    # fixed widths so that every column survives at 80 columns; only the section title gives way
-    fixed = 14 + 12 + (6 if q.kind == "scored" else 0) + 3 + 4
-    columns = 6 if q.kind == "scored" else 5
-    section_width = max(16, min(44, width - fixed - 3 * (columns - 1) - 1))
+    # every figure keeps its width; the bar shrinks, then goes, then the level name wraps, then the title gives way
+    scored = q.kind == "scored"
+    columns = 6 if scored else 5
+    level_width = 12
+    others = level_width + (6 if scored else 0) + 3 + 4
+    bars = bar_width(width, others, columns)
+    unassessed = any(s.score is None for s in q.sections)
+    score_width = bars + 1 + SCORE_DIGITS if bars else (len("assessed") if unassessed else SCORE_DIGITS)
+    section_width = width - others - score_width - 3 * (columns - 1) - 1
+    if section_width < SECTION_MIN:
+        # "2 Developing" wraps after the number; the longest word sets the width
+        level_width = min(12, max([5, *(len(word) for band in q.levels for word in band.name.split())]))
+        section_width = section_width + 12 - level_width
+    section_width = max(10, min(44, section_width))
     table.add_column("Section", overflow="fold", width=section_width)
-    table.add_column("Score", no_wrap=True, width=14)
-    table.add_column("Level" if q.kind == "scored" else "Stage", no_wrap=True, width=12, overflow="ellipsis")
-    if q.kind == "scored":
+    table.add_column("Score", width=score_width)
+    table.add_column("Level" if scored else "Stage", width=level_width, overflow="fold")
+    if scored:
         table.add_column("Risk", no_wrap=True, width=6)
     table.add_column("Gap", justify="right", no_wrap=True, width=3)
     table.add_column("Done", justify="right", no_wrap=True, width=4)
     for s in q.sections:
         style = RISK_STYLE[s.risk]
-        row: list[RenderableType] = [Text(s.title), bar(s.score, style)]
+        row: list[RenderableType] = [Text(s.title), bar(s.score, style, bars)]
         if q.kind == "scored":
             row += [level_text(s.level, s.level_name), Text(s.risk or "—", style=style)]
         else:
@@ -106,6 +138,8 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
 def render(result: AssessmentResult, options: RenderOptions) -> str:
     console, buffer = make_console(options)
     who = f", assessor {result.assessor}" if result.assessor else ""
+    if options.title:
+        console.print(Text(options.title, style="bold"))
     console.print(Text.assemble((result.company, "bold"), f" — CRM assessment of {result.assessed_on}{who}"))
     respondents = many.respondents_line(result)
     if respondents is not None:
@@ -138,6 +172,10 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         console.print(comparison_block(result.comparison, options.width, full=False))
     missing = sum(len(q.unanswered) for q in result.questionnaires)
     if missing:
-        console.print(Text(f"{missing} question(s) unanswered; see the markdown report for the list.", style="dim"))
-    # rich pads every line to the full width; trailing blanks only get in the way of copy and paste
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
+        console.print(Text(f"{counted(missing, 'question')} unanswered; see the markdown report for the list.",
+                           style="dim"))
+    console.print()
+    console.print(Text("How to read this report", style="bold"))
+    for sentence in how_to_read(result):
+        console.print(Text(sentence, style="dim"))
+    return printed(buffer)

@@ -22,9 +22,11 @@ except ModuleNotFoundError:  # an optional dependency: say how to get it rather 
     raise UsageError("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'") from None
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from crmcheck.models.result import AssessmentResult
 from crmcheck.render import RenderOptions
+from crmcheck.render.reading import how_to_read
 from crmcheck.render.report_parts import OptionalParts, optional_parts
 from crmcheck.render.text import xml_safe
 
@@ -41,6 +43,7 @@ PERCENT = "0%"
 PRIORITY = "0.00"
 INTEGER = "0"
 DATE = "yyyy-mm-dd"
+NOT_ASSESSED = "not assessed"
 
 
 @dataclass(frozen=True)
@@ -60,13 +63,54 @@ def reads_as_formula(text: str) -> bool:
     return text.lstrip().startswith(FORMULA_STARTS)
 
 
-def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
+LINE_HEIGHT = 15.0  # points per line of 11-point text
+PRINT_WIDTH = 210  # column-width units that fit a landscape A4 page at a readable scale (about 70% or more)
+
+
+def _lines(text: str, width: float) -> int:
+    """How many lines a wrapped cell of this width needs (a spreadsheet fits about 1.1 characters per unit)."""
+    per_line = max(1, int(width * 1.1))
+    return sum(max(1, -(-len(part) // per_line)) for part in text.split("\n"))
+
+
+def _print_setup(ws: Worksheet, columns: Sequence[Column], keys: int, printed: int, header: str) -> None:
+    """Landscape, as many pages wide as the printed columns need, the header row (and the key columns, when the
+    table spans pages) repeated on every page, the company in the page header and page numbers in the footer."""
+    last = get_column_letter(printed)
+    ws.print_area = f"A1:{last}{max(ws.max_row, 1)}"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    setup = ws.sheet_properties.pageSetUpPr
+    assert setup is not None
+    setup.fitToPage = True
+    wide = sum(c.width for c in columns[:printed])
+    ws.page_setup.fitToWidth = max(1, -(-int(wide) // PRINT_WIDTH))
+    ws.page_setup.fitToHeight = 0  # as many pages tall as the rows need
+    ws.print_title_rows = "1:1"
+    if ws.page_setup.fitToWidth > 1 and keys:
+        ws.print_title_cols = f"A:{get_column_letter(keys)}"
+    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.page_margins.header = ws.page_margins.footer = 0.3
+    top, bottom = ws.oddHeader, ws.oddFooter
+    assert top is not None and bottom is not None
+    top.left.text = header.replace("&", "&&")  # & starts a header code; && is a literal one
+    top.right.text = "&A"
+    bottom.right.text = "Page &P of &N"
+    ws.print_options.gridLines = True
+
+
+def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
+           keys: int = 1, printed: int | None = None, header: str = "") -> None:
+    """One sheet holding one table. `keys`: the leading columns that identify a row (frozen with the header
+    row, and repeated on every printed page); `printed`: how many columns the print area covers."""
     ws = wb.create_sheet(title)
     ws.append([c.header for c in columns])
     for cell in ws[1]:
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, HEADER_BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     for r, row in enumerate(rows, start=2):
+        lines = 1
         for c, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
             cell = ws.cell(row=r, column=c)
             if isinstance(value, str):
@@ -80,19 +124,24 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
             if column.number_format and not isinstance(value, str):
                 cell.number_format = column.number_format
             cell.alignment = WRAP if column.wrap else TOP
+            if column.wrap and isinstance(value, str):
+                lines = max(lines, _lines(value, column.width))
+        # a spreadsheet does not grow a row to fit wrapped text it did not lay out itself: set the height
+        ws.row_dimensions[r].height = LINE_HEIGHT * min(lines, 409 // int(LINE_HEIGHT))
     for c, column in enumerate(columns, start=1):
         ws.column_dimensions[get_column_letter(c)].width = column.width
-    ws.row_dimensions[1].height = 30
-    ws.freeze_panes = "A2"
+    ws.row_dimensions[1].height = LINE_HEIGHT * max(2, *(_lines(c.header, c.width - 1) for c in columns))
+    ws.freeze_panes = f"{get_column_letter(keys + 1)}2"  # the header row, and the columns that name a row
+    _print_setup(ws, columns, keys, printed or len(columns), header)
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
 
-def _summary(wb: Workbook, result: AssessmentResult) -> None:
+def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
         Column("Questionnaire", 20), Column("Title", 40, wrap=True), Column("Kind", 8), Column("Version", 8, INTEGER),
         Column("Score", 8, SCORE), Column("Level", 7, INTEGER), Column("Level name", 13),
         Column("Stage reached", 9, INTEGER), Column("Stage name", 18), Column("Target stage", 9, INTEGER),
-        Column("Completeness", 13, PERCENT), Column("Recommendations", 16, INTEGER), Column("Company", 26, wrap=True),
+        Column("Completeness", 13, PERCENT), Column("Recommendations", 18, INTEGER), Column("Company", 26, wrap=True),
         Column("Assessed on", 12, DATE), Column("Assessor", 18, wrap=True), Column("Respondent", 22, wrap=True),
         Column("Respondent role", 26, wrap=True), Column("Lens", 10),
     ]
@@ -101,16 +150,16 @@ def _summary(wb: Workbook, result: AssessmentResult) -> None:
     for q in result.questionnaires:
         stage = q.stage
         rows.append([
-            q.id, q.title, q.kind, q.version, q.score, q.level, q.level_name,
+            q.id, q.title, q.kind, q.version, q.score, q.level, NOT_ASSESSED if q.score is None else q.level_name,
             stage.reached if stage else None, stage.name if stage else None, stage.target if stage else None,
             q.completeness, len(q.recommendations), result.company, result.assessed_on, result.assessor,
             respondent.name if respondent else None, respondent.role if respondent else None,
             respondent.lens if respondent else None,
         ])
-    _table(wb, "Summary", columns, rows)
+    _table(wb, "Summary", columns, rows, keys=1, printed=12, header=header)
 
 
-def _sections(wb: Workbook, result: AssessmentResult) -> None:
+def _sections(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
         Column("Questionnaire", 20), Column("Section", 24), Column("Title", 44, wrap=True), Column("Stage", 7, INTEGER),
         Column("Weight", 8, "0.##"), Column("Score", 8, SCORE), Column("Level", 7, INTEGER),
@@ -118,13 +167,16 @@ def _sections(wb: Workbook, result: AssessmentResult) -> None:
         Column("Completeness", 13, PERCENT), Column("Answered", 10, INTEGER), Column("Scored questions", 10, INTEGER),
         Column("Not applicable", 10, INTEGER),
     ]
-    rows = [[q.id, s.id, s.title, s.stage, s.weight, s.score, s.level, s.level_name, s.risk, s.target, s.gap,
+    # a section nobody could score: blank numbers (so sums and averages skip it), and words that say why
+    rows = [[q.id, s.id, s.title, s.stage, s.weight, s.score, s.level,
+             NOT_ASSESSED if s.score is None else s.level_name,
+             NOT_ASSESSED if s.score is None and q.kind == "scored" else s.risk, s.target, s.gap,
              s.completeness, s.answered, s.scored_questions, s.not_applicable]
             for q in result.questionnaires for s in q.sections]
-    _table(wb, "Sections", columns, rows)
+    _table(wb, "Sections", columns, rows, keys=2, header=header)
 
 
-def _questions(wb: Workbook, result: AssessmentResult) -> None:
+def _questions(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
         Column("Questionnaire", 20), Column("Section", 22), Column("Question", 34), Column("Text", 60, wrap=True),
         Column("Type", 10), Column("Status", 11), Column("Answer", 34, wrap=True), Column("Score", 8, SCORE),
@@ -135,21 +187,22 @@ def _questions(wb: Workbook, result: AssessmentResult) -> None:
     rows = [[q.id, s.id, qr.id, qr.text, qr.type, qr.status, qr.answer, qr.score, qr.weight,
              "yes" if qr.critical else "no", qr.dimension, qr.note, qr.evidence, qr.reason, qr.recommendation]
             for q in result.questionnaires for s in q.sections for qr in s.questions]
-    _table(wb, "Questions", columns, rows)
+    _table(wb, "Questions", columns, rows, keys=3, header=header)
 
 
-def _recommendations(wb: Workbook, result: AssessmentResult) -> None:
+def _recommendations(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
-        Column("Rank", 6, INTEGER), Column("Questionnaire", 20), Column("Section", 22), Column("Question", 34),
-        Column("Priority", 9, PRIORITY), Column("Score now", 10, SCORE), Column("Recommendation", 70, wrap=True),
-        Column("Question text", 60, wrap=True),
+        # narrow enough to print one page wide: the recommendation beside its rank, not pages away
+        Column("Rank", 6, INTEGER), Column("Questionnaire", 18), Column("Section", 20), Column("Question", 34),
+        Column("Priority", 9, PRIORITY), Column("Score now", 10, SCORE), Column("Recommendation", 60, wrap=True),
+        Column("Question text", 50, wrap=True),
     ]
     rows = [[rank, r.questionnaire, r.section, r.question, r.priority, r.score, r.text, r.question_text]
             for q in result.questionnaires for rank, r in enumerate(q.recommendations, start=1)]
-    _table(wb, "Recommendations", columns, rows)
+    _table(wb, "Recommendations", columns, rows, keys=1, header=header)
 
 
-def _perception(wb: Workbook, parts: OptionalParts) -> None:
+def _perception(wb: Workbook, parts: OptionalParts, header: str) -> None:
     columns = [
         Column("Questionnaire", 20), Column("Section", 22), Column("Title", 44, wrap=True),
         Column("Company", 10, SCORE), Column("Customers", 10, SCORE), Column("Gap", 8, SCORE),
@@ -158,10 +211,10 @@ def _perception(wb: Workbook, parts: OptionalParts) -> None:
     questionnaires = list(dict.fromkeys(p.questionnaire for p in parts.perception))
     rows = [[p.questionnaire, p.section, p.title, p.company, p.customer, p.gap, p.company_respondents,
              p.customer_respondents] for qid in questionnaires for p in parts.perception_of(qid)]
-    _table(wb, "Perception gap", columns, rows)
+    _table(wb, "Perception gap", columns, rows, keys=2, header=header)
 
 
-def _changes(wb: Workbook, parts: OptionalParts, titles: dict[str, str]) -> None:
+def _changes(wb: Workbook, parts: OptionalParts, titles: dict[str, str], header: str) -> None:
     assert parts.changes is not None
     columns = [
         Column("Questionnaire", 20), Column("Section", 22), Column("Title", 44, wrap=True),
@@ -176,7 +229,13 @@ def _changes(wb: Workbook, parts: OptionalParts, titles: dict[str, str]) -> None
                      change.before, change.after, change.delta, change.stage_before, change.stage_after, baseline])
         rows.extend([change.questionnaire, s.section, s.title, s.before, s.after, s.delta, s.level_before,
                      s.level_after, baseline] for s in change.sections)
-    _table(wb, "Changes", columns, rows)
+    _table(wb, "Changes", columns, rows, keys=2, header=header)
+
+
+def _reading(wb: Workbook, result: AssessmentResult, header: str) -> None:
+    """The report's "how to read" sentences, last, so that every table sheet stays where it was."""
+    _table(wb, "How to read", [Column("How to read this workbook", 110, wrap=True)],
+           [[sentence] for sentence in how_to_read(result)], keys=0, header=header)
 
 
 def render_with(result: AssessmentResult, options: RenderOptions, parts: OptionalParts) -> bytes:
@@ -184,14 +243,16 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
     wb = Workbook()
     assert wb.active is not None
     wb.remove(wb.active)
-    _summary(wb, result)
-    _sections(wb, result)
-    _questions(wb, result)
-    _recommendations(wb, result)
+    header = text_cell_value(f"{options.title or 'CRM assessment'}: {result.company}, {result.assessed_on}")
+    _summary(wb, result, header)
+    _sections(wb, result, header)
+    _questions(wb, result, header)
+    _recommendations(wb, result, header)
     if parts.perception:
-        _perception(wb, parts)
+        _perception(wb, parts, header)
     if parts.changes is not None:
-        _changes(wb, parts, {q.id: q.title for q in result.questionnaires})
+        _changes(wb, parts, {q.id: q.title for q in result.questionnaires}, header)
+    _reading(wb, result, header)
     wb.properties.title = text_cell_value(options.title or f"CRM assessment: {result.company}")
     wb.properties.creator = "crmcheck"
     wb.properties.created = dt.datetime.combine(result.assessed_on, dt.time())

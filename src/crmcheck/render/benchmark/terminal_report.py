@@ -16,7 +16,7 @@ from crmcheck.models.benchmark import (
     StageDistribution,
 )
 from crmcheck.render import RenderOptions
-from crmcheck.render.terminal_report import make_console
+from crmcheck.render.terminal_report import make_console, printed
 
 STAGE_BAR = 20
 
@@ -154,4 +154,4 @@ def render(result: BenchmarkResult, options: RenderOptions) -> str:
         for q in segment.questionnaires:
             console.print()
             console.print(questionnaire_block(q, company, options.width))
-    return buffer.getvalue()
+    return printed(buffer)
