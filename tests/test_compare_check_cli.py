@@ -122,7 +122,7 @@ def test_check_terminal_output_and_exit_code() -> None:
 def test_check_passes_with_the_default_policy_and_no_baseline() -> None:
     run = run_cli("check", NEW, *TODAY)
     assert run.code == 0
-    assert run.out.splitlines()[-1] == "PASSED: every rule held (1 check held, 2 skipped)"
+    assert run.out.splitlines()[-1] == "PASSED: every rule held (4 checks held, 2 skipped)"
     flat = " ".join(run.out.split())
     assert "– this rule compares with a baseline; give --baseline OLD to apply it [rule 2 no-level-drop]" in flat
     assert "– this rule compares with a baseline; give --baseline OLD to apply it [rule 3 no-new-high-risk]" in flat
@@ -132,12 +132,12 @@ def test_check_json_and_markdown(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "json", "-o", str(tmp_path / "check.json"))
     assert (run.code, run.out) == (1, "")
     data = json.loads((tmp_path / "check.json").read_text())
-    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 36, 4, 0, None)
+    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 39, 4, 0, None)
     first = data["outcomes"][1]
     assert (first["rule"], first["scope"], first["status"], first["line"]) == (
         "no-level-drop", "crm-mistakes/best-customers", "held", 13)
     markdown = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "markdown").out
-    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 40 checks broken\n")
+    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 43 checks broken\n")
     assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 19 held |" in markdown
     for shape in table_shapes(markdown):
         assert len(set(shape)) == 1, shape
@@ -157,7 +157,8 @@ def test_check_bad_inputs_exit_2(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", str(corrupt))
     assert run.code == 2
     assert run.err.splitlines()[-1] == f"the baseline {corrupt} cannot be used: fix it, or give another one"
-    junit_dir = tmp_path / "no-such-dir" / "crm.xml"
+    (tmp_path / "a-file").write_text("not a folder\n")
+    junit_dir = tmp_path / "a-file" / "crm.xml"
     run = run_cli("check", NEW, *TODAY, "--junit", str(junit_dir))
     assert run.code == 2
     assert run.err.startswith(f"{junit_dir}: cannot write:")

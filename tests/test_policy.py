@@ -307,7 +307,8 @@ def test_named_questionnaire_missing_breaks_the_rule(check: Check) -> None:
 
 def test_default_policy() -> None:
     assert [r.model_dump(exclude_none=True) for r in default_policy().rules] == [
-        {"rule": "max-age", "days": 400}, {"rule": "no-level-drop"}, {"rule": "no-new-high-risk"}]
+        {"rule": "max-age", "days": 400}, {"rule": "no-level-drop"}, {"rule": "no-new-high-risk"},
+        {"rule": "min-completeness", "completeness": 0, "name": "something answered (not all n/a or blank)"}]
 
 
 def test_example_policy_on_the_example_company() -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import (
@@ -91,7 +92,7 @@ class _QuestionTally:
                 self.total += response.score
                 self.low = min(self.low, response.score)
                 self.high = max(self.high, response.score)
-                if needs_evidence(response.score, lens) and not (response.evidence or "").strip():
+                if needs_evidence(response.score, lens) and not has_visible_text(response.evidence):
                     self.unevidenced += 1
 
     @property

@@ -6,7 +6,7 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from crmcheck.errors import InputError, Problem
+from crmcheck.errors import MAX_PROBLEMS_SHOWN, InputError, Problem
 from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
 from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.yamlio import DecimalText
@@ -139,8 +139,16 @@ def resolve(
     doc = source.doc
     where = ("questionnaires", key)
     problems: list[Problem] = []
+    more = 0  # problems past the ones shown: counted, without working out their place or a suggestion
+
+    def problems_full() -> bool:
+        return len(problems) >= MAX_PROBLEMS_SHOWN
 
     def report(message: str, *keys: Any, as_key: bool = False) -> None:
+        nonlocal more
+        if problems_full():
+            more += 1
+            return
         pos = doc.position((*where, *keys), key=as_key)
         problems.append(Problem(message, doc.path, pos.line, pos.column))
 
@@ -164,9 +172,13 @@ def resolve(
     responses: dict[str, Response] = {}
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
     questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
+    renamed = questionnaire.renamed
     for answer_id, answer in given.answers.items():
-        full = answer_id if answer_id in questions else questionnaire.current_id(answer_id)
+        full = answer_id if answer_id in questions else renamed.get(answer_id)
         if full is None:
+            if problems_full():
+                more += 1
+                continue
             names = names or _question_names(questionnaire)
             hint = _closest_question(questionnaire, names, answer_id)
             suggestion = f" (did you mean '{hint}'?)" if hint else ""
@@ -181,7 +193,7 @@ def resolve(
         except _BadValue as exc:
             report(f"{answer_id}: {exc}", "answers", answer_id, "value")
     if problems:
-        raise InputError(problems[0].message, problems=problems)
+        raise InputError(problems[0].message, problems=problems, more=more)
     return {full: responses.get(full, UNANSWERED) for full in questions}
 
 

@@ -183,6 +183,11 @@ class Questionnaire(Strict):
         """Every question by full id (`section.question`), in questionnaire order."""
         return self._questions
 
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Current full id by each former one (`renamed_from`)."""
+        return self._renamed
+
     def current_id(self, full_id: str) -> str | None:
         """The current full id for an id that is current or listed in a `renamed_from`."""
         if full_id in self._questions:
