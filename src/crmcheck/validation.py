@@ -1,4 +1,5 @@
-"""`validate`: check questionnaire, answers, policy, vendor-selection and score-card files, each judged by what it holds."""
+"""`validate`: check questionnaire, answers, policy, vendor-selection and score-card files, each judged by what
+it holds."""
 
 from __future__ import annotations
 

@@ -151,12 +151,13 @@ def parse_selection(doc: Document) -> Selection:
     check_format(doc, "selection")
     model = validate_document(SelectionFile, doc)
     problems: list[Problem] = []
-    for field, items in (("requirements", model.requirements), ("vendors", model.vendors)):
+    ids = {"requirements": [r.id for r in model.requirements], "vendors": [v.id for v in model.vendors]}
+    for field, items in ids.items():
         seen: set[str] = set()
         for i, item in enumerate(items):
-            if item.id in seen:
-                problems.append(_problem(doc, f"{field}[{i}].id: '{item.id}' is used twice", (field, i, "id")))
-            seen.add(item.id)
+            if item in seen:
+                problems.append(_problem(doc, f"{field}[{i}].id: '{item}' is used twice", (field, i, "id")))
+            seen.add(item)
     known = {r.id for r in model.requirements}
     for i, rid in enumerate(model.deal_breakers):
         if rid not in known:

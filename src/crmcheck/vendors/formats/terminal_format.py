@@ -66,9 +66,13 @@ def render(report: VendorReport, options: RenderOptions) -> str:
     excluded = [v for v in report.vendors if v.excluded]
     if excluded:
         parts.append(Text("\nExcluded", style="bold"))
+        table = Table(box=None, show_header=False, pad_edge=False)
+        table.add_column("Vendor", no_wrap=True, style="red")
+        table.add_column("Reason", ratio=1)
         for v in excluded:
-            for e in v.exclusions:
-                parts.append(Text(f"  {names[v.id]}: {shown(e.reason)}"))
+            for i, e in enumerate(v.exclusions):
+                table.add_row(names[v.id] if i == 0 else "", shown(e.reason))
+        parts.append(table)
     if report.disagreements:
         parts.append(Text("\nWhere evaluators disagree most (score spread, 0-5)", style="bold"))
         table = numbered_table("Vendor and requirement", "Spread")
