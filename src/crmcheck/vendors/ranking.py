@@ -142,21 +142,24 @@ def sensitivity(means: Mapping[str, Mapping[str, float]], weights: Mapping[str, 
             c1 = av * nl + sv * bl - al * nv - sl * bv
             c0 = av * bl - al * bv
             for x in _roots(c2, c1, c0):
-                if x < 0 or math.isclose(x, w, rel_tol=1e-12):
+                if x < 0:
                     continue
+                # at a tie broken by cost (the root is today's weight) any change one way changes the leader
+                tied = math.isclose(x, w, rel_tol=1e-9)
                 step = max(abs(x), 1.0) * 1e-7
-                probe = max(0.0, x + (step if x > w else -step))
-                changed = dict(weights)
-                changed[rid] = probe
-                new_order = ranking(fits(means, changed), tco, eligible)
-                if not new_order or new_order[0] == leader:
-                    continue
-                change = (x - w) / w * 100
-                found = Sensitivity(leader=leader, requirement=rid, weight=w, new_weight=round(x, 3),
-                                    change_percent=round(change, 1), new_leader=new_order[0])
-                key = (abs(change), index)
-                if best is None or key < best[:2]:
-                    best = (abs(change), index, found)
+                for direction in (1, -1) if tied else (1 if x > w else -1,):
+                    changed = dict(weights)
+                    changed[rid] = max(0.0, x + direction * step)
+                    new_order = ranking(fits(means, changed), tco, eligible)
+                    if not new_order or new_order[0] == leader:
+                        continue
+                    change = 0.0 if tied else (x - w) / w * 100
+                    found = Sensitivity(leader=leader, requirement=rid, weight=w, new_weight=round(x, 3),
+                                        change_percent=round(change, 1), new_leader=new_order[0],
+                                        direction="raise" if direction > 0 else "lower")
+                    key = (abs(change), index)
+                    if best is None or key < best[:2]:
+                        best = (abs(change), index, found)
     return best[2] if best else None
 
 

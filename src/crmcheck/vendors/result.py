@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel
 
 
@@ -66,7 +68,8 @@ class Sensitivity(BaseModel):
     requirement: str
     weight: float
     new_weight: float
-    change_percent: float  # signed: negative when the weight goes down
+    change_percent: float  # signed: negative when the weight goes down; 0 when any change one way is enough
+    direction: Literal["raise", "lower"]
     new_leader: str
 
 

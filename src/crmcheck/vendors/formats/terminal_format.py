@@ -57,7 +57,7 @@ def render(report: VendorReport, options: RenderOptions) -> str:
         parts.append(Text("No vendor can be ranked: every vendor is excluded or unscored.", style="bold red"))
     s = report.sensitivity
     if s:
-        direction = "raising" if s.change_percent > 0 else "lowering"
+        direction = "raising" if s.direction == "raise" else "lowering"
         parts.append(Text(
             f"How close: {direction} the weight of '{s.requirement}' from {s.weight:g} to {s.new_weight:g} "
             f"({s.change_percent:+.1f}%) puts {names[s.new_leader]} first; no smaller single-weight change does."))
