@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator, model_validator
+from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from crmcheck.errors import InputError, Problem
 from crmcheck.models.answers import Date
@@ -96,7 +96,7 @@ def _expand(value: Any) -> Any:
         return {}
     if not isinstance(value, dict):
         return value
-    return {key: item if isinstance(item, dict) else {"score": item} for key, item in value.items()}
+    return {key: item if isinstance(item, dict | BaseModel) else {"score": item} for key, item in value.items()}
 
 
 VendorScores = Annotated[dict[str, Score], BeforeValidator(_expand)]
