@@ -154,7 +154,7 @@ def sensitivity(means: Mapping[str, Mapping[str, float]], weights: Mapping[str, 
                     if not new_order or new_order[0] == leader:
                         continue
                     change = 0.0 if tied else (x - w) / w * 100
-                    found = Sensitivity(leader=leader, requirement=rid, weight=w, new_weight=round(x, 3),
+                    found = Sensitivity(leader=leader, requirement=rid, weight=w, new_weight=round(x, 3) + 0.0,
                                         change_percent=round(change, 1), new_leader=new_order[0],
                                         direction="raise" if direction > 0 else "lower")
                     key = (abs(change), index)

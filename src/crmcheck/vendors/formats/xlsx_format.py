@@ -16,7 +16,7 @@ except ModuleNotFoundError:  # an optional dependency: say how to get it rather 
     raise UsageError("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'") from None
 
 from crmcheck.render import RenderOptions
-from crmcheck.render.xlsx_report import INTEGER, SCORE, Column, _table
+from crmcheck.render.xlsx_report import INTEGER, SCORE, Column, _table, text_cell_value
 from crmcheck.vendors.result import VendorReport
 
 MONEY = "#,##0"
@@ -24,7 +24,8 @@ MEAN = "0.00"
 
 
 def render(report: VendorReport, options: RenderOptions) -> bytes:
-    header = report.title or f"CRM vendor selection: {report.company}"
+    # the page header holds user text too: no XML control characters, and short (a spreadsheet caps it at 255)
+    header = text_cell_value(report.title or f"CRM vendor selection: {report.company}")[:200]
     names = {v.id: v.name for v in report.vendors}
     wb = Workbook()
     if wb.active is not None:
