@@ -229,3 +229,11 @@ def test_example_cards_folder_copy_runs(tmp_path: Path) -> None:
     two = run_cli("vendors", "report", str(tmp_path / "sel" / "selection.yaml"), str(tmp_path / "sel" / "cards"),
                   "--format", "json")
     assert one.code == two.code == 0 and one.out == two.out
+
+
+def test_demo_writes_the_vendor_report(tmp_path: Path) -> None:
+    run = run_cli("demo", "--out", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    md = (tmp_path / "out" / "vendors.md").read_text()
+    assert md.startswith("# Brightwater CRM selection 2027") and "**Leader: " in md
+    assert "<svg" in (tmp_path / "out" / "vendors.html").read_text()
