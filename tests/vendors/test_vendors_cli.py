@@ -237,3 +237,29 @@ def test_demo_writes_the_vendor_report(tmp_path: Path) -> None:
     md = (tmp_path / "out" / "vendors.md").read_text()
     assert md.startswith("# Brightwater CRM selection 2027") and "**Leader: " in md
     assert "<svg" in (tmp_path / "out" / "vendors.html").read_text()
+
+
+TIE = """\
+format: 1
+company: Tie Ltd
+requirements: [{id: a, text: A}, {id: b, text: B}]
+vendors:
+  - {id: dear, name: Dear, costs: {licences_per_year: 2000}}
+  - {id: cheap, name: Cheap, costs: {licences_per_year: 1000}}
+"""
+
+
+def test_how_close_wording_for_a_tie_and_for_a_single_ranked_vendor(tmp_path: Path) -> None:
+    (tmp_path / "s.yaml").write_text(TIE)
+    (tmp_path / "c.yaml").write_text("format: 1\nevaluator: E\nscores:\n  dear: {a: 4, b: 2}\n  cheap: {a: 2, b: 4}\n")
+    for fmt in ("terminal", "markdown", "html"):
+        run = run_cli("vendors", "report", str(tmp_path / "s.yaml"), str(tmp_path / "c.yaml"), "--format", fmt)
+        assert run.code == 0, run.err
+        assert "Cheap and Dear are level on fit" in " ".join(run.out.split()), fmt
+        assert "any increase in the weight of" in " ".join(run.out.split()), fmt
+    # with one vendor left unscored, the other is ranked alone
+    (tmp_path / "c.yaml").write_text("format: 1\nevaluator: E\nscores:\n  dear: {a: 4, b: 2}\n")
+    for fmt in ("terminal", "markdown", "html"):
+        run = run_cli("vendors", "report", str(tmp_path / "s.yaml"), str(tmp_path / "c.yaml"), "--format", fmt)
+        assert run.code == 0 and "nly one vendor is ranked" in run.out, fmt
+        assert "not scored" in run.out, fmt

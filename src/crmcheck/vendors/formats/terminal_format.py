@@ -41,6 +41,25 @@ def _ranking(report: VendorReport, width: int) -> Table:
     return table
 
 
+def _how_close(report: VendorReport, names: dict[str, str]) -> list[Text]:
+    s = report.sensitivity
+    if s and s.change_percent == 0:
+        change = "increase" if s.direction == "raise" else "decrease"
+        return [Text(f"How close: {names[s.leader]} and {names[s.new_leader]} are level on fit and the lower "
+                     f"five-year cost decides; any {change} in the weight of '{s.requirement}' puts "
+                     f"{names[s.new_leader]} first.")]
+    if s:
+        direction = "raising" if s.direction == "raise" else "lowering"
+        return [Text(f"How close: {direction} the weight of '{s.requirement}' from {s.weight:g} to {s.new_weight:g} "
+                     f"({s.change_percent:+.1f}%) puts {names[s.new_leader]} first; no smaller single-weight change "
+                     "does.")]
+    if not report.leader:
+        return []
+    if sum(v.rank is not None for v in report.vendors) < 2:
+        return [Text("How close: only one vendor is ranked, so there is nothing to compare it with.")]
+    return [Text("How close: no change to a single requirement's weight changes the leader.")]
+
+
 def render(report: VendorReport, options: RenderOptions) -> str:
     console, buffer = make_console(options)
     title = shown(report.title or f"CRM vendor selection: {report.company}")
@@ -55,14 +74,7 @@ def render(report: VendorReport, options: RenderOptions) -> str:
         parts.append(Text(f"Leader: {names[report.leader]}", style="bold green"))
     else:
         parts.append(Text("No vendor can be ranked: every vendor is excluded or unscored.", style="bold red"))
-    s = report.sensitivity
-    if s:
-        direction = "raising" if s.direction == "raise" else "lowering"
-        parts.append(Text(
-            f"How close: {direction} the weight of '{s.requirement}' from {s.weight:g} to {s.new_weight:g} "
-            f"({s.change_percent:+.1f}%) puts {names[s.new_leader]} first; no smaller single-weight change does."))
-    elif report.leader:
-        parts.append(Text("How close: no change to a single requirement's weight changes the leader."))
+    parts.extend(_how_close(report, names))
     excluded = [v for v in report.vendors if v.excluded]
     if excluded:
         parts.append(Text("\nExcluded", style="bold"))
