@@ -203,6 +203,8 @@ def test_hostile_text_is_inert_in_every_format(tmp_path: Path) -> None:
             continue
         text = out.read_text()
         assert "\x1b" not in text and "\x07" not in text
+        if fmt == "terminal":  # rich markup in user text is shown, not applied
+            assert "[x](http://evil)" in text and "**b**" in text
         if fmt == "html":
             assert "<script>" not in text and "&lt;script&gt;" in text
         if fmt == "markdown":

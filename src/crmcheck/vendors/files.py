@@ -59,7 +59,7 @@ class SelectionFile(Strict):
     format: Literal[1]
     company: Text
     title: OptionalText = None
-    currency: OptionalText = None
+    currency: Annotated[OptionalText, Field(max_length=12)] = None  # a code or symbol shown beside amounts
     core_minimum: float = Field(default=0, ge=0, le=MAX_SCORE, allow_inf_nan=False)
     requirements: list[Requirement] = Field(min_length=1)
     vendors: list[Vendor] = Field(min_length=1)

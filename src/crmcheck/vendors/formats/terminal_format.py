@@ -26,7 +26,7 @@ def _ranking(report: VendorReport, width: int) -> Table:
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column("Vendor", ratio=1, min_width=12)
     table.add_column("Fit", no_wrap=True)
-    table.add_column("5-year TCO", justify="right", no_wrap=True)
+    table.add_column("5-year TCO", justify="right", overflow="fold")
     table.add_column("Fit/100k", justify="right", no_wrap=True)
     bar_width = 8 if width >= 80 else 0
     for v in report.vendors:
@@ -37,7 +37,7 @@ def _ranking(report: VendorReport, width: int) -> Table:
             status.append("\nnot scored", style="dim")
         table.add_row(str(v.rank) if v.rank else "—", status,
                       bar(v.fit, "red" if v.excluded else "green", bar_width),
-                      shown(money(v.tco, report.currency)), score(v.fit_per_100k, 2))
+                      Text(shown(money(v.tco, report.currency))), score(v.fit_per_100k, 2))
     return table
 
 
@@ -79,11 +79,11 @@ def render(report: VendorReport, options: RenderOptions) -> str:
     if excluded:
         parts.append(Text("\nExcluded", style="bold"))
         table = Table(box=None, show_header=False, pad_edge=False)
-        table.add_column("Vendor", no_wrap=True, style="red")
+        table.add_column("Vendor", style="red", max_width=30)
         table.add_column("Reason", ratio=1)
         for v in excluded:
             for i, e in enumerate(v.exclusions):
-                table.add_row(names[v.id] if i == 0 else "", shown(e.reason))
+                table.add_row(Text(names[v.id] if i == 0 else ""), Text(shown(e.reason)))
         parts.append(table)
     if report.disagreements:
         parts.append(Text("\nWhere evaluators disagree most (score spread, 0-5)", style="bold"))
