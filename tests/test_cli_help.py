@@ -18,22 +18,24 @@ def _commands() -> dict[str, object]:
     group = typer.main.get_command(app)
     commands: dict[str, object] = {"": group}
     for name, command in group.commands.items():  # type: ignore[attr-defined]
-        # a command group (collect, vendors) has no options of its own: check each of its commands
+        # a command group (collect, vendors) is checked through each of its commands
         subcommands = getattr(command, "commands", None)
-        commands.update({f"{name} {sub}": c for sub, c in subcommands.items()} if subcommands else {name: command})
+        if subcommands:
+            commands.update({f"{name} {sub}": each for sub, each in subcommands.items()})
+        else:
+            commands[name] = command
     return commands
 
 
 def _words_that_must_stay_whole(command: object) -> set[str]:
-    """Every option name, every metavar (of options and arguments), and the environment variable named in a help
-    text."""
+    """Every option name, every metavar, and the environment variable named in a help text."""
     import typer.main
 
     ctx = typer.main.get_command(app).make_context("crmcheck", [], resilient_parsing=True)
-    words: set[str] = set()
+    words = {"--help"}  # every command has it, even one that takes only arguments
     for param in command.params:  # type: ignore[attr-defined]
         words.update(o for o in (*param.opts, *param.secondary_opts) if o.startswith("-"))
-        if param.param_type_name == "option" and not param.is_flag or param.param_type_name == "argument":
+        if param.param_type_name == "option" and not param.is_flag:
             words.add(param.make_metavar(ctx))
         words.update(re.findall(r"CRMCHECK_[A-Z_]+", getattr(param, "help", None) or ""))
     return words

@@ -250,7 +250,7 @@ def test_feedback_columns_dropped_by_the_tool_prefix(tmp_path: Path) -> None:
     survey.write_text(",".join(["Respondent ID", *ids]) + "\n" + ",".join(["r1", *row]) + "\n")
     run = import_cli(survey, tmp_path / "out")
     assert run.code == 0, run.err
-    assert run.err.splitlines() == [f"wrote 1 answers file(s) to {tmp_path / 'out'} (plain CSV layout, customer lens, "
+    assert run.err.splitlines() == [f"wrote 1 answers file to {tmp_path / 'out'} (plain CSV layout, customer lens, "
                                     f"{len(ids)} of {len(ids)} questions matched)"]
     imported = answers_of(tmp_path / "out" / "customer-r1.yaml")
     feedback = {full: value for full, value in imported.items() if full.startswith("feedback.")}

@@ -1,10 +1,10 @@
 """A cache of checked questionnaires, keyed by file content, so each run need not re-parse and re-check them.
 
 Like Python's .pyc files: a questionnaire file that passed every load-time check is pickled under the user's
-cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes and the
-crmcheck version. A changed file has another hash, so a stale entry is never used. Any problem with the
-cache (unwritable, corrupt, from another Python) falls back to loading the file. CRMCHECK_NO_CACHE=1 turns
-it off.
+cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes, the
+crmcheck version and the source of the questionnaire model. A changed file or model has another hash, so a
+stale entry is never used. Any problem with the cache (unwritable, corrupt, from another Python) falls back
+to loading the file. CRMCHECK_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -30,13 +30,20 @@ def cache_dir() -> Path | None:
     return Path(base) / "crmcheck"
 
 
+def _model_source() -> bytes:
+    """The source of the questionnaire model, so that a changed model (a new field) never meets an old pickle,
+    even when the version number did not change (a development install)."""
+    models = Path(__file__).parent / "models"
+    return b"".join((models / name).read_bytes() for name in ("questionnaire.py", "base.py"))
+
+
 def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Questionnaire:
     """The questionnaire in `path`: from the cache when its exact content was checked before, else `load()`."""
     directory = cache_dir()
     if directory is None:
         return load()
     try:
-        digest = hashlib.sha256(path.read_bytes() + __version__.encode()).hexdigest()
+        digest = hashlib.sha256(path.read_bytes() + __version__.encode() + _model_source()).hexdigest()
     except OSError:
         return load()
     entry = directory / f"{digest}.pickle"

@@ -8,7 +8,7 @@ from typing import Any, Literal, TypeVar
 
 from crmcheck.errors import InputError, Problem
 from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
-from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.yamlio import DecimalText
 
 T = TypeVar("T")
@@ -43,6 +43,11 @@ def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _BadValue(f"expected a number, got '{value}'")
     return float(value)
+
+
+def _unit(question: Question) -> str:
+    unit = (question.unit or "").strip()
+    return "" if not unit else unit if unit == "%" else f" {unit}"
 
 
 def band_of(value: float, bands: list[tuple[float, T]]) -> T | None:
@@ -88,7 +93,7 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if option is None:
             allowed = ", ".join(o.id for o in question.options or ())
             raise _BadValue(f"'{value}' is not an option of this question; use one of {allowed}")
-        return option.id, option.score
+        return option.id, None if question.profile else option.score
     if kind == "checklist":
         if isinstance(value, str) and question.option(value) is not None:
             value = [value]
@@ -102,12 +107,19 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
             if item in chosen:
                 raise _BadValue(f"option '{item}' is listed twice")
             chosen.append(item)
+        if question.profile:
+            return chosen, None
         options = question.options or []
         total = sum(o.weight or 1 for o in options)
         got = sum(o.weight or 1 for o in options if o.id in chosen)
         return chosen, got / total
     if kind == "number":
         number = _number(value)
+        low, high = question.value_range
+        if (low is not None and round(number, 9) < round(low, 9)) or (
+                high is not None and round(number, 9) > round(high, 9)):
+            raise _BadValue(f"{number:g}{_unit(question)} is outside the valid range {range_text(low, high)}"
+                            f"{_unit(question)}")
         bands = [(b.min, b.score) for b in question.bands or ()]
         score = band_of(number, bands)
         if score is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def header(ws: Worksheet) -> list[object]:
 
 def test_example_sheets_and_headers(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
-    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "How to read"]
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Stages", "How to read"]
     for ws in wb.worksheets:
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")  # the header row (test_xlsx_print)
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
@@ -64,6 +65,18 @@ def test_example_sheets_and_headers(example_xlsx: Path) -> None:
                                        "Recommendation"]
     assert wb["Questions"].column_dimensions["D"].width == 60
     assert wb["Questions"]["D2"].alignment.wrap_text
+
+
+def test_example_stages_sheet_gives_each_stage_status_and_why(example_xlsx: Path) -> None:
+    stages = rows(load_workbook(example_xlsx)["Stages"])
+    assert stages[0] == ["Questionnaire", "Lens", "Stage", "Name", "Score", "Status", "Why", "Reached", "Climb"]
+    # one row per stage, exactly as the JSON report has them (the rule itself is tested in tests/test_stages.py)
+    run = run_cli("report", str(EXAMPLES / "assessment-2026.yaml"), "--format", "json")
+    [stage] = [q["stage"] for q in json.loads(run.out)["questionnaires"] if q["stage"]]
+    assert [r[2:] for r in stages[1:]] == [
+        [s["number"], s["name"], s["score"], s["status"], s["reason"],
+         "yes" if s["number"] <= stage["reached"] else "no", stage["climb"]] for s in stage["stages"]]
+    assert {r[5] for r in stages[1:]} <= {"passed", "failed", "not assessed", "not applicable"}
 
 
 def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
