@@ -773,53 +773,6 @@ def collect_close(directory: CollectionDir) -> None:
          f"{directory}/responses")
 
 
-def _fail(code: int, lines: list[str]) -> NoReturn:
-    for line in lines:
-        note(line)
-    sys.exit(code)
-
-
-def _is_usage_error(exc: Exception) -> bool:
-    """Typer's command-line parsing errors (bad option, missing argument), whichever click it bundles."""
-    return hasattr(exc, "show") and hasattr(exc, "exit_code") and type(exc).__name__ not in ("Exit", "Abort")
-
-
-def main() -> None:
-    """Console entry point: run the app and turn every outcome into one of the documented exit codes."""
-    debug = "--debug" in sys.argv[1:] or bool(os.environ.get("CRMCHECK_DEBUG"))
-    try:
-        result = app(standalone_mode=False)
-    except CrmcheckError as exc:
-        _fail(exc.exit_code, exc.lines())
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except (typer.Abort, KeyboardInterrupt):
-        _fail(EXIT_INTERRUPTED, ["crmcheck: interrupted"])
-    except BrokenPipeError:
-        # the reader went away (e.g. `| head`); nothing more to say
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-        sys.exit(EXIT_OK)
-    except Exception as exc:  # noqa: BLE001 - the last line of defence
-        if _is_usage_error(exc):
-            exc.show()  # type: ignore[attr-defined]
-            sys.exit(EXIT_INPUT)
-        if debug:
-            import traceback
-
-            traceback.print_exc()
-        _fail(EXIT_INTERNAL, [f"crmcheck: internal error ({type(exc).__name__}: {exc}). This is a bug: please "
-                              "report it with the command you ran" + ("" if debug else "; --debug shows the "
-                              "traceback") + "."])
-    code = result if isinstance(result, int) else EXIT_OK
-    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130 without a word
-        note("crmcheck: interrupted")
-    sys.exit(code)
-
-
-__all__ = ["app", "main", "InputError"]
-
-
 vendors_app = typer.Typer(
     name="vendors",
     help="Choose a CRM vendor: evaluators' score cards on a selection's requirements, ranked vendors with fit, "
@@ -883,3 +836,51 @@ def vendors_report(
     report = build_report(selection, cards)
     prepare_output(output, [selection, *cards])
     emit(renderer_for(VendorFormat(fmt.value))(report, render_options(output)), output)
+
+
+def _fail(code: int, lines: list[str]) -> NoReturn:
+    for line in lines:
+        note(line)
+    sys.exit(code)
+
+
+def _is_usage_error(exc: Exception) -> bool:
+    """Typer's command-line parsing errors (bad option, missing argument), whichever click it bundles."""
+    return hasattr(exc, "show") and hasattr(exc, "exit_code") and type(exc).__name__ not in ("Exit", "Abort")
+
+
+def main() -> None:
+    """Console entry point: run the app and turn every outcome into one of the documented exit codes."""
+    debug = "--debug" in sys.argv[1:] or bool(os.environ.get("CRMCHECK_DEBUG"))
+    try:
+        result = app(standalone_mode=False)
+    except CrmcheckError as exc:
+        _fail(exc.exit_code, exc.lines())
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except (typer.Abort, KeyboardInterrupt):
+        _fail(EXIT_INTERRUPTED, ["crmcheck: interrupted"])
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`); nothing more to say
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        sys.exit(EXIT_OK)
+    except Exception as exc:  # noqa: BLE001 - the last line of defence
+        if _is_usage_error(exc):
+            exc.show()  # type: ignore[attr-defined]
+            sys.exit(EXIT_INPUT)
+        if debug:
+            import traceback
+
+            traceback.print_exc()
+        _fail(EXIT_INTERNAL, [f"crmcheck: internal error ({type(exc).__name__}: {exc}). This is a bug: please "
+                              "report it with the command you ran" + ("" if debug else "; --debug shows the "
+                              "traceback") + "."])
+    code = result if isinstance(result, int) else EXIT_OK
+    if code == EXIT_INTERRUPTED:  # Typer turns Ctrl-C into exit 130 without a word
+        note("crmcheck: interrupted")
+    sys.exit(code)
+
+
+__all__ = ["app", "main", "InputError"]
+
