@@ -163,6 +163,11 @@ def test_missing_and_empty_inputs(tmp_path: Path) -> None:
     assert run.code == 2 and "no score cards" in run.err
     run = run_cli("vendors", "report", str(selection), str(selection))
     assert run.code == 2 and "selection file, not a score card" in run.err
+    # a selection kept in the folder of the cards is not read as a card
+    shutil.copy(cards / "ann.yaml", tmp_path / "ann.yaml")
+    run = run_cli("vendors", "report", str(selection), str(tmp_path), "--format", "json")
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["evaluators"] == ["Ann"]
 
 
 def test_validate_and_schema_know_both_files(tmp_path: Path) -> None:

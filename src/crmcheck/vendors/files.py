@@ -213,8 +213,11 @@ def load_cards(arguments: list[str], selection: Selection) -> list[Card]:
     """Load and check every card; two cards by one evaluator are an error (the second one is pointed at)."""
     cards: list[Card] = []
     by_evaluator: dict[str, Card] = {}
+    named = set(arguments)
     for path in card_paths(arguments):
         if os.path.realpath(path) == os.path.realpath(selection.path):
+            if path not in named:
+                continue  # the selection kept in the same folder as the cards
             raise InputError("this is the selection file, not a score card", file=path, line=1, column=1)
         card = parse_card(load_mapping(path))
         check_card(card, selection)
