@@ -95,6 +95,8 @@ def test_card_refuses_to_overwrite_and_report_refuses_to_write_over_an_input(tmp
     selection, cards = _plain(tmp_path)
     run = run_cli("vendors", "card", str(selection), "--evaluator", "Ann", "-o", str(cards / "ann.yaml"))
     assert run.code == 2 and "--force" in run.err
+    run = run_cli("vendors", "card", str(selection), "--evaluator", " ", "-o", str(cards / "blank.yaml"))
+    assert run.code == 2 and "--evaluator needs a name" in run.err and not (cards / "blank.yaml").exists()
     before = (cards / "ann.yaml").read_text()
     run = run_cli("vendors", "report", str(selection), str(cards), "-o", str(cards / "ann.yaml"))
     assert run.code == 2 and "input" in run.err

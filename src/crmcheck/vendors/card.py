@@ -5,10 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from crmcheck.answers_layout import comment_text, quoted
+from crmcheck.errors import UsageError
 from crmcheck.vendors.files import MAX_SCORE, SelectionFile
 
 
 def blank_card(selection: SelectionFile, evaluator: str, role: str | None, today: dt.date) -> str:
+    if not evaluator.strip():
+        raise UsageError("--evaluator needs a name: each card belongs to one evaluator")
     lines = [
         f"# Score card for the CRM selection of {comment_text(selection.company)}.",
         f"# Score each requirement 0 (cannot do it) to {MAX_SCORE} (does it fully, as shown in the scripted demo),",
