@@ -59,3 +59,21 @@ def test_worked_example_means_table(tmp_path: Path) -> None:
             mean, s = re.fullmatch(r"([\d.]+) \(([\d.]+)\)", value).groups()  # type: ignore[union-attr]
             assert cells[(vid, rid)]["mean"] == float(mean)
             assert abs(float(mean) / 5 - float(s)) < 1e-9
+
+
+def test_every_json_field_is_documented() -> None:
+    from crmcheck.vendors.result import (
+        Cell,
+        CostLine,
+        Disagreement,
+        EvaluatorScore,
+        Exclusion,
+        Sensitivity,
+        VendorReport,
+        VendorResult,
+    )
+
+    section = DOC.split("## The JSON report", 1)[1].split("\n## ", 1)[0]
+    for model in (VendorReport, VendorResult, Cell, CostLine, Exclusion, Sensitivity, Disagreement, EvaluatorScore):
+        for name in model.model_fields:
+            assert f"`{name}`" in section or f"`{name}[]`" in section, (model.__name__, name)
