@@ -20,7 +20,7 @@ def test_list_shows_builtins() -> None:
     lines = run.out.splitlines()
     assert lines[0].split() == ["ID", "VER", "KIND", "TITLE"]
     ids = [line.split()[0] for line in lines[1:]]
-    assert ids == ["cmr-pitfalls", "crm-mistakes", "perception-gap", "revenue-marketing"]
+    assert ids == ["cmr-pitfalls", "crm-mistakes", "crm-selection", "perception-gap", "revenue-marketing"]
 
 
 def test_list_json() -> None:

@@ -69,7 +69,7 @@ def policy_errors(text: str) -> list[str]:
      "4 Managed, 5 Leading)"),
     ("format: 1\nrules:\n  - {rule: no-high-risk, questionnaire: crm-mistakez}\n",
      "policy.yaml:3:41: rules[0]: unknown questionnaire 'crm-mistakez' (known: cmr-pitfalls, crm-mistakes, "
-     "perception-gap, revenue-marketing)"),
+     "crm-selection, perception-gap, revenue-marketing)"),
     ("format: 1\nrules:\n  - {rule: no-high-risk, questionnaire: crm-mistakes, sections: [strengths, strenghts]}\n",
      "policy.yaml:3:77: rules[0]: crm-mistakes has no section 'strenghts' (sections: best-customers, "
      "customer-value, relevance, innovation, experience-metrics, strengths, personalisation, "

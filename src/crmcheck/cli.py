@@ -87,6 +87,8 @@ class SchemaName(StrEnum):
     questionnaire = "questionnaire"
     answers = "answers"
     policy = "policy"
+    selection = "selection"
+    card = "card"
 
 
 class Lens(StrEnum):
@@ -813,6 +815,71 @@ def collect_close(directory: CollectionDir) -> None:
          f"{directory}/responses")
 
 
+vendors_app = typer.Typer(
+    name="vendors",
+    help="Choose a CRM vendor: evaluators' score cards on a selection's requirements, ranked vendors with fit, "
+    "exclusions, five-year cost and how close the call is (see docs/vendor-selection.md).\n\n"
+    "Example: crmcheck vendors card selection.yaml --evaluator \"Dana Lee\" -o cards/dana.yaml\n\n"
+    "Example: crmcheck vendors report selection.yaml cards/ --format html -o vendors.html",
+    no_args_is_help=True,
+)
+app.add_typer(vendors_app)
+
+
+class VendorFormatChoice(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@vendors_app.command("card")
+def vendors_card(
+    selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
+    evaluator: Annotated[str, typer.Option(help="Who fills in this card.")],
+    role: Annotated[str | None, typer.Option(help="The evaluator's role, e.g. Sales lead.")] = None,
+    output: Output = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a blank score card for one evaluator: every vendor, every requirement as a comment.
+
+    Example: crmcheck vendors card selection.yaml --evaluator "Dana Lee" --role "Sales lead" -o cards/dana.yaml
+    """
+    from crmcheck.vendors.card import blank_card
+    from crmcheck.vendors.files import load_selection
+    from crmcheck.vendors.report import prepare_output
+
+    chosen = load_selection(selection)
+    if output not in (None, "-") and Path(str(output)).exists() and not force:
+        raise UsageError(f"{output} exists; use --force to overwrite it")
+    prepare_output(output, [selection])
+    emit(blank_card(chosen.model, evaluator, role, dt.date.today()), output)
+    if output not in (None, "-"):
+        note(f"wrote {output}; score it, then: crmcheck vendors report {selection} {Path(str(output)).parent}")
+
+
+@vendors_app.command("report")
+def vendors_report(
+    selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
+    cards: Annotated[list[str], typer.Argument(metavar="CARDS...", help="Score-card files or folders of them.")],
+    fmt: Annotated[VendorFormatChoice, typer.Option("--format", help="Output format.")] = VendorFormatChoice.terminal,
+    output: Output = None,
+) -> None:
+    """Rank the vendors of a selection from evaluators' score cards.
+
+    Example: crmcheck vendors report selection.yaml cards/ --format markdown -o vendors.md
+    """
+    from crmcheck.vendors.formats import VendorFormat, renderer_for
+    from crmcheck.vendors.report import build_report, prepare_output
+
+    if fmt is VendorFormatChoice.xlsx and _to_terminal(output):
+        raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
+    report = build_report(selection, cards)
+    prepare_output(output, [selection, *cards])
+    emit(renderer_for(VendorFormat(fmt.value))(report, render_options(output)), output)
+
+
 def _fail(code: int, lines: list[str]) -> NoReturn:
     for line in lines:
         note(line)
@@ -858,3 +925,4 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "InputError"]
+
