@@ -202,14 +202,20 @@ def _prescan(path: str, text: str) -> None:
             tag = getattr(event, "tag", None)
             if tag is not None:
                 raise _tag_error(path, event.start_mark, tag)
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+            depth = _nest(path, event, depth)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(path, text, exc) from None
+
+
+def _nest(path: str, event: yaml.Event, depth: int) -> int:
+    """The nesting depth after `event`; an error once it passes MAX_DEPTH."""
+    if isinstance(event, yaml.CollectionStartEvent):
+        if depth >= MAX_DEPTH:
+            raise _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+        return depth + 1
+    if isinstance(event, yaml.CollectionEndEvent):
+        return depth - 1
+    return depth
 
 
 def _depth_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
@@ -222,12 +228,9 @@ def _depth_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+            depth = _nest(path, event, depth)
+    except InputError as error:
+        return error
     except yaml.MarkedYAMLError:
         pass
     mark = exc.problem_mark or exc.context_mark
