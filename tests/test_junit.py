@@ -41,9 +41,9 @@ def test_check_junit_one_testcase_per_rule_and_scope(tmp_path: Path) -> None:
     ]
     failure = failed[0].find("failure")
     assert failure is not None
-    assert failure.get("message") == "crm-mistakes/strengths fell 25.0 points (51.4 → 26.4); the policy allows 15"
+    assert failure.get("message") == "crm-mistakes/strengths fell 21.4 points (50.0 → 28.6); the policy allows 15"
     assert failure.text == (f"{failure.get('message')}\nrule 8 (max-score-drop): score falls by at most 15 points\n"
-                            f"found: 51.4 → 26.4 (-25.0)\nat: {NEW}:39")
+                            f"found: 50.0 → 28.6 (-21.4)\nat: {NEW}:42")
 
 
 def test_names_are_stable_between_runs(tmp_path: Path) -> None:
