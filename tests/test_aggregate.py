@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet, aggregate
+from crmcheck.catalog import Catalog
 from crmcheck.models.answers import parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
@@ -352,8 +353,11 @@ def test_multi_respondent_checklist_crash(tmp_path: Path) -> None:
         data = json.loads(run.out)
         [section] = [s for s in data["questionnaires"][0]["sections"] if s["id"] == "customer-value"]
         [question] = [q for q in section["questions"] if q["id"] == "customer-value.value-inputs"]
-        # six options, lifetime-value weighs 2: revenue alone is 1/7 for both respondents
-        assert question["score"] == round(100 / 7, 1)
-        assert question["answer"] == f"mean of 2 ({100 / 7:.1f}–{100 / 7:.1f})"
+        # revenue alone: its weight over all the options' weights, for both respondents
+        options = Catalog.from_options().get("crm-mistakes").questions["customer-value.value-inputs"][1].options
+        weights = {o.id: 1 if o.weight is None else o.weight for o in options}  # an option weighs 1 unless given
+        share = 100 * weights["revenue"] / sum(weights.values())
+        assert question["score"] == round(share, 1)
+        assert question["answer"] == f"mean of 2 ({share:.1f}–{share:.1f})"
         if extra:
             assert [a["answer"] for a in question["individual"]] == ["Sales revenue", "Sales revenue"]

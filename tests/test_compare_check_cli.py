@@ -132,12 +132,12 @@ def test_check_json_and_markdown(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "json", "-o", str(tmp_path / "check.json"))
     assert (run.code, run.out) == (1, "")
     data = json.loads((tmp_path / "check.json").read_text())
-    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 35, 4, 0, None)
+    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 38, 4, 0, None)
     first = data["outcomes"][1]
     assert (first["rule"], first["scope"], first["status"], first["line"]) == (
         "no-level-drop", "crm-mistakes/best-customers", "held", 13)
     markdown = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "markdown").out
-    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 39 checks broken\n")
+    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 42 checks broken\n")
     assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 18 held |" in markdown
     for shape in table_shapes(markdown):
         assert len(set(shape)) == 1, shape

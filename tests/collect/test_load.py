@@ -10,14 +10,19 @@ pytest.importorskip("uvicorn", reason="the collect extra (uvicorn) is not instal
 pytest.importorskip("httpx", reason="httpx (a dev dependency) is not installed")
 
 from benchmarks.collect_load import run_load  # noqa: E402
+from crmcheck.catalog import Catalog  # noqa: E402
+
+PERCEPTION = Catalog.from_options().get("perception-gap")
+PAGES = len(PERCEPTION.sections)  # one page per section
+QUESTIONS = len(PERCEPTION.questions)  # the load answers every question
 
 
 def test_concurrent_respondents_lose_and_cross_nothing(tmp_path: Path) -> None:
     result = run_load(tmp_path, respondents=30, timeout=25)
     print(result.summary())
     assert result.errors == []
-    assert result.finished == 30 and result.pages_posted == 30 * 8
-    assert result.answers_acknowledged == 30 * 36
+    assert result.finished == 30 and result.pages_posted == 30 * PAGES
+    assert result.answers_acknowledged == 30 * QUESTIONS
     assert result.lost == [] and result.crossed == [] and result.unreadable == []
 
 
@@ -25,6 +30,6 @@ def test_a_sigkill_during_the_load_loses_no_acknowledged_answer(tmp_path: Path) 
     result = run_load(tmp_path, respondents=30, timeout=25, kill_after=0.35)
     print(result.summary())
     assert result.killed
-    assert 0 < result.pages_posted < 30 * 8  # the kill came in the middle of the run
+    assert 0 < result.pages_posted < 30 * PAGES  # the kill came in the middle of the run
     assert result.answers_acknowledged > 0
     assert result.lost == [] and result.crossed == [] and result.unreadable == []

@@ -32,7 +32,8 @@ def example_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_every_sheet_has_a_print_setup(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
-    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Stages", "Changes", "How to read"]
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Stages", "Profile", "Changes",
+                             "How to read"]
     for ws in wb.worksheets:
         keys = KEY_COLUMNS[ws.title]
         printed = 12 if ws.title == "Summary" else ws.max_column
