@@ -131,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  plain writes   median {statistics.median(floors):.2f} s")
     print(f"  ratio          median {statistics.median(ratios):.2f}x  (pairs: "
           f"{', '.join(f'{r:.2f}' for r in ratios)}; target <= 2x)")
+    print(f"  ratio of the medians {statistics.median(imports) / statistics.median(floors):.2f}x  (the floor's "
+          "CPU swings more than the import's: read both)")
     print(f"  user CPU only  median {statistics.median(user_ratios):.2f}x  (the kernel's share of creating files "
           "swings with the machine's load)")
     print(f"  peak memory    {rss_small / 1024:.0f} MiB at {args.small:,} rows, {rss_big / 1024:.0f} MiB at "
