@@ -49,6 +49,7 @@ test-latest: | $(UV)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bad_inputs.py
+	$(BIN)/python benchmarks/hostile_inputs.py
 
 bench-import: $(STAMP)
 	$(BIN)/python benchmarks/import_speed.py

@@ -136,6 +136,9 @@ def answer_value(question: Question, questionnaire: Questionnaire, level: float,
         index = min(range(len(bands)), key=lambda i: abs(bands[i].score - target) + rng.random() * 0.05)
         low = bands[index].min
         high = bands[index + 1].min if index + 1 < len(bands) else low * 1.5 + 10
+        top = question.value_range[1]
+        if top is not None:  # stay inside the question's valid range
+            high = min(high, top)
         value = low + (high - low) * rng.random() * 0.95
         return round(value, 1) if high - low < 5 else int(value)
     return rng.choice(TEXT_ANSWERS)

@@ -22,12 +22,12 @@ def test_twenty_staff_and_fifty_customers(tmp_path: Path) -> None:
     common = ("-q", "perception-gap", "--company", "Brightwater Field Systems", "--date", "2026-11-02")
     run = run_cli("import", str(tmp_path / "Staff survey.xlsx"), "--lens", "company", "-o", str(tmp_path / "staff"),
                   *common)
-    assert run.err == f"wrote 20 answers files to {tmp_path / 'staff'} (Microsoft Forms layout, company lens, 36 " \
-                      "of 36 questions matched)\n"
+    assert run.err == f"wrote 20 answers files to {tmp_path / 'staff'} (Microsoft Forms layout, company lens, 47 " \
+                      "of 47 questions matched)\n"
     run = run_cli("import", str(tmp_path / "Customer survey.csv"), "--lens", "customer", "-o",
                   str(tmp_path / "customers"), *common)
     assert run.err == f"wrote 50 answers files to {tmp_path / 'customers'} (Google Forms layout, customer lens, " \
-                      "36 of 36 questions matched)\n"
+                      "47 of 47 questions matched)\n"
 
     terminal = run_cli("report", str(tmp_path / "staff"), str(tmp_path / "customers"))
     assert terminal.code == 0, terminal.err

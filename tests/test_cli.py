@@ -20,7 +20,7 @@ def test_list_shows_builtins() -> None:
     lines = run.out.splitlines()
     assert lines[0].split() == ["ID", "VER", "KIND", "TITLE"]
     ids = [line.split()[0] for line in lines[1:]]
-    assert ids == ["cmr-pitfalls", "crm-mistakes", "perception-gap", "revenue-marketing"]
+    assert ids == ["cmr-pitfalls", "crm-mistakes", "crm-selection", "perception-gap", "revenue-marketing"]
 
 
 def test_list_json() -> None:
@@ -66,7 +66,7 @@ def test_new_writes_a_file_that_validates_and_reports(tmp_path: Path) -> None:
     # a blank file is valid: every question unanswered
     check = run_cli("validate", str(target))
     assert check.code == 0, check.err
-    assert "crm-mistakes 0/46 answered" in check.out
+    assert "crm-mistakes 0/47 answered" in check.out
     report = run_cli("report", str(target), "--format", "json")
     assert report.code == 0
     assert json.loads(report.out)["questionnaires"][0]["score"] is None
@@ -94,9 +94,9 @@ def test_validate_reports_every_problem_with_position(tmp_path: Path) -> None:
     assert run.err.splitlines() == [
         f"{bad}:7:31: best-customers.defined: '7' is not on the practice scale; use one of 0 (Not done), "
         "1 (Ad hoc), 2 (Defined), 3 (Practised), 4 (Measured and improved), or n/a",
-        f"{bad}:8:7: no question 'best-customers.nope' in crm-mistakes v1",
+        f"{bad}:8:7: no question 'best-customers.nope' in crm-mistakes v2",
         f"{bad}:9:36: customer-value.value-inputs: 'x' is not an option of this question; use any of revenue, "
-        "support-effort, late-payments, refunds, lifetime-value, intangibles",
+        "support-effort, late-payments, refunds, intangibles",
     ]
 
 
@@ -145,7 +145,7 @@ def test_report_with_custom_template(tmp_path: Path) -> None:
     template.write_text("{{ result.company|md }} scored {{ result.questionnaires[0].score|score }}\n")
     run = run_cli("report", ANSWERS_2026, "--format", "markdown", "--template", str(template))
     assert run.code == 0, run.err
-    assert run.out == "Brightwater Field Systems scored 57.6\n"
+    assert run.out == "Brightwater Field Systems scored 58.7\n"
     template.write_text("{{ result.nothing_here }}\n")
     bad = run_cli("report", ANSWERS_2026, "--format", "markdown", "--template", str(template))
     assert bad.code == 2 and "template uses an undefined value" in bad.err
@@ -175,7 +175,7 @@ def test_custom_questionnaire_directory_and_environment(tmp_path: Path) -> None:
     run = run_cli("list", "--questionnaires", str(custom))
     assert any(line.startswith("our-mistakes") and f"[{custom}]" in line for line in run.out.splitlines())
     via_env = run_cli("show", "our-mistakes", env={"CRMCHECK_QUESTIONNAIRES": os.pathsep.join(["", str(custom)])})
-    assert via_env.code == 0 and via_env.out.startswith("The nine CRM mistakes  (our-mistakes v1, scored)")
+    assert via_env.code == 0 and via_env.out.startswith("The nine CRM mistakes  (our-mistakes v2, scored)")
 
 
 def test_custom_questionnaire_shadowing_a_builtin(tmp_path: Path) -> None:

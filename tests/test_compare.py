@@ -29,15 +29,15 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
     assert brightwater.days_between == 363
     mistakes, pitfalls, revenue = brightwater.questionnaires
     assert (mistakes.id, mistakes.score_before, mistakes.score_after, mistakes.score_change) == (
-        "crm-mistakes", 29.1, 57.6, 28.5)
+        "crm-mistakes", 29.8, 58.7, 28.9)
     assert (mistakes.level.before, mistakes.level.after, mistakes.level.change) == (2, 3, 1)
     strengths = next(s for s in mistakes.sections if s.id == "strengths")
-    assert (strengths.score_before, strengths.score_after, strengths.score_change) == (51.4, 26.4, -25.0)
+    assert (strengths.score_before, strengths.score_after, strengths.score_change) == (50.0, 28.6, -21.4)
     assert (strengths.level.before, strengths.level.after, strengths.risk_before, strengths.risk_after) == (
         3, 2, "medium", "high")
     assert strengths.trend == "declined"
     best = next(s for s in mistakes.sections if s.id == "best-customers")
-    assert (best.score_change, best.level.change, best.trend) == (53.5, 3, "improved")
+    assert (best.score_change, best.level.change, best.trend) == (50.0, 2, "improved")
     channels = next(s for s in pitfalls.sections if s.id == "channels")
     assert (channels.score_before, channels.score_after, channels.level.change) == (69.2, 44.2, -1)
     assert revenue.stage is not None
@@ -50,7 +50,7 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
 
 def test_changed_answers_listed_with_before_and_after(brightwater: Comparison) -> None:
     mistakes, pitfalls, revenue = brightwater.questionnaires
-    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [37, 37, 25]
+    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [41, 39, 28]
     rating = next(a for a in mistakes.answers_changed if a.question == "strengths.customer-rating")
     assert (rating.before, rating.after, rating.score_before, rating.score_after) == ("2 Defined", "1 Ad hoc", 50.0,
                                                                                       25.0)

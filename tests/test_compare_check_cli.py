@@ -37,8 +37,8 @@ def test_compare_terminal() -> None:
     assert lines[2] == "Since the last assessment (2025-11-04, 363 days earlier)"
     assert lines[3:6] == ["4 steps back:", "  ✗ crm-mistakes/strengths: level 3 Defined → 2 Developing",
                           "  ✗ crm-mistakes/strengths: risk medium → high"]
-    assert "score 29.1 → 57.6 (+28.5)  level 2 Developing → 3 Defined" in lines
-    assert "37 answers changed" in lines
+    assert "score 29.8 → 58.7 (+28.9)  level 2 Developing → 3 Defined" in lines
+    assert "41 answers changed" in lines
     assert any(re.match(r"strengths\.customer-rating\s+2 Defined → 1 Ad hoc\s*$", line) for line in lines)
     assert max(len(line) for line in lines) <= 80
 
@@ -47,7 +47,7 @@ def test_compare_markdown_and_json() -> None:
     markdown = run_cli("compare", OLD, NEW, "--format", "markdown")
     assert markdown.code == 0
     assert markdown.out.startswith("# What changed: Brightwater Field Systems\n")
-    assert "| Checking your strengths honestly | 51.4 | 26.4 | -25.0 | 3 → 2 | medium → high |" in markdown.out
+    assert "| Checking your strengths honestly | 50.0 | 28.6 | -21.4 | 3 → 2 | medium → high |" in markdown.out
     assert "| `strengths.customer-rating` | 2 Defined | 1 Ad hoc |" in markdown.out
     assert "| `experience-metrics.resolution-days` | 6 days | 2\\.5 days |" in markdown.out
     for shape in table_shapes(markdown.out):
@@ -56,7 +56,7 @@ def test_compare_markdown_and_json() -> None:
     assert (data["format"], data["days_between"], len(data["regressions"])) == (1, 363, 4)
     section = data["questionnaires"][0]["sections"][5]
     assert (section["id"], section["score_change"], section["level"]["change"], section["risk_after"]) == (
-        "strengths", -25.0, -1, "high")
+        "strengths", -21.4, -1, "high")
 
 
 def test_fail_on_regression() -> None:
@@ -91,7 +91,7 @@ def test_report_with_baseline_in_every_format() -> None:
     terminal = run_cli("report", NEW, "--baseline", OLD)
     assert terminal.code == 0
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in terminal.out
-    assert "37 answers changed; `crmcheck compare` lists them." in terminal.out
+    assert "41 answers changed; `crmcheck compare` lists them." in terminal.out
     markdown = run_cli("report", NEW, "--baseline", OLD, "--format", "markdown").out
     since = markdown.index("## Since the last assessment")
     assert markdown.index("## Summary") < since < markdown.index("## The nine CRM mistakes\n")
@@ -111,8 +111,8 @@ def test_check_terminal_output_and_exit_code() -> None:
     run = run_cli("check", NEW, "--baseline", OLD, "--policy", POLICY, *TODAY)
     assert run.code == 1
     lines = run.out.splitlines()
-    assert lines[-1] == "FAILED: 6 of 74 checks broken"
-    assert any(re.match(r"✗\s+9\s+no-level-drop: no lower level than in the baseline\s+3 broken, 19 held", line)
+    assert lines[-1] == "FAILED: 6 of 72 checks broken"
+    assert any(re.match(r"✗\s+9\s+no-level-drop: no lower level than in the baseline\s+3 broken, 18 held", line)
                for line in lines)
     assert any(re.match(r"✓\s+1\s+max-age: Re-assessed every year\s+1 held", line) for line in lines)
     assert "Broken" in lines
@@ -122,7 +122,7 @@ def test_check_terminal_output_and_exit_code() -> None:
 def test_check_passes_with_the_default_policy_and_no_baseline() -> None:
     run = run_cli("check", NEW, *TODAY)
     assert run.code == 0
-    assert run.out.splitlines()[-1] == "PASSED: every rule held (1 check held, 2 skipped)"
+    assert run.out.splitlines()[-1] == "PASSED: every rule held (4 checks held, 2 skipped)"
     flat = " ".join(run.out.split())
     assert "– this rule compares with a baseline; give --baseline OLD to apply it [rule 2 no-level-drop]" in flat
     assert "– this rule compares with a baseline; give --baseline OLD to apply it [rule 3 no-new-high-risk]" in flat
@@ -132,13 +132,13 @@ def test_check_json_and_markdown(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "json", "-o", str(tmp_path / "check.json"))
     assert (run.code, run.out) == (1, "")
     data = json.loads((tmp_path / "check.json").read_text())
-    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 36, 4, 0, None)
+    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 35, 4, 0, None)
     first = data["outcomes"][1]
     assert (first["rule"], first["scope"], first["status"], first["line"]) == (
         "no-level-drop", "crm-mistakes/best-customers", "held", 13)
     markdown = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "markdown").out
-    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 40 checks broken\n")
-    assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 19 held |" in markdown
+    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 39 checks broken\n")
+    assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 18 held |" in markdown
     for shape in table_shapes(markdown):
         assert len(set(shape)) == 1, shape
 
@@ -157,7 +157,8 @@ def test_check_bad_inputs_exit_2(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", str(corrupt))
     assert run.code == 2
     assert run.err.splitlines()[-1] == f"the baseline {corrupt} cannot be used: fix it, or give another one"
-    junit_dir = tmp_path / "no-such-dir" / "crm.xml"
+    (tmp_path / "a-file").write_text("not a folder\n")
+    junit_dir = tmp_path / "a-file" / "crm.xml"
     run = run_cli("check", NEW, *TODAY, "--junit", str(junit_dir))
     assert run.code == 2
     assert run.err.startswith(f"{junit_dir}: cannot write:")
@@ -167,7 +168,8 @@ def test_demo_writes_the_comparison_and_the_check(tmp_path: Path) -> None:
     run = run_cli("demo", "--out", str(tmp_path / "out"))
     assert run.code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "check.md", "comparison.md", "perception.html", "perception.md", "report.html", "report.json", "report.md"]
+        "check.md", "comparison.md", "perception.html", "perception.md", "report.html", "report.json", "report.md",
+        "vendors.html", "vendors.md"]
     assert (tmp_path / "out" / "comparison.md").read_text().startswith("# What changed: Brightwater Field Systems")
     assert "## Since the last assessment" in (tmp_path / "out" / "report.md").read_text()
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in run.out

@@ -111,15 +111,15 @@ def test_check_on_github_actions(hostile: Path) -> None:
     assert run.code == 1
     commands = [line for line in run.err.splitlines() if line.lstrip().startswith("::")]
     assert commands == [
-        "::error file=2026.yaml,line=39,title=crmcheck no-level-drop%3A crm-mistakes/strengths::crm-mistakes/strengths"
-        " fell from level 3 Defined to level 2 Developing (score 51.4 → 26.4)",
-        "::error file=2026.yaml,line=102,title=crmcheck no-level-drop%3A cmr-pitfalls/channels::cmr-pitfalls/channels"
+        "::error file=2026.yaml,line=42,title=crmcheck no-level-drop%3A crm-mistakes/strengths::crm-mistakes/strengths"
+        " fell from level 3 Defined to level 2 Developing (score 50.0 → 28.6)",
+        "::error file=2026.yaml,line=107,title=crmcheck no-level-drop%3A cmr-pitfalls/channels::cmr-pitfalls/channels"
         " fell from level 3 Defined to level 2 Developing (score 69.2 → 44.2)",
-        "::error file=2026.yaml,line=126,title=crmcheck no-level-drop%3A revenue-marketing/demand-generation-automation"
+        "::error file=2026.yaml,line=133,title=crmcheck no-level-drop%3A revenue-marketing/demand-generation-automation"
         "::revenue-marketing/demand-generation-automation fell from level 3 Defined to level 2 Developing "
         "(score 56.0 → 44.7)",
-        "::error file=2026.yaml,line=39,title=crmcheck no-new-high-risk%3A crm-mistakes/strengths::"
-        "crm-mistakes/strengths is newly at high risk (medium → high, score 51.4 → 26.4)",
+        "::error file=2026.yaml,line=42,title=crmcheck no-new-high-risk%3A crm-mistakes/strengths::"
+        "crm-mistakes/strengths is newly at high risk (medium → high, score 50.0 → 28.6)",
     ]
     # the hostile company name is printed, but starts no command anywhere
     assert "Evil Co" in run.out

@@ -19,24 +19,30 @@ from tests.survey_exports import microsoft_forms_xlsx
 SURVEYS = ROOT / "tests" / "data" / "surveys"
 TOOLING = ("--questionnaires", str(SURVEYS / "questionnaires"))
 COMPANY = "Brightwater Field Systems"
+# The survey exports were made from version 1 of perception-gap, so they are imported with that version
+# (kept here as a custom questionnaire that replaces the built-in); version 2 is tested in test_questionnaire_versions.
+PERCEPTION_V1 = SURVEYS / "perception-v1"
+V1_ENV = {"CRMCHECK_QUESTIONNAIRES": str(PERCEPTION_V1)}
+V1_EXAMPLES = SURVEYS / "perception-v1-examples"  # the example respondents' version-1 answers the exports carry
 
 
 def perception() -> Questionnaire:
-    return Catalog.from_options().get("perception-gap")
+    return Catalog.from_options([PERCEPTION_V1]).get("perception-gap")
 
 
-def answers_of(path: Path) -> dict[str, tuple[str, Any]]:
-    """Every question's (status, value) as crmcheck reads the answers file."""
+def answers_of(path: Path, *, builtin: bool = False) -> dict[str, tuple[str, Any]]:
+    """Every question's (status, value) as crmcheck reads the answers file (`builtin`: today's perception-gap)."""
     source = load_answers(str(path))
     [(qid, given)] = source.answers.questionnaires.items()
-    questionnaire = Catalog.from_options([SURVEYS / "questionnaires"]).get(qid)
+    dirs = [SURVEYS / "questionnaires"] + ([] if builtin else [PERCEPTION_V1])
+    questionnaire = Catalog.from_options(dirs).get(qid)
     return {full: (r.status, r.value) for full, r in resolve(questionnaire, given, source, qid).items()}
 
 
 def import_cli(survey: Path | str, out: Path, *args: str, lens: str = "customer", questionnaire: str = "perception-gap",
-               date: str = "2026-11-02") -> Any:
+               date: str = "2026-11-02", env: dict[str, str] | None = None) -> Any:
     return run_cli("import", str(survey), "--questionnaire", questionnaire, "--lens", lens, "--company", COMPANY,
-                   "--date", date, "-o", str(out), *args)
+                   "--date", date, "-o", str(out), *args, env=V1_ENV if env is None else env)
 
 
 # ---------- Google Forms ----------
@@ -73,7 +79,7 @@ def test_google_forms_skip_invalid_writes_the_customers_answers_exactly(tmp_path
     assert written == [f"customer-row-00{n}.yaml" for n in range(2, 7)]
     for n in range(1, 6):
         imported = answers_of(tmp_path / "out" / f"customer-row-00{n + 1}.yaml")
-        expected = answers_of(EXAMPLES / "perception" / f"customer-{n}.yaml")
+        expected = answers_of(V1_EXAMPLES / f"customer-{n}.yaml")
         if n == 3:  # the export's third customer wrote a two-line answer instead
             expected["feedback.one-change"] = imported["feedback.one-change"]
         assert imported == expected, n
@@ -100,7 +106,7 @@ def test_surveymonkey_two_header_rows_bom_matrix_and_names(tmp_path: Path) -> No
                                               (4, "114882517", "company-sales", "Elena Fischer"),
                                               (5, "114883090", "company-support", "Marcus Bell")):
         path = tmp_path / "staff" / f"company-{respondent_id}.yaml"
-        assert answers_of(path) == answers_of(EXAMPLES / "perception" / f"{example}.yaml")
+        assert answers_of(path) == answers_of(V1_EXAMPLES / f"{example}.yaml")
         respondent = load_answers(str(path)).answers.respondent
         assert respondent is not None and (respondent.name, respondent.lens) == (name, "company")
         assert path.read_text().startswith(
@@ -142,7 +148,7 @@ def test_typeform_ids_yes_no_as_digits_hidden_fields_and_a_bad_row(tmp_path: Pat
     for respondent_id, n in (("k2w9sd0x6q1b7yq3k2w9sd0xq2l1mz8a", 2), ("p0c4n8fh3t5vwe0pp0c4n8fh1r7eoa9d", 4),
                              ("x7m1b3qz9l0ad4ex7m1b3qz9bq8ss2kn", 5)):
         imported = answers_of(tmp_path / "out" / f"customer-{respondent_id}.yaml")
-        assert imported == answers_of(EXAMPLES / "perception" / f"customer-{n}.yaml")
+        assert imported == answers_of(V1_EXAMPLES / f"customer-{n}.yaml")
 
 
 def test_typeform_html_in_headers_and_comma_joined_choices(tmp_path: Path) -> None:
@@ -163,7 +169,7 @@ def test_typeform_html_in_headers_and_comma_joined_choices(tmp_path: Path) -> No
 def test_microsoft_forms_workbook(tmp_path: Path) -> None:
     q = perception()
     headers = [question.wording("company") for _, question in q.questions.values()]
-    example = load_answers(str(EXAMPLES / "perception" / "company-sales.yaml")).answers
+    example = load_answers(str(V1_EXAMPLES / "company-sales.yaml")).answers
     given = example.questionnaires["perception-gap"].answers
     row: list[object] = []
     for full, (_, question) in q.questions.items():
@@ -182,7 +188,7 @@ def test_microsoft_forms_workbook(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     assert run.err.splitlines() == [f"wrote 2 answers files to {tmp_path / 'out'} (Microsoft Forms layout, company "
                                     "lens, 36 of 36 questions matched)"]
-    expected = answers_of(EXAMPLES / "perception" / "company-sales.yaml")
+    expected = answers_of(V1_EXAMPLES / "company-sales.yaml")
     assert answers_of(tmp_path / "out" / "company-1.yaml") == expected
     first = load_answers(str(tmp_path / "out" / "company-1.yaml")).answers.respondent
     assert first is not None and first.name == "Staff member 1"
@@ -250,7 +256,7 @@ def test_feedback_columns_dropped_by_the_tool_prefix(tmp_path: Path) -> None:
     survey.write_text(",".join(["Respondent ID", *ids]) + "\n" + ",".join(["r1", *row]) + "\n")
     run = import_cli(survey, tmp_path / "out")
     assert run.code == 0, run.err
-    assert run.err.splitlines() == [f"wrote 1 answers file(s) to {tmp_path / 'out'} (plain CSV layout, customer lens, "
+    assert run.err.splitlines() == [f"wrote 1 answers file to {tmp_path / 'out'} (plain CSV layout, customer lens, "
                                     f"{len(ids)} of {len(ids)} questions matched)"]
     imported = answers_of(tmp_path / "out" / "customer-r1.yaml")
     feedback = {full: value for full, value in imported.items() if full.startswith("feedback.")}
@@ -371,7 +377,7 @@ def test_an_error_adds_no_file_to_an_existing_directory(tmp_path: Path) -> None:
 
 
 def test_other_answers_files_in_the_directory_are_pointed_out(tmp_path: Path) -> None:
-    (tmp_path / "customer-old.yaml").write_text((EXAMPLES / "perception" / "customer-1.yaml").read_text())
+    (tmp_path / "customer-old.yaml").write_text((V1_EXAMPLES / "customer-1.yaml").read_text())
     run = import_cli(SURVEYS / "typeform-tooling.csv", tmp_path, *TOOLING, questionnaire="tooling", lens="company")
     assert run.code == 0
     assert run.err.splitlines()[-1] == (f"note: {tmp_path} also holds 1 other answers file that this import did "
@@ -456,20 +462,20 @@ def test_survey_template_round_trip(tmp_path: Path) -> None:
 
     with open(template, newline="", encoding="utf-8") as handle:
         [header] = list(csv.reader(handle))
-    q = perception()
+    q = Catalog.from_options().get("perception-gap")
     assert header == [question.wording("customer") for _, question in q.questions.values()]
     # fill it in as a survey tool would export it, and import it back with no warning
-    example = answers_of(EXAMPLES / "perception" / "customer-3.yaml")
+    example = answers_of(EXAMPLES / "perception" / "customer-3.yaml", builtin=True)
     source = load_answers(str(EXAMPLES / "perception" / "customer-3.yaml")).answers
     given = source.questionnaires["perception-gap"].answers
     with open(template, "a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(
             "yes" if given[full].value is True else "no" if given[full].value is False else given[full].value
             for full in q.questions)
-    run = import_cli(template, tmp_path / "out")
+    run = import_cli(template, tmp_path / "out", env={})
     assert run.err.splitlines() == [f"wrote 1 answers file to {tmp_path / 'out'} (plain CSV layout, customer lens, "
-                                    "36 of 36 questions matched)"]
-    assert answers_of(tmp_path / "out" / "customer-row-002.yaml") == example
+                                    "47 of 47 questions matched)"]
+    assert answers_of(tmp_path / "out" / "customer-row-002.yaml", builtin=True) == example
     run = run_cli("new", "perception-gap", "--survey-template", str(template))
     assert (run.code, run.err) == (2, f"{template} exists; use --force to overwrite it\n")
     run = run_cli("new", "perception-gap", "crm-mistakes", "--survey-template", str(tmp_path / "two.csv"))
@@ -482,7 +488,7 @@ def test_imports_of_three_tools_report_together(tmp_path: Path) -> None:
     assert import_cli(SURVEYS / "surveymonkey-staff.csv", tmp_path / "staff", lens="company").code == 0
     for name in ("google-forms-customers", "typeform-customers"):
         assert import_cli(SURVEYS / f"{name}.csv", tmp_path / "customers", "--skip-invalid").code == 0
-    run = run_cli("report", str(tmp_path / "staff"), str(tmp_path / "customers"), "--format", "json")
+    run = run_cli("report", str(tmp_path / "staff"), str(tmp_path / "customers"), "--format", "json", env=V1_ENV)
     assert run.code == 0, run.err
     data = json.loads(run.out)
     assert [(g["lens"], g["count"]) for g in data["respondents"]] == [("company", 3), ("customer", 8)]

@@ -15,7 +15,7 @@ from crmcheck.answers_layout import KeptLine, read_kept
 from crmcheck.answers_lock import AnswersLock, lock_path
 from crmcheck.assessment import assess_file
 from crmcheck.catalog import Catalog
-from crmcheck.errors import InputError, Interrupted, UsageError
+from crmcheck.errors import CrmcheckError, InputError, Interrupted, UsageError
 from crmcheck.interview import InterviewRequest, Terminal, clean_text, read_reply, run_interview
 from crmcheck.models.answers import load_answers
 from tests.interview_fixtures import TINY_V1, TINY_V2, answers_of, write_questionnaire
@@ -436,3 +436,290 @@ def test_answers_are_described_with_labels_and_units(qdir: Path) -> None:
     assert describe(question["results.review"][1], q, Answer(value="n/a", reason="new team")) == \
         "not applicable (new team)"
     assert describe(question["results.review"][1], q, None) == "not answered"
+
+
+# ------------------------------------------------------------------ moving between questions
+
+
+def _asked_numbers(script: Script) -> list[int]:
+    """The question numbers shown, in order ('question 4 of 6, ...')."""
+    return [int(line.split()[1]) for line in script.lines if line.startswith("question ") and " of " in line]
+
+
+def test_after_a_resume_the_interview_goes_from_one_unanswered_question_to_the_next(
+        tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):  # owner and channels and review answered; practice and speed skipped
+        run(tmp_path, qdir, "1", "s", "1", "s", "2")
+    _, script = run(tmp_path, qdir, "3", "4", "q", company=None)
+    assert _asked_numbers(script) == [2, 4, 6]  # never channels (3) nor review (5)
+    assert "Current answer" not in script.text
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {
+        "basics.owner": True, "basics.practice": 3, "basics.channels": ["email"], "results.speed": 4,
+        "results.review": "yearly"}
+
+
+def test_back_and_go_to_still_reach_answered_questions(tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, "1", "s", "1", "s", "2")
+    _, script = run(tmp_path, qdir,
+                    "b",               # at practice (2): back to owner (1), answered
+                    "",                # Enter keeps it and goes on to the next unanswered one: practice (2)
+                    "g results",       # a section by id: its first question, speed (4)
+                    "g basics.channels",  # a question by id (3), answered
+                    "2 3",             # a new answer, then on to the next unanswered after it: speed (4)
+                    "g 1",             # a section by number: owner (1)
+                    "g nope",          # explained, stays
+                    "g", "results",    # g alone lists the sections, then asks which
+                    "q", company=None)
+    assert _asked_numbers(script) == [2, 1, 2, 4, 3, 4, 1, 4]
+    assert "Current answer: yes (Enter keeps it)" in script.text
+    assert "Current answer: Email (Enter keeps it)" in script.text
+    assert ("'nope' is not a section or question of this interview; type g alone to list the sections."
+            in script.text)
+    assert "1 basics · Keeping every customer record in one place that the whole company can see and trust " \
+           "(2 of 3 answered)" in script.text
+    assert "2 results · Results (1 of 3 answered)" in script.text
+    assert answers_of(tmp_path / "answers.yaml", qdir)["basics.channels"] == ["phone", "chat"]
+
+
+def test_g_with_words_is_a_text_answer_when_it_names_no_section(tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, "1", "3", "1", "4", "2")
+    _, script = run(tmp_path, qdir, "g basics", "", "g good work", company=None)
+    assert _asked_numbers(script) == [6, 1, 6]  # g basics went to owner; Enter came back to the open question
+    assert answers_of(tmp_path / "answers.yaml", qdir)["results.comment"] == "g good work"
+
+
+# ------------------------------------------------------------------ where the answers file goes
+
+
+def test_missing_folders_above_the_answers_file_are_created(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "clients" / "acme" / "b.yaml"
+    text, _ = run(tmp_path, qdir, "1", "q", output=out)
+    assert answers_of(out, qdir) == {"basics.owner": True}
+    assert (out.parent / "answers.schema.json").is_file()
+    assert not lock_path(out).exists()
+    assert f"1 answer is saved in {out}" in text
+
+
+def test_folders_made_for_an_interview_that_saved_nothing_are_removed(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "clients" / "acme" / "b.yaml"
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, KeyboardInterrupt(), output=out, company=None)
+    assert not (tmp_path / "clients").exists()
+
+
+def test_a_file_in_the_way_of_a_folder_is_explained(tmp_path: Path, qdir: Path) -> None:
+    (tmp_path / "clients").write_text("not a folder\n")
+    with pytest.raises(InputError) as caught:
+        run(tmp_path, qdir, "1", output=tmp_path / "clients" / "acme" / "b.yaml")
+    assert caught.value.lines() == [f"{tmp_path / 'clients' / 'acme' / 'b.yaml'}: cannot create the folder "
+                                    f"{tmp_path / 'clients'}: a file of that name is in the way"]
+    assert (tmp_path / "clients").read_text() == "not a folder\n"
+
+
+@pytest.mark.parametrize("mode", [0o444, 0o400, 0o555])
+def test_a_read_only_answers_file_is_refused_before_anything_is_asked(
+        tmp_path: Path, qdir: Path, mode: int) -> None:
+    out = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "q")
+    before = out.read_bytes()
+    out.chmod(mode)  # the tests may run as root, who could write it anyway: the mode bits must decide
+    script = Script("2", "q")
+    with pytest.raises(UsageError) as caught:
+        run_interview(request(tmp_path, qdir, company=None), Catalog([qdir]), script.terminal)
+    assert caught.value.exit_code == 2
+    assert caught.value.lines() == [
+        f"{out}: the file is read-only (mode {mode:04o}), and the interview saves after every answer; make it "
+        "writable (chmod u+w) or give another -o FILE"]
+    assert script.prompts == []  # refused up front: not a question asked
+    assert out.read_bytes() == before and not lock_path(out).exists()
+    assert stat_mode(out) == mode
+
+
+def stat_mode(path: Path) -> int:
+    return path.stat().st_mode & 0o777
+
+
+# ------------------------------------------------------------------ the file changed while the interview waited
+
+
+def run_with_edit(tmp_path: Path, qdir: Path, edit_before: str, edit: object, *replies: str,
+                  **fields: object) -> Script:
+    """Run an interview whose file is changed by `edit(path)` just before the reply `edit_before` is typed."""
+    script = Script(*replies)
+    done = {"edited": False}
+
+    def read(prompt: str) -> str:
+        if not done["edited"] and script.replies and script.replies[0] == edit_before and prompt == "> ":
+            done["edited"] = True
+            edit(tmp_path / "answers.yaml")  # type: ignore[operator]
+        return script.read(prompt)
+
+    run_interview(request(tmp_path, qdir, **fields), Catalog([qdir]), Terminal(read, script.write, WIDTH))
+    assert done["edited"]
+    return script
+
+
+def test_a_hand_edit_while_the_interview_waits_is_merged_not_overwritten(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "answers.yaml"
+
+    def edit(path: Path) -> None:  # another editor: a new answer with a comment, and a change to owner
+        body = path.read_text()
+        body = body.replace("      basics.owner: yes\n", "      basics.owner: no\n")
+        body = body.replace("      results.speed:\n", "      results.speed: 7  # from the March audit\n")
+        path.write_text(body)
+
+    script = run_with_edit(tmp_path, qdir, "3", edit, "1", "3", "q")
+    # this interview's answers kept (owner yes, practice 3); the file's own new answer taken in (speed 7)
+    assert answers_of(out, qdir) == {"basics.owner": True, "basics.practice": 3, "results.speed": 7}
+    assert "was changed by another program at " in script.text
+    assert "From the file: results.speed." in script.text
+    assert "Changed in the file and in this interview, this interview's answer kept: basics.owner." in script.text
+    backup = tmp_path / "answers.yaml.bak"
+    assert (f"The file as it was changed is kept in {backup} (its 1 line of comments and the answers it gave "
+            "would otherwise be lost).") in script.text
+    held = backup.read_text()
+    assert "results.speed: 7  # from the March audit\n" in held and "basics.owner: no\n" in held
+    # nothing more is merged at the next save: the file is as this interview wrote it
+    _, again = run(tmp_path, qdir, "1 2", "q", company=None)
+    assert "changed by another program" not in again.text
+
+
+def test_an_unchanged_file_with_a_new_mtime_is_not_a_change(tmp_path: Path, qdir: Path) -> None:
+    def touch(path: Path) -> None:
+        os.utime(path, (1_000_000_000, 1_000_000_000))
+
+    script = run_with_edit(tmp_path, qdir, "3", touch, "1", "3", "q")
+    assert "changed by another program" not in script.text
+    assert not (tmp_path / "answers.yaml.bak").exists()
+
+
+def test_a_removed_hand_answer_is_removed_and_a_removed_file_is_written_again(tmp_path: Path, qdir: Path) -> None:
+    with pytest.raises(Interrupted):
+        run(tmp_path, qdir, "1", "3")
+
+    def unanswer(path: Path) -> None:
+        path.write_text(path.read_text().replace("      basics.practice: 3\n", "      basics.practice:\n"))
+
+    script = run_with_edit(tmp_path, qdir, "4", unanswer, "1 2", "4", "q", company=None)
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {"basics.owner": True, "basics.channels": ["email", "phone"],
+                                                           "results.speed": 4}
+    assert "From the file: basics.practice." in script.text
+
+    script = run_with_edit(tmp_path, qdir, "3", Path.unlink, "3", "q", company=None)
+    assert "was removed while the interview waited; it is written again" in script.text
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {"basics.owner": True, "basics.practice": 3,
+                                                           "basics.channels": ["email", "phone"], "results.speed": 4}
+
+
+def test_a_hand_edit_that_breaks_the_file_stops_the_interview_and_loses_nothing(tmp_path: Path, qdir: Path) -> None:
+    out = tmp_path / "answers.yaml"
+    broken: dict[str, str] = {}
+
+    def breaks(path: Path) -> None:
+        broken["text"] = path.read_text().replace("\nformat: 1\n", "\nformat: [1\n")
+        assert broken["text"] != path.read_text()
+        path.write_text(broken["text"])
+
+    with pytest.raises(CrmcheckError) as caught:
+        run_with_edit(tmp_path, qdir, "3", breaks, "1", "3", "q")
+    assert caught.value.exit_code == 2
+    lines = caught.value.lines()
+    rescue = tmp_path / "answers.yaml.interview"
+    assert lines[0].startswith(f"{out}:6:8: invalid YAML: ")
+    assert lines[1:] == [
+        f"{out} was changed by another program while the interview waited, and it no longer loads; the interview "
+        "left it as it is",
+        f"the answers of this interview (the file as it would have saved it) are in {rescue}",
+        f"fix {out} (crmcheck validate {out} shows every problem), then go on: crmcheck interview tiny -o {out} "
+        f"--questionnaires {qdir}",
+    ]
+    assert out.read_text() == broken["text"]  # the hand edit, untouched
+    assert answers_of(rescue, qdir) == {"basics.owner": True, "basics.practice": 3}
+    assert not lock_path(out).exists()
+
+
+# ------------------------------------------------------------------ links to the answers file
+
+
+def test_a_symlink_to_a_file_being_interviewed_hits_the_same_lock(tmp_path: Path, qdir: Path) -> None:
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "answers.yaml"
+    run(tmp_path, qdir, "1", "q", output=real)
+    link = tmp_path / "answers.yaml"
+    link.symlink_to(real)
+    with AnswersLock(real), pytest.raises(UsageError, match="another interview"):
+        run(tmp_path, qdir, "2", output=link, company=None)
+    assert answers_of(real, qdir) == {"basics.owner": True}
+
+
+def test_saves_through_a_symlink_write_the_real_file_and_keep_the_link(tmp_path: Path, qdir: Path) -> None:
+    (tmp_path / "real").mkdir()
+    real = tmp_path / "real" / "answers.yaml"
+    run(tmp_path, qdir, "1", "q", output=real)
+    link = tmp_path / "answers.yaml"
+    link.symlink_to(Path("real") / "answers.yaml")  # relative, as `ln -s` often makes them
+    text, _ = run(tmp_path, qdir, "3", "q", output=link, company=None)
+    assert link.is_symlink() and os.readlink(link) == str(Path("real") / "answers.yaml")
+    assert answers_of(real, qdir) == {"basics.owner": True, "basics.practice": 3}
+    assert f"2 answers are saved in {link}" in text  # messages say the name given
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith((".lock", ".tmp"))] == []
+
+
+def test_a_hard_link_to_a_file_being_interviewed_hits_the_same_lock(tmp_path: Path, qdir: Path) -> None:
+    first = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "q")
+    (tmp_path / "other").mkdir()
+    second = tmp_path / "other" / "same.yaml"
+    os.link(first, second)
+    with AnswersLock(first), pytest.raises(UsageError) as caught:
+        run(tmp_path, qdir, "2", output=second, company=None)
+    assert caught.value.lines() == [f"{second}: another interview is writing this file through another of its 2 "
+                                    "names (a hard link); finish that one first"]
+    assert not lock_path(second).exists()
+
+
+def test_saves_through_a_hard_link_reach_every_name(tmp_path: Path, qdir: Path) -> None:
+    first = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "q")
+    second = tmp_path / "same.yaml"
+    os.link(first, second)
+    inode = first.stat().st_ino
+    run(tmp_path, qdir, "3", "1 2", "q", output=second, company=None)
+    assert first.stat().st_ino == second.stat().st_ino == inode and first.stat().st_nlink == 2
+    assert answers_of(first, qdir) == {"basics.owner": True, "basics.practice": 3,
+                                       "basics.channels": ["email", "phone"]}
+    assert not (tmp_path / "same.yaml.saving").exists()
+
+
+def test_a_save_into_a_hard_linked_file_cut_short_is_completed(tmp_path: Path, qdir: Path) -> None:
+    first = tmp_path / "answers.yaml"
+    run(tmp_path, qdir, "1", "3", "q")
+    complete = first.read_text()
+    os.link(first, tmp_path / "same.yaml")
+    run(tmp_path, qdir, "s", "q", company=None)
+    # what a kill in the middle of writing into the file leaves: the whole new text beside it, half of it inside
+    (tmp_path / "answers.yaml.saving").write_text(complete)
+    with open(first, "r+") as handle:
+        handle.truncate(len(complete) // 2)
+    _, script = run(tmp_path, qdir, "q", company=None)
+    assert (f"An earlier save into {first} was cut short; it was completed from answers.yaml.saving."
+            in script.text)
+    assert answers_of(tmp_path / "same.yaml", qdir) == {"basics.owner": True, "basics.practice": 3}
+    assert not (tmp_path / "answers.yaml.saving").exists()
+
+
+def test_after_a_jump_ahead_the_questions_left_open_before_it_come_next(tmp_path: Path, qdir: Path) -> None:
+    run(tmp_path, qdir, "1", "3", "q")  # owner and practice; q at channels
+    text, script = run(tmp_path, qdir,
+                    "g results.review",  # at channels (3), open: jump ahead to review (5)
+                    "2",                 # answered: comment (6) is the next open one after it
+                    "s",                 # skipped: nothing open after it, so channels (3), left open before
+                    "s",                 # skipped too: then speed (4)
+                    "s",                 # skipped: every open question was skipped in this session, the end
+                    company=None)
+    assert _asked_numbers(script) == [3, 5, 6, 3, 4]
+    assert "3 questions are not answered yet; to answer them:" in " ".join(text.split())
+    assert answers_of(tmp_path / "answers.yaml", qdir) == {"basics.owner": True, "basics.practice": 3,
+                                                           "results.review": "yearly"}

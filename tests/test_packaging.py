@@ -40,7 +40,7 @@ def test_wheel_installs_and_runs_outside_the_repo(tmp_path: Path) -> None:
                              text=True)
     assert listing.returncode == 0, listing.stderr
     assert [line.split()[0] for line in listing.stdout.splitlines()[1:]] == [
-        "cmr-pitfalls", "crm-mistakes", "perception-gap", "revenue-marketing"]
+        "cmr-pitfalls", "crm-mistakes", "crm-selection", "perception-gap", "revenue-marketing"]
     demo = subprocess.run([str(env_dir / "bin" / "crmcheck"), "demo", "--out", "out"], cwd=outside,
                           capture_output=True, text=True)
     assert demo.returncode == 0, demo.stderr

@@ -44,7 +44,8 @@ def test_one_small_record_per_file(tmp_path: Path) -> None:
     assert (good.company, good.assessed_on.isoformat(), good.lens, good.industry, good.size) == (
         "Gamma Inc", "2026-02-02", "company", "retail", "51-200")
     assert [tuple(q) for q in good.questionnaires] == [
-        ("tiny", (50.0, None), 50.0, None, 1, 1), ("steps", (0.0, None), 0.0, 1, 1, 2)]
+        # the last item: each section's stage-rule flags (process is all n/a: 1; nothing else flagged)
+        ("tiny", (50.0, None), 50.0, None, 1, 1, (0, 1)), ("steps", (0.0, None), 0.0, 1, 1, 2, (0, 0))]
     bad = score_answers_file(str(portfolio / "software" / "broken.yaml"), catalog)
     assert isinstance(bad, LoadFailure)
     assert bad.errors == (f"{portfolio}/software/broken.yaml:8:21: people.owner: '9' is not on the practice scale; "

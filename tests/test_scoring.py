@@ -152,7 +152,10 @@ def test_stage_stops_at_first_failed_stage_with_evidence(staged: Questionnaire) 
     result = score(staged, "s2.a: 2\ns2.b: 2\ns3.a: 2\ns3.b: 0\ns4.a: 2\ns4.b: 2\n")
     assert result.stage is not None
     assert result.stage.reached == 2 and result.stage.name == "Two"
+    # stage 1 is the baseline, without questions; stage 3 = 50 fails; stage 4 passes but is not reached
     assert [s.passed for s in result.stage.stages] == [False, True, False, True]
+    assert [s.status for s in result.stage.stages] == ["not applicable", "passed", "failed", "passed"]
+    assert result.stage.stopped_at == 3
     # per dimension: strategy passes every stage, people fails stage 3
     assert result.stage.dimensions == {"strategy": 4, "people": 2}
     assert result.stage.matrix["people"] == {1: None, 2: 100.0, 3: 0.0, 4: 100.0}

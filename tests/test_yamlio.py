@@ -289,9 +289,18 @@ def test_write_atomic_leaves_the_old_file_when_interrupted(tmp_path: Path, monke
     assert os.listdir(tmp_path) == ["answers.yaml"]
 
 
-def test_write_atomic_into_a_missing_directory_is_an_input_error(tmp_path: Path) -> None:
+def test_write_atomic_creates_missing_folders(tmp_path: Path) -> None:
+    write_atomic(tmp_path / "no" / "such" / "dir.yaml", "x\n")
+    assert (tmp_path / "no" / "such" / "dir.yaml").read_text() == "x\n"
+
+
+def test_write_atomic_below_a_file_is_an_input_error(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("in the way\n")
     with pytest.raises(InputError, match="cannot write"):
-        write_atomic(tmp_path / "no" / "such" / "dir.yaml", "x\n")
+        write_atomic(tmp_path / "file" / "such" / "dir.yaml", "x\n")
+    with pytest.raises(InputError, match="cannot"):
+        write_atomic(tmp_path / "file" / "dir.yaml", "x\n")
+    assert (tmp_path / "file").read_text() == "in the way\n"
 
 
 def test_write_atomic_to_a_device_writes_in_place_and_keeps_it(tmp_path: Path) -> None:

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import (
@@ -27,6 +28,7 @@ from crmcheck.models.result import (
     QuestionResult,
     RespondentEntry,
 )
+from crmcheck.profile import ProfileTally, compare_profiles
 from crmcheck.resolve import UNANSWERED, Response
 from crmcheck.scoring import EDGE_DIGITS, answer_text, needs_evidence, score_questionnaire
 
@@ -90,7 +92,7 @@ class _QuestionTally:
                 self.total += response.score
                 self.low = min(self.low, response.score)
                 self.high = max(self.high, response.score)
-                if needs_evidence(response.score, lens) and not (response.evidence or "").strip():
+                if needs_evidence(response.score, lens) and not has_visible_text(response.evidence):
                     self.unevidenced += 1
 
     @property
@@ -112,10 +114,13 @@ class _LensTally:
     respondents: int = 0
     targets: dict[str, int] = field(default_factory=dict)
     questions: dict[str, _QuestionTally] = field(default_factory=dict)
+    profiles: dict[str, ProfileTally] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.questions = {full: _QuestionTally(individual=[] if self.keep_individual else None)
                           for full in self.questionnaire.questions}
+        self.profiles = {full: ProfileTally(question) for full, (_, question) in self.questionnaire.questions.items()
+                         if question.profile}
 
     def add(self, answered: AnsweredQuestionnaire, label: str) -> None:
         self.respondents += 1
@@ -126,6 +131,8 @@ class _LensTally:
         for full, tally in self.questions.items():
             response = answered.responses.get(full, UNANSWERED)
             tally.add(response, self.lens)
+            if full in self.profiles:
+                self.profiles[full].add(response)
             if tally.individual is not None and response.status != "unanswered":
                 question = q.questions[full][1]
                 score = response.score if question.scored and response.status == "answered" else None
@@ -159,7 +166,10 @@ class _LensTally:
                 for qr in questions if self.questions[qr.id].unevidenced
             ]
             sections.append(section.model_copy(update={"questions": questions, "not_evidenced": not_evidenced}))
-        return base.model_copy(update={"sections": sections, "lens": self.lens, "respondents": self.respondents})
+        sections_of = {full: section.id for full, (section, _) in self.questionnaire.questions.items()}
+        profile = [tally.result(full, sections_of[full], self.lens) for full, tally in self.profiles.items()]
+        return base.model_copy(update={"sections": sections, "lens": self.lens, "respondents": self.respondents,
+                                       "profile": profile})
 
     def _question(self, qr: QuestionResult) -> QuestionResult:
         tally = self.questions[qr.id]
@@ -170,6 +180,11 @@ class _LensTally:
             answer = f"mean of {tally.scored} ({low:.1f}–{high:.1f})"
             update.update(answer=answer, respondents=tally.scored, score_min=low, score_max=high,
                           disagreement=tally.disagreement)
+        elif qr.profile:
+            answered = sum(self.profiles[qr.id].answers.values())
+            update.update(answer=f"{answered} answer{'s' if answered != 1 else ''}, counted in the profile"
+                          if answered else (f"n/a ({tally.not_applicable})" if tally.not_applicable else None),
+                          respondents=answered)
         elif tally.written:
             hidden = "" if tally.individual is not None else "; shown with --show-respondents"
             update.update(answer=f"{tally.written} written answer{'s' if tally.written != 1 else ''}{hidden}",
@@ -197,6 +212,9 @@ def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) 
         GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score))
         for c, k in zip(company.sections, customer.sections, strict=True)
     ]
+    customer_profile = {p.question: p for p in customer.profile}
+    profile = [compare_profiles(p, customer_profile[p.question]) for p in company.profile
+               if p.question in customer_profile]
     questions: list[GapLine] = []
     for c_section, k_section in zip(company.sections, customer.sections, strict=True):
         for c, k in zip(c_section.questions, k_section.questions, strict=True):
@@ -207,7 +225,7 @@ def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) 
         questionnaire=company.id, title=company.title, company=company.score, customer=customer.score,
         gap=_gap(company.score, customer.score), company_respondents=company.respondents or 0,
         customer_respondents=customer.respondents or 0, sections=_largest_first(sections),
-        questions=_largest_first(questions),
+        questions=_largest_first(questions), profile=profile,
     )
 
 

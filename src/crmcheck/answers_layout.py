@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from crmcheck.errors import InputError
-from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.resolve import is_not_applicable
 from crmcheck.yamlio import MAX_NUMBER_CHARS, DecimalText
 
@@ -130,12 +130,16 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
         return "answer: " + " | ".join(f"{lv.value} {lv.label}" for lv in levels)
     if question.type == "yes_no":
         return "answer: yes | no"
+    profile = " (profile: counted, not scored)" if question.profile else ""
     if question.type == "choice":
-        return "answer one of: " + " | ".join(o.id for o in question.options or ())
+        return "answer one of: " + " | ".join(o.id for o in question.options or ()) + profile
     if question.type == "checklist":
-        return "answer a list, e.g. [a, b], of: " + ", ".join(o.id for o in question.options or ())
+        return "answer a list, e.g. [a, b], of: " + ", ".join(o.id for o in question.options or ()) + profile
     if question.type == "number":
-        return f"answer: a number{' in ' + question.unit if question.unit else ''}"
+        low, high = question.value_range
+        bounds = "" if low is None and high is None else (
+            f" from {range_text(low, high)}" if low is not None and high is not None else f", {range_text(low, high)}")
+        return f"answer: a number{bounds}{' (' + question.unit.strip() + ')' if question.unit else ''}"
     return "answer: free text (not scored)"
 
 

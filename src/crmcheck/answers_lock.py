@@ -79,7 +79,9 @@ class AnswersLock:
         self.path = lock_path(target)
         self.taken_over = False
         self.taken_over_from: int | None = None
+        self.hard_linked = False  # the file has other names: saves must write into it, never replace it
         self._fd: int | None = None
+        self._file_fd: int | None = None
 
     def acquire(self) -> None:
         for _ in range(_ATTEMPTS):
@@ -118,11 +120,45 @@ class AnswersLock:
                 os.close(fd)
                 raise InputError(f"cannot write the lock file: {exc.strerror}", file=str(self.path)) from None
             self._fd = fd
+            try:
+                self._lock_the_file_itself()
+            except BaseException:
+                self.release()
+                raise
             return
         raise UsageError("could not take the interview lock; another interview keeps starting and stopping",
                          file=str(self.target))
 
+    def _lock_the_file_itself(self) -> None:
+        """A file with hard links has other names, each with its own FILE.lock: lock its inode too.
+
+        An flock on the answers file conflicts with one taken through any other name of the same file.
+        Saves then write into the file (see `hard_linked`), so the inode, and this lock, stay the same.
+        """
+        try:
+            info = os.stat(self.target)
+        except OSError:
+            return  # not there yet: a new file has no other names
+        if info.st_nlink < 2 or fcntl is None:
+            return
+        try:
+            fd = os.open(self.target, os.O_RDONLY)
+        except OSError as exc:
+            raise InputError(f"cannot open: {exc.strerror}", file=str(self.target)) from None
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            os.close(fd)
+            raise UsageError(
+                f"another interview is writing this file through another of its {info.st_nlink} names (a hard "
+                "link); finish that one first", file=str(self.target)) from None
+        self._file_fd = fd
+        self.hard_linked = True
+
     def release(self) -> None:
+        if self._file_fd is not None:
+            os.close(self._file_fd)
+            self._file_fd = None
         if self._fd is None:
             return
         fd, self._fd = self._fd, None

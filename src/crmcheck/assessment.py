@@ -7,11 +7,12 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING
 
 from crmcheck.catalog import Catalog
-from crmcheck.errors import InputError
+from crmcheck.errors import InputError, Problem
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import Response, resolve
 from crmcheck.scoring import score_questionnaire
+from crmcheck.yamlio import special_kind
 
 if TYPE_CHECKING:
     from crmcheck.aggregate import AnswerSet
@@ -45,23 +46,31 @@ def assess_file(path: str, catalog: Catalog) -> AssessmentResult:
     return assess_document(load_answers(path), catalog)
 
 
-def _files_under(directory: str) -> list[str]:
-    """The .yaml/.yml files under a directory, sorted, skipping hidden files and directories."""
+def _files_under(directory: str, skipped: list[Problem] | None = None) -> list[str]:
+    """The .yaml/.yml files under a directory, sorted, skipping hidden files and directories. A named pipe,
+    device or socket is never read (it could block for ever): it goes into `skipped`, if given."""
     found: list[str] = []
     for root, dirs, files in os.walk(directory):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
-        found.extend(os.path.join(root, f) for f in sorted(files)
-                     if f.endswith(ANSWERS_SUFFIXES) and not f.startswith("."))
+        for name in sorted(files):
+            if name.endswith(ANSWERS_SUFFIXES) and not name.startswith("."):
+                path = os.path.join(root, name)
+                kind = special_kind(path)
+                if kind is None:
+                    found.append(path)
+                elif skipped is not None:
+                    skipped.append(Problem(f"not a regular file ({kind}); skipped", path))
     return sorted(found)
 
 
-def answers_files(paths: Sequence[str]) -> list[str]:
-    """The answers files named, with each directory replaced by the .yaml/.yml files under it (sorted)."""
+def answers_files(paths: Sequence[str], skipped: list[Problem] | None = None) -> list[str]:
+    """The answers files named, with each directory replaced by the .yaml/.yml files under it (sorted);
+    special files found in directories are left out and listed in `skipped`."""
     found: list[str] = []
     seen: set[str] = set()
     for name in paths:
         if os.path.isdir(name):
-            inside = _files_under(name)
+            inside = _files_under(name, skipped)
             if not inside:
                 raise InputError("no answers files (*.yaml, *.yml) in this directory", file=name, line=1, column=1)
         elif os.path.exists(name):
@@ -100,11 +109,12 @@ def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument)
                         assessor=answers.assessor, segment=answers.segment)
 
 
-def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bool = False) -> AssessmentResult:
+def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bool = False,
+                 skipped: list[Problem] | None = None) -> AssessmentResult:
     """The report of one answers file, or of several respondents (files and directories) of one company."""
     from crmcheck.aggregate import aggregate
 
-    files = answers_files(paths)
+    files = answers_files(paths, skipped)
     first = load_answers(files[0])
     if len(files) == 1:
         return assess_document(first, catalog)

@@ -11,7 +11,7 @@ from crmcheck.compare import compare_assessments
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.models.result import AssessmentResult, Comparison
+from crmcheck.models.result import AssessmentResult, Comparison, QuestionnaireResult
 
 
 @dataclass
@@ -64,7 +64,7 @@ def load_baseline(path: str, newer: Assessed, catalog: Catalog) -> Assessed:
         hints = _version_hints(source, catalog) if source else []
         raise InputError(exc.problems[0].message, problems=[
             *exc.problems, *hints, Problem(f"the baseline {path} cannot be used: fix it, or give another one")
-        ]) from None
+        ], more=exc.more) from None
     company, other = source.answers.company, newer.result.company
     if not _same_company(company, other):
         raise source.doc.error(f"the baseline is an assessment of '{company}', but {newer.path} is of '{other}'; "
@@ -73,7 +73,27 @@ def load_baseline(path: str, newer: Assessed, catalog: Catalog) -> Assessed:
         raise source.doc.error(f"the baseline is dated {result.assessed_on}, after {newer.path} "
                                f"({newer.result.assessed_on}); the baseline must be the earlier assessment",
                                ("assessed_on",))
+    _refuse_empty_baseline(path, source, result, newer)
     return Assessed(source, result, {q.id: catalog.get(q.id) for q in result.questionnaires})
+
+
+def _answered(q: QuestionnaireResult) -> int:
+    return sum(s.answered for s in q.sections)
+
+
+def _refuse_empty_baseline(path: str, source: AnswersDocument, result: AssessmentResult, newer: Assessed) -> None:
+    """A baseline that assessed none of the newer assessment's questionnaires is no baseline: every comparison
+    with it would hold on nothing."""
+    before = {q.id: q for q in result.questionnaires}
+    wanted = [q.id for q in newer.result.questionnaires]
+    if any(qid in before and _answered(before[qid]) for qid in wanted):
+        return
+    what = ", ".join(f"{qid}: {'nothing answered' if qid in before else 'not in it'}" for qid in wanted)
+    keys = ("questionnaires",) if "questionnaires" in source.doc.data else ()
+    error = source.doc.error(f"the baseline assessed none of the questionnaires of {newer.path} ({what}); a "
+                             "comparison with it would check nothing", keys, key=True)
+    raise InputError(error.problems[0].message, problems=[
+        *error.problems, Problem(f"the baseline {path} cannot be used: fix it, or give another one")]) from None
 
 
 def compare_with(newer: Assessed, baseline: Assessed) -> Comparison:
@@ -99,12 +119,13 @@ def assess_with_baseline(
 
 def assess_report(
     paths: Sequence[str], catalog: Catalog, *, baseline: str | None = None, baseline_catalog: Catalog | None = None,
-    show_respondents: bool = False,
+    show_respondents: bool = False, skipped: list[Problem] | None = None,
 ) -> AssessmentResult:
-    """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together."""
+    """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together.
+    Special files (named pipes, devices) in directories are left out and listed in `skipped`."""
     if baseline is None:
-        return assess_paths(paths, catalog, show_respondents=show_respondents)
-    files = answers_files(paths)
+        return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped)
+    files = answers_files(paths, skipped)
     if len(files) > 1:
         raise UsageError(f"--baseline compares one assessment with an earlier one; {len(files)} answers files "
                          "were given (compare respondents' reports without --baseline)")

@@ -38,7 +38,7 @@ from crmcheck.models.benchmark import (
     StagePlacement,
 )
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.scoring import level_of, rounded_score, summarise
+from crmcheck.scoring import CRITICAL_FAILED, NOT_APPLICABLE, level_of, rounded_score, summarise
 
 NOT_GIVEN = "(not given)"
 
@@ -114,6 +114,7 @@ class QuestionnaireScores(NamedTuple):
     reached: int | None
     answered: int
     asked: int
+    flags: tuple[int, ...] = ()  # each section's `scoring.section_flags`, for the stage rule
 
 
 class AssessmentRecord(NamedTuple):
@@ -157,6 +158,7 @@ class Entry(NamedTuple):
     reached: int | None
     answered: int
     asked: int
+    flags: tuple[int, ...] = ()
 
 
 class Table:
@@ -177,6 +179,7 @@ class Table:
         self.sizes: list[str | None] = []
         self.dates = array("l")  # proleptic ordinals
         self.sections = array("d")  # width numbers per row; NaN: section not assessed
+        self.flags = array("b")  # width per row: each section's `scoring.section_flags`
         self.scores = array("d")  # NaN: nothing assessed
         self.reached = array("l")  # 0: not a staged questionnaire
         self.answered = array("l")
@@ -189,6 +192,7 @@ class Table:
     def _put(self, row: int, key: str, entry: Entry) -> None:
         """Write an entry into a row: a new one at the end, or over a superseded one."""
         sections = array("d", [math.nan if x is None else x for x in entry.sections])
+        flags = array("b", entry.flags or [0] * self.width)
         score = math.nan if entry.score is None else entry.score
         if row == len(self.keys):
             self.keys.append(key)
@@ -198,6 +202,7 @@ class Table:
             self.sizes.append(entry.size)
             self.dates.append(entry.assessed_on.toordinal())
             self.sections.extend(sections)
+            self.flags.extend(flags)
             self.scores.append(score)
             self.reached.append(entry.reached or 0)
             self.answered.append(entry.answered)
@@ -210,6 +215,7 @@ class Table:
         self.sizes[row] = entry.size
         self.dates[row] = entry.assessed_on.toordinal()
         self.sections[row * self.width:(row + 1) * self.width] = sections
+        self.flags[row * self.width:(row + 1) * self.width] = flags
         self.scores[row] = score
         self.reached[row] = entry.reached or 0
         self.answered[row] = entry.answered
@@ -242,6 +248,7 @@ class Table:
             sections=tuple(None if math.isnan(x) else x for x in self.sections[row * width:(row + 1) * width]),
             score=None if math.isnan(self.scores[row]) else self.scores[row], reached=self.reached[row] or None,
             answered=self.answered[row], asked=self.asked[row],
+            flags=tuple(self.flags[row * width:(row + 1) * width]),
         )
 
     def entries(self, row: int) -> list[Entry]:
@@ -284,7 +291,7 @@ class Portfolio:
             if table is None:
                 table = self.tables[q.questionnaire] = Table(q.questionnaire, len(q.sections))
             entry = Entry(outcome.file, outcome.company, outcome.assessed_on, industry, size, table.questionnaire,
-                          q.sections, q.score, q.reached, q.answered, q.asked)
+                          q.sections, q.score, q.reached, q.answered, q.asked, q.flags)
             self.earlier += table.add(key, entry, self.all_dates)
 
 
@@ -318,10 +325,11 @@ def _scores(table: Table, questionnaire: Questionnaire) -> _Scores:
     for row in range(len(table)):
         raw: Sequence[float | None]
         if row in table.more:
-            columns = zip(*(e.sections for e in table.entries(row)), strict=True)
+            entries = table.entries(row)
+            columns = zip(*(e.sections for e in entries), strict=True)
             raw = [math.fsum(given) / len(given) if given else None
                    for given in ([x for x in column if x is not None] for column in columns)]
-            summary = summarise(questionnaire, raw)
+            summary = summarise(questionnaire, raw, _combined_flags(entries))
             overall.append(_rounded(summary.score))
             reached.append(summary.reached or 0)
         else:
@@ -330,6 +338,21 @@ def _scores(table: Table, questionnaire: Questionnaire) -> _Scores:
             reached.append(table.reached[row])
         sections.extend(_rounded(x) for x in raw)
     return _Scores(table, overall, sections, reached)
+
+
+def _combined_flags(entries: Sequence[Entry]) -> list[int]:
+    """Several respondents' section flags, as the mean of their answers would have them: a section is n/a
+    when it is for every respondent, and its critical question failed when every respondent who assessed
+    the section failed one (the mean of scores is 0 only when every score is 0)."""
+    out = []
+    for i in range(len(entries[0].sections)):
+        flags = [e.flags[i] if e.flags else 0 for e in entries]
+        assessed = [f for e, f in zip(entries, flags, strict=True) if e.sections[i] is not None]
+        combined = NOT_APPLICABLE if all(f & NOT_APPLICABLE for f in flags) else 0
+        if assessed and all(f & CRITICAL_FAILED for f in assessed):
+            combined |= CRITICAL_FAILED
+        out.append(combined)
+    return out
 
 
 def _natural(name: str) -> tuple[int, float, str]:

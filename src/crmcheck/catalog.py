@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmcheck.errors import InputError, UsageError
-from crmcheck.yamlio import Document, Position, load_mapping, read_header
+from crmcheck.yamlio import Document, Position, load_mapping, read_header, special_kind
 
 if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Questionnaire
@@ -80,6 +80,10 @@ class Catalog:
             raise UsageError(f"questionnaire directory not found: {directory}")
         entries = []
         for path in sorted([*directory.glob("*.yaml"), *directory.glob("*.yml")]):
+            kind = special_kind(path)
+            if kind is not None:  # reading it could block for ever
+                raise InputError(f"not a regular file ({kind}); a questionnaire directory holds questionnaire files",
+                                 file=str(path), line=1, column=1)
             fields, positions = read_header(path, HEADER_FIELDS)
             qid = fields.get("id")
             if not isinstance(qid, str):

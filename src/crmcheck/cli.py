@@ -8,7 +8,7 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -21,8 +21,10 @@ from crmcheck.errors import (
     EXIT_OK,
     CrmcheckError,
     InputError,
+    Problem,
     UsageError,
 )
+from crmcheck.inert import inert_coloured, inert_copy, inert_text, one_line
 from crmcheck.wording import counted
 
 if TYPE_CHECKING:
@@ -85,6 +87,8 @@ class SchemaName(StrEnum):
     questionnaire = "questionnaire"
     answers = "answers"
     policy = "policy"
+    selection = "selection"
+    card = "card"
 
 
 class Lens(StrEnum):
@@ -119,6 +123,13 @@ def _catalog(directories: list[Path] | None) -> Catalog:
     return Catalog.from_options(directories)
 
 
+def guard(outputs: dict[str, str | None], *inputs: str | Path | None) -> None:
+    """Refuse outputs that would overwrite an input (docs/bad-input.md: Output files)."""
+    from crmcheck.outputs import guard_outputs
+
+    guard_outputs(outputs, inputs)
+
+
 def _to_terminal(output: str | None) -> bool:
     return output in (None, "-") and sys.stdout.isatty()
 
@@ -128,18 +139,22 @@ def render_options(output: str | None, **fields: object) -> RenderOptions:
     from crmcheck.render import RenderOptions
 
     tty = _to_terminal(output)
-    color = tty and not os.environ.get("NO_COLOR")
+    color = _colour_on(output)
     width = min(shutil.get_terminal_size((80, 24)).columns, 120) if tty else 80
     return RenderOptions(color=color, width=width, **fields)  # type: ignore[arg-type]
 
 
-def emit(text: str | bytes, output: str | None) -> None:
-    """Write a command's result to stdout or, atomically, to a file."""
+def emit(text: str | bytes, output: str | None, *, coloured: bool | None = None) -> None:
+    """Write a command's result to stdout or, atomically, to a file. On stdout, control characters from file
+    text are shown visibly (`coloured`, default: whether colour is on, says whether rich's colours must pass)."""
     if output in (None, "-"):
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
+        elif coloured if coloured is not None else _colour_on(output):
+            sys.stdout.write(_inert(inert_coloured(text)))
         else:
-            sys.stdout.write(_inert(text))
+            # \uXXXX keeps a JSON result valid
+            sys.stdout.write(_inert(inert_text(text, json_escapes=text.lstrip().startswith(("{", "[")))))
         sys.stdout.flush()
         return
     from crmcheck.yamlio import write_atomic
@@ -154,9 +169,23 @@ def _inert(text: str) -> str:
     return neutralise_workflow_commands(text)
 
 
+def _colour_on(output: str | None) -> bool:
+    """Whether stdout carries rich's own colour sequences (which must pass); file text in it is inert already."""
+    return _to_terminal(output) and not os.environ.get("NO_COLOR")
+
+
+T = TypeVar("T")
+
+
+def for_terminal(result: T, output: str | None) -> T:
+    """The result with file text made inert when it is rendered in colour (docs/bad-input.md)."""
+    return inert_copy(result) if _colour_on(output) else result
+
+
 def note(message: str) -> None:
-    """A diagnostic for the person at the terminal (stderr, never mixed into results)."""
-    sys.stderr.write(_inert(message) + "\n")
+    """A diagnostic for the person at the terminal (stderr, never mixed into results): always one line, with
+    any control character or newline from file text shown visibly."""
+    sys.stderr.write(_inert(one_line(message)) + "\n")
 
 
 def _print_version(value: bool) -> None:
@@ -189,7 +218,7 @@ def list_command(
 
     # at a terminal a long title wraps under itself; piped, each questionnaire stays on one line for scripts
     emit(render_list(_catalog(questionnaires), fmt.value, render_options(None).width if _to_terminal(None) else 0),
-         None)
+         None, coloured=False)
 
 
 @app.command()
@@ -206,7 +235,7 @@ def show(
     from crmcheck.render.catalog_view import render_show
 
     q = _catalog(questionnaires).get(questionnaire)
-    emit(render_show(q, fmt.value, render_options(None).width), None)
+    emit(render_show(q, fmt.value, render_options(None).width), None, coloured=False)
 
 
 @app.command()
@@ -233,6 +262,7 @@ def new(
     """
     from crmcheck.answers_layout import SCHEMA_FILE, Header, dump_answers
 
+    guard({"-o": output, "--survey-template": survey_template}, *(questionnaires or []))
     catalog = _catalog(questionnaires)
     qs = [catalog.get(qid) for qid in dict.fromkeys(questionnaire_ids)]
     if survey_template is not None:
@@ -343,9 +373,9 @@ def validate(
         raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
     reports = [validate_file(f, catalog) for f in files]
     if fmt is ListFormat.json:
-        emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None)
+        emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None, coloured=False)
     else:
-        emit("".join(f"{r.file}: ok, {r.summary}\n" for r in reports if r.ok), None)
+        emit("".join(f"{r.file}: ok, {r.summary}\n" for r in reports if r.ok), None, coloured=False)
     for r in reports:
         for line in r.errors:
             note(line)
@@ -374,6 +404,9 @@ def report(
         "--baseline", metavar="OLD",
         help="An earlier answers file of the same company; the report gains a part on what changed since.")] = None,
     baseline_questionnaires: BaselineQuestionnaireDirs = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 2 when a directory holds a named pipe, device or socket called *.yaml (such files "
+        "are always listed on stderr and left out).")] = False,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
@@ -395,17 +428,23 @@ def report(
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
     if logo is not None and fmt is not ReportFormatChoice.html:
         raise UsageError("--logo is for the HTML report: add --format html")
+    guard({"-o": output}, *answers, baseline, template, logo, *(questionnaires or []), *(baseline_questionnaires or []))
     extra: tuple[tuple[str, object], ...] = ()
     if logo is not None:
         from crmcheck.render.branding import load_logo
 
         extra = (("logo", load_logo(logo)),)
     catalog = _catalog(questionnaires)
+    skipped: list[Problem] = []
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
-                           show_respondents=show_respondents)
+                           show_respondents=show_respondents, skipped=skipped)
+    for problem in skipped:
+        note(str(problem))
+    if strict and skipped:
+        raise UsageError(f"{len(skipped)} special file(s) in the directories given (--strict)")
     options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
-    emit(renderer_for(ReportFormat(fmt.value))(result, options), output)
+    emit(renderer_for(ReportFormat(fmt.value))(for_terminal(result, output), options), output)
 
 
 @app.command()
@@ -424,7 +463,8 @@ def benchmark(
         BenchmarkFormatChoice.terminal),
     output: Output = None,
     strict: Annotated[bool, typer.Option(
-        "--strict", help="Exit 2 when any file fails to load (such files are always listed and left out).")] = False,
+        "--strict", help="Exit 2 when any file fails to load, or is a named pipe or device (such files are always "
+        "listed and left out).")] = False,
     jobs: Annotated[int, typer.Option(
         "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when "
         "there are 100 files or more.")] = 0,
@@ -442,6 +482,7 @@ def benchmark(
     from crmcheck.render.benchmark import BenchmarkFormat, renderer_for
     from crmcheck.render.progress import ProgressBar
 
+    guard({"-o": output}, *answers, *(questionnaires or []))
     request = BenchmarkRequest(paths=tuple(answers), company=company, by=by.value if by else None,
                                all_dates=all_dates, rows=fmt is BenchmarkFormatChoice.jsonl, jobs=jobs)
     bar = ProgressBar(sys.stderr, label="scoring", unit="files", enabled=progress)
@@ -452,7 +493,7 @@ def benchmark(
     for failure in result.failed:
         for line in failure.errors:
             note(line)
-    emit(renderer_for(BenchmarkFormat(fmt.value))(result, render_options(output)), output)
+    emit(renderer_for(BenchmarkFormat(fmt.value))(for_terminal(result, output), render_options(output)), output)
     if strict and result.failed:
         note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
         raise typer.Exit(EXIT_INPUT)
@@ -551,9 +592,10 @@ def compare(
     from crmcheck.baseline import compare_files
     from crmcheck.render.comparison_view import render_comparison
 
+    guard({"-o": output}, old, new, *(questionnaires or []), *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
-    emit(render_comparison(comparison, fmt.value, render_options(output)), output)
+    emit(render_comparison(for_terminal(comparison, output), fmt.value, render_options(output)), output)
     if fail_on_regression and comparison.regressions:
         note(f"crmcheck: {counted(len(comparison.regressions), 'regression')} since {comparison.baseline_on}")
         raise typer.Exit(EXIT_FAILED)
@@ -592,10 +634,12 @@ def check(
     from crmcheck.render.check_view import render_check
     from crmcheck.render.junit_report import render_check as junit_check
 
+    guard({"-o": output, "--junit": junit}, answers, baseline, policy, *(questionnaires or []),
+          *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     result = run_check(answers, baseline=baseline, policy=policy, today=_parse_date(today, "--today"),
                        catalog=catalog, baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires))
-    emit(render_check(result, fmt.value, render_options(output)), output)
+    emit(render_check(for_terminal(result, output), fmt.value, render_options(output)), output)
     if junit:
         emit(junit_check(result), junit)
     commands, warnings = publish(result, os.environ)
@@ -771,6 +815,71 @@ def collect_close(directory: CollectionDir) -> None:
          f"{directory}/responses")
 
 
+vendors_app = typer.Typer(
+    name="vendors",
+    help="Choose a CRM vendor: evaluators' score cards on a selection's requirements, ranked vendors with fit, "
+    "exclusions, five-year cost and how close the call is (see docs/vendor-selection.md).\n\n"
+    "Example: crmcheck vendors card selection.yaml --evaluator \"Dana Lee\" -o cards/dana.yaml\n\n"
+    "Example: crmcheck vendors report selection.yaml cards/ --format html -o vendors.html",
+    no_args_is_help=True,
+)
+app.add_typer(vendors_app)
+
+
+class VendorFormatChoice(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    xlsx = "xlsx"
+
+
+@vendors_app.command("card")
+def vendors_card(
+    selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
+    evaluator: Annotated[str, typer.Option(help="Who fills in this card.")],
+    role: Annotated[str | None, typer.Option(help="The evaluator's role, e.g. Sales lead.")] = None,
+    output: Output = None,
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write a blank score card for one evaluator: every vendor, every requirement as a comment.
+
+    Example: crmcheck vendors card selection.yaml --evaluator "Dana Lee" --role "Sales lead" -o cards/dana.yaml
+    """
+    from crmcheck.vendors.card import blank_card
+    from crmcheck.vendors.files import load_selection
+    from crmcheck.vendors.report import prepare_output
+
+    chosen = load_selection(selection)
+    if output not in (None, "-") and Path(str(output)).exists() and not force:
+        raise UsageError(f"{output} exists; use --force to overwrite it")
+    prepare_output(output, [selection])
+    emit(blank_card(chosen.model, evaluator, role, dt.date.today()), output)
+    if output not in (None, "-"):
+        note(f"wrote {output}; score it, then: crmcheck vendors report {selection} {Path(str(output)).parent}")
+
+
+@vendors_app.command("report")
+def vendors_report(
+    selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
+    cards: Annotated[list[str], typer.Argument(metavar="CARDS...", help="Score-card files or folders of them.")],
+    fmt: Annotated[VendorFormatChoice, typer.Option("--format", help="Output format.")] = VendorFormatChoice.terminal,
+    output: Output = None,
+) -> None:
+    """Rank the vendors of a selection from evaluators' score cards.
+
+    Example: crmcheck vendors report selection.yaml cards/ --format markdown -o vendors.md
+    """
+    from crmcheck.vendors.formats import VendorFormat, renderer_for
+    from crmcheck.vendors.report import build_report, prepare_output
+
+    if fmt is VendorFormatChoice.xlsx and _to_terminal(output):
+        raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
+    report = build_report(selection, cards)
+    prepare_output(output, [selection, *cards])
+    emit(renderer_for(VendorFormat(fmt.value))(report, render_options(output)), output)
+
+
 def _fail(code: int, lines: list[str]) -> NoReturn:
     for line in lines:
         note(line)
@@ -816,3 +925,4 @@ def main() -> None:
 
 
 __all__ = ["app", "main", "InputError"]
+

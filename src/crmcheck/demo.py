@@ -22,6 +22,18 @@ def example_path(name: str) -> Path:
     return data_dir("examples") / EXAMPLE / name
 
 
+def _vendor_reports(options: RenderOptions) -> dict[str, str | bytes]:
+    """The example's CRM vendor selection: four vendors scored by five evaluators."""
+    from crmcheck.vendors.formats import VendorFormat
+    from crmcheck.vendors.formats import renderer_for as vendor_renderer
+    from crmcheck.vendors.report import build_report
+
+    selection = example_path("selection")
+    report = build_report(str(selection / "selection.yaml"), [str(selection / "cards")])
+    return {"vendors.md": vendor_renderer(VendorFormat.MARKDOWN)(report, options),
+            "vendors.html": vendor_renderer(VendorFormat.HTML)(report, options)}
+
+
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
     """Score the example's latest assessment against the year before, write its reports (markdown, JSON, HTML),
     the comparison, the policy check and the perception-gap report of its staff and customers; return the
@@ -50,6 +62,7 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
         "perception.md": renderer_for(ReportFormat.MARKDOWN)(perception, plain),
         "perception.html": renderer_for(ReportFormat.HTML)(perception, plain),
         "check.md": render_check(check, "markdown", plain),
+        **_vendor_reports(plain),
     }
     for name, content in files.items():
         write_atomic(out / name, content)

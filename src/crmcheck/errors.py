@@ -9,6 +9,7 @@ EXIT_FAILED = 1  # a check rule broke, or a regression was found
 EXIT_INPUT = 2  # usage error or bad input
 EXIT_INTERNAL = 3  # a bug
 EXIT_INTERRUPTED = 130
+MAX_PROBLEMS_SHOWN = 50  # per error; the rest are counted in one closing line (DESIGN.md: Reliability rules)
 
 
 @dataclass(frozen=True)
@@ -41,12 +42,21 @@ class CrmcheckError(Exception):
         line: int | None = None,
         column: int | None = None,
         problems: list[Problem] | None = None,
+        more: int = 0,
     ) -> None:
-        self.problems = problems or [Problem(message, file, line, column)]
+        found = problems or [Problem(message, file, line, column)]
+        self.problems = found[:MAX_PROBLEMS_SHOWN]
+        self.more = more + len(found) - len(self.problems)  # problems found but not kept
         super().__init__(str(self.problems[0]))
 
     def lines(self) -> list[str]:
-        return [str(p) for p in self.problems]
+        """One line per problem kept, and one closing line with the number of the others."""
+        lines = [str(p) for p in self.problems]
+        if self.more:
+            where = self.problems[0].file
+            lines.append(f"... and {self.more:,} more problem{'s' if self.more > 1 else ''}"
+                         + (f" in {where}" if where else ""))
+        return lines
 
 
 class InputError(CrmcheckError):

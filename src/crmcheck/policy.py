@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import AnswersDocument
 from crmcheck.models.check import OutcomeStatus, RuleOutcome
 from crmcheck.models.policy import (
@@ -40,11 +41,14 @@ DEFAULT_MAX_AGE_DAYS = 400
 
 
 def default_policy() -> Policy:
-    """The policy `check` applies without --policy: a recent assessment, and no step back against a baseline."""
+    """The policy `check` applies without --policy: a recent assessment with something answered, and no step back
+    against a baseline."""
     return Policy.model_validate({"format": 1, "description": "the default policy", "rules": [
         {"rule": "max-age", "days": DEFAULT_MAX_AGE_DAYS},
         {"rule": "no-level-drop"},
         {"rule": "no-new-high-risk"},
+        # at least 0% answered, and (as every completeness rule asks) something answered: not all n/a or blank
+        {"rule": "min-completeness", "completeness": 0, "name": "something answered (not all n/a or blank)"},
     ]})
 
 
@@ -196,23 +200,44 @@ def _no_high_risk(number: int, rule: NoHighRisk, ctx: _Context) -> list[RuleOutc
         if q.kind != "scored":
             continue
         for s in _sections(rule, q, every_by_default=True) or ():
-            found = "not assessed" if s.score is None else f"{s.risk} risk (score {s.score:.1f})"
+            if s.score is None:
+                out.add("skipped", "not assessed", f"{q.id}/{s.id} is not assessed (no scored answer other than "
+                        "n/a), so its risk is unknown; nothing to check", questionnaire=q.id, section=s.id)
+                continue
+            found = f"{s.risk} risk (score {s.score:.1f})"
             out.held_if(s.risk != "high", found, f"{q.id}/{s.id} is at high risk (score {s.score})",
                         questionnaire=q.id, section=s.id)
     return out.items
+
+
+def _tally(sections: list[SectionResult]) -> tuple[int, int, int]:
+    """Answered, n/a, and scored questions over some sections."""
+    return (sum(s.answered for s in sections), sum(s.not_applicable for s in sections),
+            sum(s.scored_questions for s in sections))
 
 
 def _min_completeness(number: int, rule: MinCompleteness, ctx: _Context) -> list[RuleOutcome]:
     out = _Outcomes(number, rule, ctx)
     for q in _questionnaires(rule, ctx, out):
         sections = _sections(rule, q, every_by_default=False)
-        scopes = [(None, q.completeness)] if sections is None else [(s.id, s.completeness) for s in sections]
-        for section, completeness in scopes:
+        in_questionnaire = _tally(q.sections)
+        scopes = ([(None, q.completeness, in_questionnaire)] if sections is None
+                  else [(s.id, s.completeness, _tally([s])) for s in sections])
+        for section, completeness, (answered, not_applicable, asked) in scopes:
             where = f"{q.id}/{section}" if section else q.id
-            found = f"{percent(completeness)} answered"
-            out.held_if(_exact(completeness) >= _exact(rule.completeness), found,
-                        f"{where} is {found}; the policy asks for at least {percent(rule.completeness)}",
+            if answered == 0 and section is not None and not_applicable == asked and in_questionnaire[0]:
+                out.add("skipped", "every question n/a", f"{where}: every question is n/a; nothing to check",
                         questionnaire=q.id, section=section)
+            elif answered == 0:
+                # 0 of 0 is no 100%: a completeness rule never holds on nothing
+                found = f"nothing answered ({not_applicable} n/a, {asked - not_applicable} blank)"
+                out.add("broken", found, f"{where} has {found}; the policy asks for answers (at least "
+                        f"{percent(rule.completeness)} answered)", questionnaire=q.id, section=section)
+            else:
+                found = f"{percent(completeness)} answered"
+                out.held_if(_exact(completeness) >= _exact(rule.completeness), found,
+                            f"{where} is {found}; the policy asks for at least {percent(rule.completeness)}",
+                            questionnaire=q.id, section=section)
     return out.items
 
 
@@ -260,7 +285,7 @@ def _evidence(number: int, rule: Evidence, ctx: _Context) -> list[RuleOutcome]:
                 if qr.score is None or _exact(qr.score) < _exact(rule.at_or_above):
                     continue
                 found = f"answer '{qr.answer}' (score {qr.score:.0f})"
-                if qr.evidence:
+                if has_visible_text(qr.evidence):  # spaces or zero-width characters name nothing
                     out.add("held", f"{found}, evidence: {qr.evidence}", questionnaire=q.id, question=qr.id)
                 else:
                     out.add("broken", f"{found}, no evidence",
@@ -283,7 +308,10 @@ def _baseline_questionnaires(
     for q in comparison.questionnaires:
         if (wanted is not None and q.id != wanted) or (kind is not None and q.kind != kind):
             continue
-        if q.presence == "removed":
+        if q.presence == "both" and all(s.score_before is None for s in q.sections):
+            out.add("skipped", "not assessed in the baseline", f"{q.id} has no scored answer in the baseline "
+                    f"({comparison.baseline_on}); nothing to compare", questionnaire=q.id)
+        elif q.presence == "removed":
             out.add("broken", "missing now", f"{q.id} was assessed in the baseline ({comparison.baseline_on}) but is "
                     "not in this assessment", questionnaire=q.id, line=ctx.locations.assessed_on)
         elif q.presence == "added":
@@ -309,6 +337,10 @@ def _baseline_sections(
                 out.add("skipped", f"section {s.presence} in v{q.version_after}",
                         f"{q.id}/{s.id} is only in one of the two questionnaire versions; nothing to compare",
                         questionnaire=q.id, section=s.id)
+                continue
+            if s.score_before is None:
+                out.add("skipped", "not assessed in the baseline", f"{q.id}/{s.id} was not assessed in the baseline; "
+                        "nothing to compare", questionnaire=q.id, section=s.id)
                 continue
             yield q, s
 

@@ -35,8 +35,8 @@ from crmcheck.errors import CrmcheckError, Problem, UsageError
 from crmcheck.models.answers import parse_answers
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
 from crmcheck.resolve import resolve
-from crmcheck.scoring import summarise, tally_sections
-from crmcheck.yamlio import load_mapping
+from crmcheck.scoring import section_flags, summarise, tally_sections
+from crmcheck.yamlio import load_mapping, special_kind
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 PARALLEL_FROM = 100  # files; below this, starting worker processes costs more than it saves
@@ -94,6 +94,9 @@ def score_answers_file(path: str, catalog: Catalog) -> Outcome:
 
     The checks are those of `crmcheck report`: a file this accepts, report accepts, and the other way round.
     """
+    kind = special_kind(path)
+    if kind is not None:  # reading a named pipe would wait for ever
+        return LoadFailure(path, (str(Problem(f"not a regular file ({kind}); skipped", path)),))
     try:
         source = parse_answers(load_mapping(path))
         answers = source.answers
@@ -102,10 +105,11 @@ def score_answers_file(path: str, catalog: Catalog) -> Outcome:
             questionnaire = catalog.load(key, context=source.doc, keys=("questionnaires", key))
             tallies = tally_sections(questionnaire, resolve(questionnaire, given, source, key))
             sections = tuple(t.score for t in tallies)
-            summary = summarise(questionnaire, sections)
+            flags = tuple(section_flags(t) for t in tallies)
+            summary = summarise(questionnaire, sections, flags)
             answered = sum(t.answered for t in tallies)
             asked = sum(t.scored - t.not_applicable for t in tallies)
-            scores.append(QuestionnaireScores(key, sections, summary.score, summary.reached, answered, asked))
+            scores.append(QuestionnaireScores(key, sections, summary.score, summary.reached, answered, asked, flags))
     except CrmcheckError as exc:
         return LoadFailure(path, tuple(exc.lines()))
     segment = answers.segment

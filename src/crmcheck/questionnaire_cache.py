@@ -1,10 +1,13 @@
 """A cache of checked questionnaires, keyed by file content, so each run need not re-parse and re-check them.
 
-Like Python's .pyc files: a questionnaire file that passed every load-time check is pickled under the user's
-cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes and the
-crmcheck version. A changed file has another hash, so a stale entry is never used. Any problem with the
-cache (unwritable, corrupt, from another Python) falls back to loading the file. CRMCHECK_NO_CACHE=1 turns
-it off.
+Like Python's .pyc files: a questionnaire file that passed every load-time check is stored as JSON under the
+user's cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes, the
+crmcheck version and the source of the questionnaire model. A changed file or model has another hash, so a
+stale entry is never used. An entry is data, never code: it is read back through the model's own validation
+(never unpickled), so whoever can write the cache directory (a shared CI cache) can at worst make crmcheck
+check the file again. Any problem with the cache (unwritable, damaged, not a questionnaire) falls back to
+loading the file, and the entry is written anew.
+CRMCHECK_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import pickle
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,6 +25,8 @@ from crmcheck import __version__
 if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Questionnaire
 
+MAX_ENTRY_BYTES = 4 * 1024 * 1024  # a questionnaire's JSON is tens of kilobytes; anything larger is not ours
+
 
 def cache_dir() -> Path | None:
     if os.environ.get("CRMCHECK_NO_CACHE"):
@@ -30,27 +35,50 @@ def cache_dir() -> Path | None:
     return Path(base) / "crmcheck"
 
 
+def _model_source() -> bytes:
+    """The source of the questionnaire model, so that a changed model (a new field) never meets an old pickle,
+    even when the version number did not change (a development install)."""
+    models = Path(__file__).parent / "models"
+    return b"".join((models / name).read_bytes() for name in ("questionnaire.py", "base.py"))
+
+
+def _read_entry(entry: Path) -> Questionnaire | None:
+    """The questionnaire stored in `entry`, or None when it is missing, damaged or not a regular file."""
+    from crmcheck.models.questionnaire import Questionnaire
+
+    try:
+        fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
+            return None
+        data = handle.read(MAX_ENTRY_BYTES + 1)
+    with contextlib.suppress(Exception):  # any damage: not an entry
+        return Questionnaire.model_validate_json(data)
+    return None
+
+
 def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Questionnaire:
     """The questionnaire in `path`: from the cache when its exact content was checked before, else `load()`."""
     directory = cache_dir()
     if directory is None:
         return load()
     try:
-        digest = hashlib.sha256(path.read_bytes() + __version__.encode()).hexdigest()
+        digest = hashlib.sha256(path.read_bytes() + __version__.encode() + _model_source()).hexdigest()
     except OSError:
         return load()
-    entry = directory / f"{digest}.pickle"
-    with contextlib.suppress(Exception):  # a missing, corrupt or foreign entry: load the file instead
-        with open(entry, "rb") as handle:
-            cached = pickle.load(handle)
-        from crmcheck.models.questionnaire import Questionnaire
-
-        if isinstance(cached, Questionnaire):
-            return cached
+    entry = directory / f"{digest}.json"
+    cached = _read_entry(entry)
+    if cached is not None:
+        return cached
     questionnaire = load()  # errors propagate: only checked questionnaires are cached
-    with contextlib.suppress(OSError, pickle.PicklingError):
+    with contextlib.suppress(Exception):  # the cache is an optimisation: never a reason to fail
         from crmcheck.yamlio import write_atomic
 
         directory.mkdir(parents=True, exist_ok=True)
-        write_atomic(entry, pickle.dumps(questionnaire, protocol=pickle.HIGHEST_PROTOCOL))
+        if os.path.lexists(entry) and not stat.S_ISREG(os.lstat(entry).st_mode):
+            os.unlink(entry)  # a pipe or link planted as an entry: writing would block or go elsewhere
+        write_atomic(entry, questionnaire.model_dump_json())
     return questionnaire

@@ -6,9 +6,9 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from crmcheck.errors import InputError, Problem
+from crmcheck.errors import MAX_PROBLEMS_SHOWN, InputError, Problem
 from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
-from crmcheck.models.questionnaire import Question, Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.yamlio import DecimalText
 
 T = TypeVar("T")
@@ -43,6 +43,11 @@ def _number(value: Any) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _BadValue(f"expected a number, got '{value}'")
     return float(value)
+
+
+def _unit(question: Question) -> str:
+    unit = (question.unit or "").strip()
+    return "" if not unit else unit if unit == "%" else f" {unit}"
 
 
 def band_of(value: float, bands: list[tuple[float, T]]) -> T | None:
@@ -88,7 +93,7 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if option is None:
             allowed = ", ".join(o.id for o in question.options or ())
             raise _BadValue(f"'{value}' is not an option of this question; use one of {allowed}")
-        return option.id, option.score
+        return option.id, None if question.profile else option.score
     if kind == "checklist":
         if isinstance(value, str) and question.option(value) is not None:
             value = [value]
@@ -102,12 +107,19 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
             if item in chosen:
                 raise _BadValue(f"option '{item}' is listed twice")
             chosen.append(item)
+        if question.profile:
+            return chosen, None
         options = question.options or []
         total = sum(o.weight or 1 for o in options)
         got = sum(o.weight or 1 for o in options if o.id in chosen)
         return chosen, got / total
     if kind == "number":
         number = _number(value)
+        low, high = question.value_range
+        if (low is not None and round(number, 9) < round(low, 9)) or (
+                high is not None and round(number, 9) > round(high, 9)):
+            raise _BadValue(f"{number:g}{_unit(question)} is outside the valid range {range_text(low, high)}"
+                            f"{_unit(question)}")
         bands = [(b.min, b.score) for b in question.bands or ()]
         score = band_of(number, bands)
         if score is None:
@@ -127,8 +139,16 @@ def resolve(
     doc = source.doc
     where = ("questionnaires", key)
     problems: list[Problem] = []
+    more = 0  # problems past the ones shown: counted, without working out their place or a suggestion
+
+    def problems_full() -> bool:
+        return len(problems) >= MAX_PROBLEMS_SHOWN
 
     def report(message: str, *keys: Any, as_key: bool = False) -> None:
+        nonlocal more
+        if problems_full():
+            more += 1
+            return
         pos = doc.position((*where, *keys), key=as_key)
         problems.append(Problem(message, doc.path, pos.line, pos.column))
 
@@ -152,9 +172,13 @@ def resolve(
     responses: dict[str, Response] = {}
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
     questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
+    renamed = questionnaire.renamed
     for answer_id, answer in given.answers.items():
-        full = answer_id if answer_id in questions else questionnaire.current_id(answer_id)
+        full = answer_id if answer_id in questions else renamed.get(answer_id)
         if full is None:
+            if problems_full():
+                more += 1
+                continue
             names = names or _question_names(questionnaire)
             hint = _closest_question(questionnaire, names, answer_id)
             suggestion = f" (did you mean '{hint}'?)" if hint else ""
@@ -169,7 +193,7 @@ def resolve(
         except _BadValue as exc:
             report(f"{answer_id}: {exc}", "answers", answer_id, "value")
     if problems:
-        raise InputError(problems[0].message, problems=problems)
+        raise InputError(problems[0].message, problems=problems, more=more)
     return {full: responses.get(full, UNANSWERED) for full in questions}
 
 

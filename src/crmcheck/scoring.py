@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from crmcheck.inert import has_visible_text
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
     LevelBand,
     NextStep,
     NotApplicable,
     NotEvidenced,
+    ProfileQuestion,
     QuestionnaireResult,
     QuestionResult,
     Recommendation,
@@ -20,7 +22,9 @@ from crmcheck.models.result import (
     SectionResult,
     StageResult,
     StageScore,
+    StageStatus,
 )
+from crmcheck.profile import ProfileTally
 from crmcheck.resolve import UNANSWERED, Response, band_of
 
 EDGE_DIGITS = 9  # scores are compared at band edges after rounding to this many decimals
@@ -111,26 +115,80 @@ def _tally(section: Section, responses: Mapping[str, Response]) -> SectionTally:
     return SectionTally(section, None if mean is None else 100 * mean, scored, answered, na, critical_failed)
 
 
+# Per-section facts the stage rule needs besides the score, packed in a small int so that the benchmark
+# can keep them per row cheaply.
+NOT_APPLICABLE = 1  # every scored question of the section is n/a (or it has none)
+CRITICAL_FAILED = 2  # a critical question of the section scored 0
+
+
+def section_flags(tally: SectionTally) -> int:
+    """The stage rule's facts about one section (NOT_APPLICABLE, CRITICAL_FAILED), as bits."""
+    flags = NOT_APPLICABLE if tally.scored == tally.not_applicable else 0
+    return flags | (CRITICAL_FAILED if tally.critical_failed else 0)
+
+
+def stage_status(score: float | None, not_applicable: bool, critical_failed: bool, pass_mark: float) -> StageStatus:
+    """DESIGN.md's status of one stage (or one stage of one dimension) from its raw score and facts."""
+    if score is None:
+        return "not applicable" if not_applicable else "not assessed"
+    if critical_failed or _exact(score) < _exact(pass_mark):
+        return "failed"
+    return "passed"
+
+
+def climb(statuses: Sequence[tuple[int, StageStatus]]) -> tuple[int, int | None]:
+    """(stage reached, the stage that stopped the climb or None) from each stage's status, in order.
+
+    The first stage is the baseline, always reached. Above it a `passed` stage is reached, a `not
+    applicable` one is passed over, and a `failed` or `not assessed` one stops the climb.
+    """
+    if not statuses:
+        return 1, None
+    reached = statuses[0][0]
+    for number, status in statuses[1:]:
+        if status == "passed":
+            reached = number
+        elif status != "not applicable":
+            return reached, number
+    return reached, None
+
+
 @dataclass(frozen=True)
 class StageTally:
-    """One stage's raw score over its sections, whether it has evidence, and whether it passed."""
+    """One stage's raw score over its sections and its status under the cumulative stage rule."""
 
     number: int
     score: float | None
-    has_evidence: bool
-    passed: bool
+    status: StageStatus
+    critical_failed: bool
+
+    @property
+    def has_evidence(self) -> bool:
+        return self.score is not None
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "passed"
 
 
-def stage_tallies(questionnaire: Questionnaire, section_scores: Sequence[float | None]) -> list[StageTally]:
-    """Each stage's score from its sections' raw scores (in questionnaire order); a stage has evidence when
-    one of its sections is assessed, which is exactly when one of its scored questions has an answer."""
-    pass_mark = _exact(questionnaire.pass_mark or 0)
+def stage_tallies(
+    questionnaire: Questionnaire, section_scores: Sequence[float | None], flags: Sequence[int] | None = None
+) -> list[StageTally]:
+    """Each stage's score (the weighted mean of its assessed sections' scores, by section weight) and status.
+
+    `flags` holds each section's `section_flags`, in questionnaire order; without them a section with no
+    score counts as not assessed and no critical question as failed.
+    """
+    pass_mark = questionnaire.pass_mark or 0
+    flags = flags if flags is not None else [0] * len(questionnaire.sections)
     out: list[StageTally] = []
     for stage in questionnaire.stages:
-        pairs = [(section.weight, score) for section, score in zip(questionnaire.sections, section_scores, strict=True)
-                 if section.stage == stage.number and score is not None]
-        score = weighted_mean(pairs)
-        out.append(StageTally(stage.number, score, bool(pairs), score is not None and _exact(score) >= pass_mark))
+        members = [(section, score, flag) for section, score, flag
+                   in zip(questionnaire.sections, section_scores, flags, strict=True) if section.stage == stage.number]
+        score = weighted_mean([(section.weight, score) for section, score, _ in members if score is not None])
+        not_applicable = all(flag & NOT_APPLICABLE for _, _, flag in members)
+        critical = any(flag & CRITICAL_FAILED for _, _, flag in members)
+        out.append(StageTally(stage.number, score, stage_status(score, not_applicable, critical, pass_mark), critical))
     return out
 
 
@@ -143,8 +201,11 @@ class ScoreSummary:
     reached: int | None  # stage reached, for staged questionnaires
 
 
-def summarise(questionnaire: Questionnaire, section_scores: Sequence[float | None]) -> ScoreSummary:
-    """Questionnaire score, level and stage reached from raw section scores (in questionnaire order).
+def summarise(
+    questionnaire: Questionnaire, section_scores: Sequence[float | None], flags: Sequence[int] | None = None
+) -> ScoreSummary:
+    """Questionnaire score, level and stage reached from raw section scores (in questionnaire order) and,
+    for staged questionnaires, each section's `section_flags`.
 
     `score_questionnaire` computes its headline numbers through this too, so a summary made from
     the same section scores (or from several respondents' mean section scores) always agrees with it.
@@ -153,7 +214,7 @@ def summarise(questionnaire: Questionnaire, section_scores: Sequence[float | Non
                              in zip(questionnaire.sections, section_scores, strict=True) if score is not None])
     reached = None
     if questionnaire.kind == "staged":
-        reached = _reached([(t.number, t.has_evidence, t.passed) for t in stage_tallies(questionnaire, section_scores)])
+        reached, _ = climb([(t.number, t.status) for t in stage_tallies(questionnaire, section_scores, flags)])
     return ScoreSummary(overall, level_of(questionnaire, overall), reached)
 
 
@@ -187,77 +248,148 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
     return str(value)
 
 
+@dataclass
+class _StageCount:
+    """What the stage rule looks at in one stage (or one dimension of one stage): raw pairs and counts."""
+
+    pairs: list[tuple[float, float]] = field(default_factory=list)
+    scored: int = 0
+    not_applicable: int = 0
+    critical_failed: list[str] = field(default_factory=list)  # full ids of critical questions scoring 0
+
+    @property
+    def score(self) -> float | None:
+        mean = weighted_mean(self.pairs)
+        return None if mean is None else 100 * mean
+
+
+def _count(questionnaire: Questionnaire, responses: Mapping[str, Response], stage: int,
+           dimension: str | None = None) -> _StageCount:
+    """A stage's scored questions (of one dimension when given), each weighted by question × section weight."""
+    count = _StageCount()
+    for section in questionnaire.sections:
+        if section.stage != stage:
+            continue
+        for full, question in section.scored_questions:
+            if dimension is not None and question.dimension != dimension:
+                continue
+            count.scored += 1
+            response = responses.get(full, UNANSWERED)
+            if response.status == "n/a":
+                count.not_applicable += 1
+            elif response.status == "answered" and response.score is not None:
+                count.pairs.append((section.weight * question.weight, response.score))
+                if question.critical and _exact(response.score) == 0:
+                    count.critical_failed.append(full)
+    return count
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'' if n == 1 else 's'}"
+
+
+def _stage_reason(status: StageStatus, score: float | None, count: _StageCount, pass_mark: float,
+                  baseline: bool) -> str:
+    """Why a stage has its status, in a few words a report can show beside it."""
+    answered = len(count.pairs)
+    asked = count.scored - count.not_applicable
+    if baseline and not count.scored:
+        return "the starting point, with no questions: always reached"
+    if status == "not applicable":
+        return "no scored questions" if not count.scored else f"all {_plural(count.scored, 'question')} n/a"
+    if status == "not assessed":
+        return f"none of its {_plural(asked, 'question')} answered"
+    shown = f"{_score1(score):.1f}" if score is not None else "-"
+    of = f"{answered} of {asked} answered"
+    if status == "passed":
+        reason = f"score {shown} at or above the pass mark {pass_mark:g} ({of})"
+    elif count.critical_failed:
+        names = ", ".join(count.critical_failed)
+        reason = f"critical question {names} scored 0" if len(count.critical_failed) == 1 else (
+            f"critical questions {names} scored 0")
+        reason += f" (score {shown}, {of})"
+    else:
+        reason = f"score {shown} below the pass mark {pass_mark:g} ({of})"
+    if baseline:
+        reason += "; the starting point is reached whatever its score"
+    return reason
+
+
+def climb_summary(stage: StageResult) -> str:
+    """One sentence on how far the climb went and what stopped it (every format shows it)."""
+    if stage.stopped_at is None:
+        above = [s for s in stage.stages if s.number > stage.reached]
+        if not above:
+            return f"stage {stage.reached} {stage.name} is the top stage: every stage up to it is passed " \
+                   "or not applicable"
+        return f"stage {stage.reached} {stage.name} reached; the stages above it are not applicable"
+    stopper = next(s for s in stage.stages if s.number == stage.stopped_at)
+    if stopper.status == "not assessed":
+        return f"stage {stopper.number} not assessed: answer its questions to know whether it is reached"
+    return f"stage {stopper.number} failed: {stopper.reason}"
+
+
 def _stage_result(
     questionnaire: Questionnaire,
-    tallies: list[SectionTally],
+    tallies: Sequence[SectionTally],
     responses: Mapping[str, Response],
     targets: Mapping[str, int],
 ) -> StageResult:
     pass_mark = questionnaire.pass_mark or 0
-    tallied = stage_tallies(questionnaire, [t.score for t in tallies])
-    stages = [StageScore(number=stage.number, id=stage.id, name=stage.name, score=_score1(t.score),
-                         has_evidence=t.has_evidence, passed=t.passed)
-              for stage, t in zip(questionnaire.stages, tallied, strict=True)]
-    reached = _reached([(t.number, t.has_evidence, t.passed) for t in tallied])
+    first = questionnaire.stages[0].number if questionnaire.stages else 1
+    # the stage's score and status as `summarise` works them out (from section scores), so the two agree
+    tallied = stage_tallies(questionnaire, [t.score for t in tallies], [section_flags(t) for t in tallies])
+    stages: list[StageScore] = []
+    for stage, tally in zip(questionnaire.stages, tallied, strict=True):
+        count = _count(questionnaire, responses, stage.number)
+        score, status = tally.score, tally.status
+        baseline = stage.number == first
+        stages.append(StageScore(
+            number=stage.number, id=stage.id, name=stage.name, score=_score1(score), has_evidence=score is not None,
+            passed=status == "passed", status=status,
+            reason=_stage_reason(status, score, count, pass_mark, baseline),
+        ))
+    reached, stopped_at = climb([(s.number, s.status) for s in stages])
 
     matrix: dict[str, dict[int, float | None]] = {}
+    matrix_status: dict[str, dict[int, StageStatus]] = {}
     dimensions: dict[str, int] = {}
     for dimension in questionnaire.dimensions:
         row: dict[int, float | None] = {}
-        flags: list[tuple[int, bool, bool]] = []
+        statuses: dict[int, StageStatus] = {}
         for stage in questionnaire.stages:
-            pairs = []
-            for section in questionnaire.sections:
-                if section.stage != stage.number:
-                    continue
-                for question in section.questions:
-                    response = responses.get(f"{section.id}.{question.id}", UNANSWERED)
-                    if question.scored and question.dimension == dimension and response.status == "answered":
-                        pairs.append((section.weight * question.weight, response.score or 0.0))
-            mean = weighted_mean(pairs)
-            score = None if mean is None else 100 * mean
-            row[stage.number] = _score1(score)
-            flags.append((stage.number, bool(pairs), score is not None and _exact(score) >= _exact(pass_mark)))
+            count = _count(questionnaire, responses, stage.number, dimension)
+            row[stage.number] = _score1(count.score)
+            # a stage with no questions of this dimension is passed over, like an all-n/a one
+            statuses[stage.number] = stage_status(count.score, count.scored == count.not_applicable,
+                                                  bool(count.critical_failed), pass_mark)
         matrix[dimension] = row
-        dimensions[dimension] = _reached(flags)
+        matrix_status[dimension] = statuses
+        dimensions[dimension], _ = climb(list(statuses.items()))
 
     target = max(targets.values(), default=questionnaire.default_target)
-    numbers = [s.number for s in questionnaire.stages]
-    following = [n for n in numbers if n > reached]
+    by_number = {s.number: s for s in stages}
+    following = [n for n in by_number if n > reached and by_number[n].status != "not applicable"]
     next_steps: list[NextStep] = []
     if following:
         for section in questionnaire.sections:
             if section.stage != following[0]:
                 continue
-            for question in section.questions:
-                response = responses.get(f"{section.id}.{question.id}", UNANSWERED)
-                if not question.scored or response.status == "n/a":
+            for full, question in section.scored_questions:
+                response = responses.get(full, UNANSWERED)
+                if response.status == "n/a":
                     continue
                 if response.status == "unanswered" or (response.score or 0) < 1:
-                    next_steps.append(NextStep(question=f"{section.id}.{question.id}", text=question.wording(),
+                    next_steps.append(NextStep(question=full, text=question.wording(),
                                                recommendation=question.recommendation))
     reached_stage = questionnaire.stage(reached)
-    return StageResult(
+    result = StageResult(
         reached=reached, name=reached_stage.name if reached_stage else str(reached), target=target,
-        gap=max(0, target - reached),
-        pass_mark=pass_mark, stages=stages, dimensions=dimensions, matrix=matrix, next_steps=next_steps,
+        gap=max(0, target - reached), pass_mark=pass_mark, stages=stages, dimensions=dimensions, matrix=matrix,
+        matrix_status=matrix_status, next_steps=next_steps, stopped_at=stopped_at,
+        next_stage=following[0] if following else None,
     )
-
-
-def _reached(stages: list[tuple[int, bool, bool]]) -> int:
-    """Greatest stage k with evidence such that every stage up to k with evidence passed; the first always."""
-    if not stages:
-        return 1
-    reached = stages[0][0]
-    all_passed = True
-    for number, evidence, passed in stages[1:]:
-        if evidence and not passed:
-            all_passed = False
-        if all_passed and evidence:
-            reached = number
-    if stages[0][1] and not stages[0][2]:
-        return stages[0][0]
-    return reached
+    return result.model_copy(update={"climb": climb_summary(result)})
 
 
 def score_questionnaire(
@@ -278,6 +410,7 @@ def score_questionnaire(
     recommendations: list[tuple[float, int, Recommendation]] = []
     unanswered: list[str] = []
     not_applicable: list[NotApplicable] = []
+    profile: list[ProfileQuestion] = []
     order = 0
     for tally in tallies:
         section = tally.section
@@ -300,7 +433,7 @@ def score_questionnaire(
             if response.status == "n/a":
                 not_applicable.append(NotApplicable(question=full, reason=response.reason))
             s = response.score if question.scored and response.status == "answered" else None
-            if needs_evidence(s, lens) and not (response.evidence or "").strip():
+            if needs_evidence(s, lens) and not has_visible_text(response.evidence):
                 not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
                                                   score=None if s is None else round(100 * s, 1)))
             questions.append(QuestionResult(
@@ -308,8 +441,12 @@ def score_questionnaire(
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
-                reason=response.reason, recommendation=question.recommendation,
+                reason=response.reason, recommendation=question.recommendation, profile=question.profile,
             ))
+            if question.profile:
+                tally_of = ProfileTally(question)
+                tally_of.add(response)
+                profile.append(tally_of.result(full, section.id, lens))
             needs_work = (gap or 0) > 0 or risk in ("high", "medium")
             if s is not None and _exact(s) < 1 and needs_work:
                 priority = section.weight * question.weight * (1 - s) * (1 + (gap or 0))
@@ -327,7 +464,7 @@ def score_questionnaire(
             not_evidenced=not_evidenced,
         ))
 
-    summary = summarise(questionnaire, [t.score for t in tallies])
+    summary = summarise(questionnaire, [t.score for t in tallies], [section_flags(t) for t in tallies])
     overall, level = summary.score, summary.level
     asked = sum(t.scored - t.not_applicable for t in tallies)
     answered = sum(t.answered for t in tallies)
@@ -341,4 +478,5 @@ def score_questionnaire(
         levels=[LevelBand(level=lv.level, name=lv.name, min=lv.min) for lv in questionnaire.levels],
         risk_bands=RiskBandsResult(high=questionnaire.risk_bands.high, medium=questionnaire.risk_bands.medium)
         if questionnaire.kind == "scored" else None,
+        profile=profile,
     )

@@ -1,4 +1,5 @@
-"""`validate`: check questionnaire, answers and policy files, each judged by what it holds."""
+"""`validate`: check questionnaire, answers, policy, vendor-selection and score-card files, each judged by what
+it holds."""
 
 from __future__ import annotations
 
@@ -26,12 +27,17 @@ def kind_of(doc: Document) -> str:
     data = doc.data
     if "sections" in data or "scales" in data or "levels" in data:
         return "questionnaire"
+    if "requirements" in data or "vendors" in data:
+        return "selection"
+    if "evaluator" in data or "scores" in data:
+        return "card"
     if "questionnaires" in data or "company" in data:
         return "answers"
     if "rules" in data:
         return "policy"
     raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
-                    "'company' and 'questionnaires', a policy has 'rules'")
+                    "'company' and 'questionnaires', a policy has 'rules', a vendor selection has "
+                    "'requirements' and 'vendors', a score card has 'evaluator' and 'scores'")
 
 
 def _check_questionnaire(doc: Document) -> str:
@@ -64,6 +70,20 @@ def _check_policy(doc: Document, catalog: Catalog) -> str:
     return f"policy with {len(policy.rules)} rules" + (f", {against} of them against a baseline" if against else "")
 
 
+def _check_vendor_file(doc: Document, kind: str) -> str:
+    """A selection, or a score card checked on its own (its vendor and requirement ids are checked against the
+    selection by `crmcheck vendors report`)."""
+    from crmcheck.vendors.files import parse_card, parse_selection
+
+    if kind == "selection":
+        chosen = parse_selection(doc).model
+        return (f"selection of {chosen.company}: {len(chosen.requirements)} requirements, "
+                f"{len(chosen.vendors)} vendors")
+    card = parse_card(doc).model
+    scored = sum(len(scores) for scores in card.scores.values())
+    return f"score card of {card.evaluator}: {scored} scores for {len(card.scores)} vendors"
+
+
 def validate_file(path: str, catalog: Catalog) -> FileReport:
     report = FileReport(path)
     try:
@@ -71,6 +91,8 @@ def validate_file(path: str, catalog: Catalog) -> FileReport:
         report.kind = kind_of(doc)
         if report.kind == "questionnaire":
             report.summary = _check_questionnaire(doc)
+        elif report.kind in ("selection", "card"):
+            report.summary = _check_vendor_file(doc, report.kind)
         elif report.kind == "policy":
             report.summary = _check_policy(doc, catalog)
         else:

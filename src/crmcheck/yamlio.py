@@ -83,7 +83,8 @@ class Document:
     def _entry(self, node: yaml.MappingNode, key: Any) -> tuple[yaml.Node, yaml.Node] | None:
         index = self._keys.get(id(node))
         if index is None:
-            index = self._keys[id(node)] = {kn.value: (kn, vn) for kn, vn in reversed(node.value)}
+            with collector_paused():  # thousands of new tuples would set off passes over every node
+                index = self._keys[id(node)] = {kn.value: (kn, vn) for kn, vn in reversed(node.value)}
         return index.get(key) if isinstance(key, str) else None
 
     def position(self, keys: tuple[Any, ...], *, key: bool = False) -> Position:
@@ -201,14 +202,20 @@ def _prescan(path: str, text: str) -> None:
             tag = getattr(event, "tag", None)
             if tag is not None:
                 raise _tag_error(path, event.start_mark, tag)
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    raise _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+            depth = _nest(path, event, depth)
     except yaml.MarkedYAMLError as exc:
         raise _yaml_error(path, text, exc) from None
+
+
+def _nest(path: str, event: yaml.Event, depth: int) -> int:
+    """The nesting depth after `event`; an error once it passes MAX_DEPTH."""
+    if isinstance(event, yaml.CollectionStartEvent):
+        if depth >= MAX_DEPTH:
+            raise _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
+        return depth + 1
+    if isinstance(event, yaml.CollectionEndEvent):
+        return depth - 1
+    return depth
 
 
 def _depth_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
@@ -221,12 +228,9 @@ def _depth_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     depth = 0
     try:
         for event in yaml.parse(text, Loader=yaml.SafeLoader):
-            if isinstance(event, yaml.CollectionStartEvent):
-                depth += 1
-                if depth > MAX_DEPTH:
-                    return _fail(path, event.start_mark, f"nesting deeper than {MAX_DEPTH} levels")
-            elif isinstance(event, yaml.CollectionEndEvent):
-                depth -= 1
+            depth = _nest(path, event, depth)
+    except InputError as error:
+        return error
     except yaml.MarkedYAMLError:
         pass
     mark = exc.problem_mark or exc.context_mark
@@ -426,6 +430,22 @@ def _parse(text: str, path: str) -> Document:
     return Document(path, _construct(path, root, 0), root)
 
 
+def special_kind(path: Path | str) -> str | None:
+    """What a path is when it exists but is not a regular file (or a link to one): reading a named pipe blocks
+    until someone writes, and a device may never end. None for a regular file, a directory or nothing there."""
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError):
+        return None
+    if stat.S_ISREG(mode) or stat.S_ISDIR(mode):
+        return None
+    if stat.S_ISFIFO(mode):
+        return "a named pipe"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a device"
+
+
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file within the size cap, as an InputError on any failure.
 
@@ -480,11 +500,34 @@ def _write_in_place(target: Path, data: bytes) -> None:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
 
 
+def _refuse_read_only(target: Path, mode: int) -> None:
+    """Refuse a file the shell's `>` would refuse. Root may write anything, so its mode bits decide too:
+    a file without any write bit was made read-only on purpose."""
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        raise InputError(f"cannot write: the file is read-only (mode {mode:04o}); make it writable (chmod u+w) "
+                         "or write to another file", file=str(target))
+
+
+def _make_parents(target: Path) -> None:
+    """Create the missing folders above a new file, as `-o reports/2026/crm.md` asks."""
+    parent = target.parent
+    if parent.is_dir():
+        return
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise InputError(f"cannot create the folder {parent}: a file of that name is in the way",
+                         file=str(target)) from None
+    except OSError as exc:
+        raise InputError(f"cannot create the folder {parent}: {exc.strerror or exc}", file=str(target)) from None
+
+
 def write_atomic(path: Path | str, content: str | bytes) -> None:
     """Write a file so that a crash at any moment leaves the old or the new file, never a mix.
 
     The temp file lives in the target's directory (so rename is atomic), is fsynced before the
-    rename, and takes the permissions of the file it replaces.
+    rename, and takes the permissions of the file it replaces. A read-only file is refused, as the shell's `>`
+    refuses it; missing parent folders of a new file are created.
     """
     target = Path(path)
     data = content.encode("utf-8") if isinstance(content, str) else content
@@ -497,10 +540,14 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
             _write_in_place(target, data)
             return
         mode = stat.S_IMODE(info.st_mode)
+        _refuse_read_only(target, mode)
     except FileNotFoundError:
         umask = os.umask(0)
         os.umask(umask)
         mode = 0o666 & ~umask
+        _make_parents(target)
+    except NotADirectoryError:
+        raise InputError("cannot write: a part of the path is a file, not a folder", file=str(target)) from None
     try:
         with _temp_beside(target) as (fd, tmp):
             with os.fdopen(fd, "wb") as handle:

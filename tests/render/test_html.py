@@ -125,14 +125,14 @@ def test_example_cover_summary(example_html: str) -> None:
     assert "<title>CRM practice assessment · Brightwater Field Systems</title>" in example_html
     assert "Brightwater Field Systems" in text and "2 November 2026" in text and "Dana Lee" in text
     cover = text[: text.index("Part 1 of 3")]
-    for expected in ("The nine CRM mistakes 57.6 / 100 Level 3 Defined",
-                     "The eight CRM pitfalls, seen from the customer's side 65.2 / 100 Level 3 Defined",
-                     "Revenue marketing readiness 52.5 / 100 Level 3 Defined Stage 2 of 4 reached: Lead Generation",
+    for expected in ("The nine CRM mistakes 58.7 / 100 Level 3 Defined",
+                     "The eight CRM pitfalls, seen from the customer's side 64.2 / 100 Level 3 Defined",
+                     "Revenue marketing readiness 55.7 / 100 Level 3 Defined Stage 2 of 4 reached: Lead Generation",
                      "Top 5 priorities"):
         assert expected in cover
     priorities = re.findall(r"<li><span class=\"prio-text\">(.*?)</span>", example_html)
     assert len(priorities) == 5
-    assert priorities[0].startswith("Run the full strengths check once a year")
+    assert priorities[0].startswith("Ask a sample of customers to score each strength you claim")
     assert priorities[1].startswith("Give partners a portal or automated feed")
 
 
@@ -149,7 +149,7 @@ def test_example_charts_each_have_a_text_alternative_and_a_table(example_html: s
     # the radar's description reads out every section's score and target
     desc = re.search(r'<desc id="q-crm-mistakes-radar-desc">([^<]+)</desc>', example_html)
     assert desc is not None
-    assert "6. Checking your strengths honestly: 26.4, target 70." in desc.group(1)
+    assert "6. Checking your strengths honestly: 28.6, target 70." in desc.group(1)
     assert "5. Measuring the customer experience: 76.7, target 90." in desc.group(1)
     # each figure holds its chart and a table, or is followed by one
     figures = re.findall(r"<figure class=\"(pair|pair wide|stack)\">(.*?)</figure>", example_html, re.S)
@@ -158,13 +158,13 @@ def test_example_charts_each_have_a_text_alternative_and_a_table(example_html: s
 
 
 def test_example_radar_points_and_gap_bars(example_html: str) -> None:
-    # crm-mistakes section 1 scores 71.4 against a target of level 4 (70): the first radar point and target vertex
-    # centre 170, radius 136: 170 - 136 × 0.714 = 72.9 and 170 - 136 × 0.70 = 74.8
-    assert '<polygon class="score-area" points="170,72.9 ' in example_html
+    # crm-mistakes section 1 scores 67.9 against a target of level 4 (70): the first radar point and target vertex
+    # centre 170, radius 136: 170 - 136 × 0.679 = 77.66 and 170 - 136 × 0.70 = 74.8
+    assert '<polygon class="score-area" points="170,77.66 ' in example_html
     assert '<polygon class="target-line" points="170,74.8 ' in example_html
-    # "Checking your strengths honestly": 26.4, high risk, two levels short of 4 (which starts at 70)
+    # "Checking your strengths honestly": 28.6, high risk, two levels short of 4 (which starts at 70)
     bar = re.search(r'<rect class="fill risk-high" x="272" y="[\d.]+" width="([\d.]+)"', example_html)
-    assert bar is not None and bar.group(1) == "86.06"  # 326 px for 100 points × 0.264
+    assert bar is not None and bar.group(1) == "93.24"  # 326 px for 100 points × 0.286
     assert '<text class="bar-gap" x="680"' in example_html and ">+2</text>" in example_html
 
 
@@ -176,7 +176,7 @@ def test_example_stage_matrix_coloured_by_stage(example_html: str) -> None:
     # the baseline stage (Traditional) has no questions, so no column; reached cells carry their stage's colour
     assert cells["technology"] == [("st-2", "100.0"), ("st-3", "76.9"), ("st-4", "100.0")]
     assert cells["people"] == [("st-2", "100.0"), ("st-3", "75.0"), ("open", "25.0")]
-    assert cells["strategy"] == [("st-2", "75.0"), ("open", "58.3"), ("open", "25.0")]
+    assert cells["strategy"] == [("st-2", "75.0"), ("open", "50.0"), ("open", "25.0")]
     assert "Stage 1, Traditional, is the starting point and has no questions." in example_html
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 import subprocess
 import sys
@@ -52,7 +53,7 @@ def header(ws: Worksheet) -> list[object]:
 
 def test_example_sheets_and_headers(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
-    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "How to read"]
+    assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Stages", "Profile", "How to read"]
     for ws in wb.worksheets:
         assert ws.freeze_panes is not None and ws.freeze_panes.endswith("2")  # the header row (test_xlsx_print)
         assert ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
@@ -66,14 +67,26 @@ def test_example_sheets_and_headers(example_xlsx: Path) -> None:
     assert wb["Questions"]["D2"].alignment.wrap_text
 
 
+def test_example_stages_sheet_gives_each_stage_status_and_why(example_xlsx: Path) -> None:
+    stages = rows(load_workbook(example_xlsx)["Stages"])
+    assert stages[0] == ["Questionnaire", "Lens", "Stage", "Name", "Score", "Status", "Why", "Reached", "Climb"]
+    # one row per stage, exactly as the JSON report has them (the rule itself is tested in tests/test_stages.py)
+    run = run_cli("report", str(EXAMPLES / "assessment-2026.yaml"), "--format", "json")
+    [stage] = [q["stage"] for q in json.loads(run.out)["questionnaires"] if q["stage"]]
+    assert [r[2:] for r in stages[1:]] == [
+        [s["number"], s["name"], s["score"], s["status"], s["reason"],
+         "yes" if s["number"] <= stage["reached"] else "no", stage["climb"]] for s in stage["stages"]]
+    assert {r[5] for r in stages[1:]} <= {"passed", "failed", "not assessed", "not applicable"}
+
+
 def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
     summary = rows(wb["Summary"])
     assert [r[:12] for r in summary[1:]] == [
-        ["crm-mistakes", "The nine CRM mistakes", "scored", 1, 57.6, 3, "Defined", None, None, None, 1, 31],
-        ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 1, 65.2, 3, "Defined",
-         None, None, None, 1, 25],
-        ["revenue-marketing", "Revenue marketing readiness", "staged", 1, 52.5, 3, "Defined", 2, "Lead Generation", 4,
+        ["crm-mistakes", "The nine CRM mistakes", "scored", 2, 58.7, 3, "Defined", None, None, None, 1, 36],
+        ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 2, 64.2, 3, "Defined",
+         None, None, None, 1, 27],
+        ["revenue-marketing", "Revenue marketing readiness", "staged", 2, 55.7, 3, "Defined", 2, "Lead Generation", 4,
          1, 24],
     ]
     assert summary[1][12:16] == ["Brightwater Field Systems", dt.datetime(2026, 11, 2), "Dana Lee",
@@ -83,11 +96,11 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
     assert (ws["K2"].number_format, ws["N2"].number_format) == ("0%", "yyyy-mm-dd")
     sections = rows(wb["Sections"])
     strengths = next(r for r in sections if r[1] == "strengths")
-    assert strengths == ["crm-mistakes", "strengths", "Checking your strengths honestly", None, 1, 26.4, 2,
+    assert strengths == ["crm-mistakes", "strengths", "Checking your strengths honestly", None, 1, 28.6, 2,
                          "Developing", "high", 4, 2, 1, 5, 5, 0]
     recommendations = rows(wb["Recommendations"])
-    assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.steps-done", 5, 16.7]
-    assert len(recommendations) == 1 + 31 + 25 + 24
+    assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.customer-rating", 4.5, 25]
+    assert len(recommendations) == 1 + 36 + 27 + 24
 
 
 def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) -> None:
@@ -99,7 +112,7 @@ def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) 
     mobile = next(r for r in questions if r[2] == "personalisation.mobile")
     assert (mobile[5], mobile[7], mobile[13]) == (
         "n/a", None, "Service contacts are office-based dispatchers; no mobile support channel planned")
-    assert len(questions) == 1 + 47 + 42 + 37
+    assert len(questions) == 1 + 50 + 44 + 40
 
 
 def test_hostile_text_is_stored_as_text(tmp_path: Path) -> None:

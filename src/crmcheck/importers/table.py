@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crmcheck.errors import InputError, UsageError
+from crmcheck.errors import CrmcheckError, InputError, UsageError
+from crmcheck.importers.xlsx_guard import MAX_CELL_CHARS, check_workbook
 
 MAX_BYTES = 512 * 1024 * 1024
 CSV_SUFFIXES = (".csv", ".tsv", ".txt")
@@ -153,6 +154,14 @@ def cell_text(value: Any) -> str:
     return str(value)
 
 
+def _check_cells(path: str, number: int, cells: list[str]) -> None:
+    for index, text in enumerate(cells):
+        if len(text) > MAX_CELL_CHARS:
+            raise InputError(f"cell {column_letter(index)}{number} holds {len(text):,} characters, more than a "
+                             f"spreadsheet cell can ({MAX_CELL_CHARS:,}); this is not a survey export", file=path,
+                             line=number, column=index + 1)
+
+
 def _read_xlsx(path: str, sheet: str | None) -> SurveyTable:
     try:
         import openpyxl
@@ -163,6 +172,7 @@ def _read_xlsx(path: str, sheet: str | None) -> SurveyTable:
         if handle.read(4) != _ZIP_MAGIC:
             raise InputError("not an Excel .xlsx workbook (it is not a zip file); if it is CSV, name it .csv",
                              file=path)
+    check_workbook(path)  # sizes, DTDs and damage, before openpyxl parses any XML
     try:
         workbook = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - openpyxl raises many kinds for a damaged workbook
@@ -172,11 +182,17 @@ def _read_xlsx(path: str, sheet: str | None) -> SurveyTable:
             raise UsageError(f"no sheet '{sheet}' in {path} (sheets: {', '.join(workbook.sheetnames)})")
         worksheet = workbook[sheet] if sheet is not None else workbook.worksheets[0]
         rows: list[Row] = []
-        for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
-            cells = [cell_text(v) for v in values]
-            while cells and not cells[-1]:
-                cells.pop()
-            rows.append(Row(number, cells))
+        try:
+            for number, values in enumerate(worksheet.iter_rows(min_row=1, values_only=True), start=1):
+                cells = [cell_text(v) for v in values]
+                _check_cells(path, number, cells)
+                while cells and not cells[-1]:
+                    cells.pop()
+                rows.append(Row(number, cells))
+        except CrmcheckError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - openpyxl parses lazily: a damaged sheet fails while rows are read
+            raise InputError(f"cannot read this workbook ({type(exc).__name__}: {exc})", file=path) from None
     finally:
         workbook.close()
     return SurveyTable(path, rows, None)

@@ -198,15 +198,23 @@ def _fields_at(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
     for item in loc:
         if isinstance(item, int):
             continue
-        fields = getattr(current, "model_fields", None)
+        fields = _by_written_name(current)
         if fields is None or item not in fields:
             # dict keys, or the tag of a discriminated union: the union member tagged `item`, if any
             current = _tagged_model(annotation, item) or current
             continue
         annotation = fields[item].annotation
         current = _model_in(annotation)
-    fields = getattr(current, "model_fields", None)
+    fields = _by_written_name(current)
     return list(fields) if fields else []
+
+
+def _by_written_name(model: Any) -> dict[str, Any] | None:
+    """A model's fields by the name written in files (the alias where there is one)."""
+    fields = getattr(model, "model_fields", None)
+    if fields is None:
+        return None
+    return {info.alias or name: info for name, info in fields.items()}
 
 
 def _tagged_model(annotation: Any, tag: Any) -> Any:

@@ -21,6 +21,9 @@ def _sections(value: Any) -> Any:
         return value
     if not isinstance(value, list):
         raise ValueError("sections is 'all' or a list of section ids, for example [strengths, culture]")
+    if not value:
+        raise ValueError("sections: [] lists no section, so the rule would check nothing; list section ids, "
+                         "write 'all', or leave sections out")
     for item in value:
         if not isinstance(item, str):
             raise ValueError(f"'{item}' is not a section id; section ids are text, for example strengths")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cached_property
 from typing import Any, Literal
 
@@ -27,6 +28,8 @@ from crmcheck.yamlio import Document, load_mapping
 QuestionType = Literal["scale", "yes_no", "choice", "checklist", "number", "text"]
 Lens = Literal["company", "customer"]
 SCORED_TYPES = frozenset({"scale", "yes_no", "choice", "checklist", "number"})
+PROFILE_TYPES = frozenset({"choice", "checklist"})  # the types that may say `scored: false`
+PERCENT_RANGE = (0.0, 100.0)  # the range of a number question with unit "%" unless min/max say otherwise
 
 
 class ScaleLevel(Strict):
@@ -72,7 +75,14 @@ class Question(Strict):
     scale: Id | None = None
     options: list[Option] | None = None
     unit: OptionalText = None
+    min: float | None = Field(default=None, ge=-MAX_BAND_MIN, le=MAX_BAND_MIN, allow_inf_nan=False, description=(
+        "number questions: the lowest valid answer (unit '%' means 0 unless given)"))
+    max: float | None = Field(default=None, ge=-MAX_BAND_MIN, le=MAX_BAND_MIN, allow_inf_nan=False, description=(
+        "number questions: the highest valid answer (unit '%' means 100 unless given)"))
     bands: list[Band] | None = None
+    counted: bool = Field(default=True, alias="scored", description=(
+        "choice and checklist questions: false makes a profile question, reported as counts of answers, "
+        "never scored"))
     weight: Weight = 1
     critical: bool = False
     recommendation: OptionalText = None
@@ -81,7 +91,22 @@ class Question(Strict):
 
     @property
     def scored(self) -> bool:
-        return self.type in SCORED_TYPES
+        """Whether the answer counts in scores: a scored type that is not a profile question."""
+        return self.counted and self.type in SCORED_TYPES
+
+    @property
+    def profile(self) -> bool:
+        """A choice or checklist with `scored: false`: reported as counts of answers, never as maturity."""
+        return not self.counted and self.type in PROFILE_TYPES
+
+    @property
+    def value_range(self) -> tuple[float | None, float | None]:
+        """(lowest, highest) value a number question accepts; unit "%" means 0-100 unless min/max say otherwise."""
+        low, high = self.min, self.max
+        if (self.unit or "").strip() == "%":
+            low = PERCENT_RANGE[0] if low is None else low
+            high = PERCENT_RANGE[1] if high is None else high
+        return low, high
 
     def wording(self, lens: str | None = None, company: str | None = None) -> str:
         """The question text for a lens (the company's wording when none is given), `{company}` in it replaced by
@@ -157,6 +182,11 @@ class Questionnaire(Strict):
     def questions(self) -> dict[str, tuple[Section, Question]]:
         """Every question by full id (`section.question`), in questionnaire order."""
         return self._questions
+
+    @property
+    def renamed(self) -> dict[str, str]:
+        """Current full id by each former one (`renamed_from`)."""
+        return self._renamed
 
     def current_id(self, full_id: str) -> str | None:
         """The current full id for an id that is current or listed in a `renamed_from`."""
@@ -284,6 +314,14 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
             report(f"a {kind} question needs 'options'")
         problems.extend(_duplicates(doc, question.options or [], "id", "option id", (*where, "options")))
         for oi, option in enumerate(question.options or ()):
+            if question.profile:
+                if option.score is not None:
+                    report("a profile question (scored: false) reports its answers, not scores: remove the "
+                           "option's score", "options", oi, "score", key=True)
+                if option.weight is not None:
+                    report("a profile question (scored: false) is not scored: remove the option's weight",
+                           "options", oi, "weight", key=True)
+                continue
             if kind == "choice" and option.score is None:
                 report(f"option '{option.id}' of a choice question needs a score (0 to 1)", "options", oi)
             if kind == "choice" and option.weight is not None:
@@ -293,7 +331,14 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
                 report("checklist options take a weight, not a score", "options", oi, "score", key=True)
     elif question.options is not None:
         report(f"'options' are only for choice and checklist questions (this one is {kind})", "options", key=True)
+    if "counted" in question.model_fields_set and kind not in PROFILE_TYPES:
+        report(f"'scored' is only for choice and checklist questions (this one is {kind}); "
+               "'scored: false' makes a profile question", "scored", key=True)
+    if question.profile and "weight" in question.model_fields_set:
+        report("a profile question (scored: false) is left out of every score, so a weight has no effect: "
+               "remove it", "weight", key=True)
     if kind == "number":
+        _check_range(question, report)
         if not question.bands:
             report("a number question needs 'bands' ({min, score} in ascending min) to be scored")
         mins = [b.min for b in question.bands or ()]
@@ -302,7 +347,14 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
                 report(f"bands must be in ascending order of min ({mins[i]:g} after {mins[i - 1]:g})", "bands", i)
     elif question.bands is not None:
         report(f"'bands' are only for number questions (this one is {kind})", "bands", key=True)
-    if not question.scored and question.critical:
+    else:
+        for bound in ("min", "max"):
+            if getattr(question, bound) is not None:
+                report(f"'{bound}' is only for number questions (this one is {kind})", bound, key=True)
+    if question.profile and question.critical:
+        report("'critical' only applies to scored questions; a profile question (scored: false) is not scored",
+               "critical", key=True)
+    elif not question.scored and question.critical:
         report(f"'critical' only applies to scored questions; a {kind} question is not scored", "critical",
                key=True)
     if question.dimension is not None and question.dimension not in q.dimensions:
@@ -324,6 +376,27 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
         if missing:
             report(f"text has no wording for lens {', '.join(missing)}", "text")
     return problems
+
+
+def _check_range(question: Question, report: Callable[..., None]) -> None:
+    """A number question's range: min <= max, and every band's min within it (else the band is unreachable)."""
+    low, high = question.value_range
+    if low is not None and high is not None and low > high:
+        report(f"min ({low:g}) must not be above max ({high:g})", "min" if question.min is not None else "max")
+        return
+    for i, band in enumerate(question.bands or ()):
+        if (low is not None and band.min < low) or (high is not None and band.min > high):
+            report(f"band min {band.min:g} is outside the question's range {range_text(low, high)}",
+                   "bands", i, "min")
+
+
+def range_text(low: float | None, high: float | None) -> str:
+    """A value range for messages: '0 to 100', 'at least 0', 'at most 10'."""
+    if low is not None and high is not None:
+        return f"{low:g} to {high:g}"
+    if low is not None:
+        return f"at least {low:g}"
+    return f"at most {high:g}"
 
 
 def parse_questionnaire(doc: Document) -> Questionnaire:

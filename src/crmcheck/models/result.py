@@ -12,6 +12,7 @@ from crmcheck.models.answers import Respondent, Segment
 RESULT_FORMAT = 1
 Risk = Literal["high", "medium", "low"]
 Status = Literal["answered", "n/a", "unanswered"]
+StageStatus = Literal["passed", "failed", "not assessed", "not applicable"]
 
 
 class Model(BaseModel):
@@ -53,6 +54,7 @@ class QuestionResult(Model):
     evidence: str | None = None
     reason: str | None = None
     recommendation: str | None = None
+    profile: bool = Field(default=False, description="a profile question (scored: false): counted, never scored")
     # set only when several respondents are aggregated (scores 0-100, like `score`)
     respondents: int | None = Field(default=None, description="respondents whose answer counts in the mean")
     score_min: float | None = None
@@ -98,6 +100,9 @@ class StageScore(Model):
     score: float | None
     has_evidence: bool
     passed: bool
+    status: StageStatus = Field(default="passed", description=(
+        "passed | failed | not assessed (no answers yet) | not applicable (every question n/a)"))
+    reason: str = Field(default="", description="why the stage has its status, in words")
 
 
 class NextStep(Model):
@@ -118,6 +123,70 @@ class StageResult(Model):
         default_factory=dict, description="dimension -> stage number -> score over that dimension's questions"
     )
     next_steps: list[NextStep]
+    matrix_status: dict[str, dict[int, StageStatus]] = Field(
+        default_factory=dict, description="dimension -> stage number -> that dimension's status at that stage")
+    stopped_at: int | None = Field(default=None, description=(
+        "the stage above the reached one that stopped the climb (failed or not assessed); null when none did"))
+    next_stage: int | None = Field(default=None, description=(
+        "the stage next_steps come from: the first above the reached one that is not 'not applicable'"))
+    climb: str = Field(default="", description="one sentence on how far the climb went and what stopped it")
+
+
+class ProfileOption(Model):
+    """One option of a profile question: how many respondents chose it, and their share of those who answered."""
+
+    id: str
+    label: str
+    count: int
+    share: float | None = Field(description="count / answered, from 0 to 1; null when nobody answered")
+
+
+class ProfileAnswer(Model):
+    """One distinct answer given to a profile question (a checklist's answer is its set of options), and how often."""
+
+    options: list[str]
+    count: int
+
+
+class ProfileQuestion(Model):
+    """A profile question (`scored: false`): its answers counted, never scored."""
+
+    question: str
+    section: str
+    text: str
+    type: str
+    answered: int = Field(description="respondents who gave an answer other than n/a")
+    not_applicable: int
+    options: list[ProfileOption]
+    answers: list[ProfileAnswer] = Field(description="each distinct answer and its count, most common first")
+    most_common: list[list[str]] = Field(
+        description="the most common answer (several when tied), each as its list of option ids")
+
+
+class ProfileLensOption(Model):
+    """One option of a profile question with each lens's count and share."""
+
+    id: str
+    label: str
+    company_count: int
+    company_share: float | None
+    customer_count: int
+    customer_share: float | None
+
+
+class ProfileComparison(Model):
+    """A profile question seen through both lenses, side by side, with how far customers agree with the company."""
+
+    question: str
+    section: str
+    text: str
+    company_answered: int
+    customer_answered: int
+    options: list[ProfileLensOption]
+    company_answer: list[list[str]] = Field(description="the company's most common answer(s)")
+    agreement: float | None = Field(description=(
+        "share of customers (0 to 1) whose answer matches the company's most common answer (any of them when "
+        "tied); null when either side gave no answer"))
 
 
 class NotApplicable(Model):
@@ -163,6 +232,8 @@ class QuestionnaireResult(Model):
     )
     lens: str | None = Field(default=None, description="whose view, when several respondents are aggregated")
     respondents: int | None = Field(default=None, description="respondents aggregated into this result")
+    profile: list[ProfileQuestion] = Field(
+        default_factory=list, description="profile questions (scored: false): answers counted, never scored")
 
 
 class GapLine(Model):
@@ -188,6 +259,8 @@ class PerceptionGap(Model):
     customer_respondents: int
     sections: list[GapLine]
     questions: list[GapLine]
+    profile: list[ProfileComparison] = Field(
+        default_factory=list, description="profile questions, both lenses side by side, with the agreement")
 
 
 class RespondentEntry(Model):

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import base64
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -39,17 +41,31 @@ def media_type_of(data: bytes) -> str | None:
     return None
 
 
+def _read_regular(path: Path, limit: int) -> bytes:
+    """At most `limit` + 1 bytes of a regular file. A device (/dev/zero) or a pipe is refused before reading: it
+    could be endless, or block for ever; opening without blocking makes even a FIFO's open return at once."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(info.st_mode):
+            raise InputError("logo is not a regular file (a device, pipe or socket); give an image file",
+                             file=str(path))
+        return handle.read(limit + 1)
+
+
 def load_logo(path: Path) -> Logo:
     """Read a PNG, JPEG, GIF, WebP or SVG logo; anything else is an input error naming the file."""
     try:
-        size = path.stat().st_size
-        if size > MAX_LOGO_BYTES:
-            raise InputError(f"logo is {size} bytes; the limit is {MAX_LOGO_BYTES} (2 MiB)", file=str(path))
-        data = path.read_bytes()
+        data = _read_regular(path, MAX_LOGO_BYTES)
     except IsADirectoryError:
         raise InputError("logo is a directory, not an image file", file=str(path)) from None
     except OSError as exc:
         raise InputError(f"cannot read logo: {exc.strerror or exc}", file=str(path)) from None
+    if len(data) > MAX_LOGO_BYTES:
+        raise InputError(f"logo is larger than {MAX_LOGO_BYTES} bytes (2 MiB), the limit", file=str(path))
     media_type = media_type_of(data)
     if media_type is None:
         raise InputError("logo is not a PNG, JPEG, GIF, WebP or SVG image", file=str(path))

@@ -38,7 +38,8 @@ def render_list(catalog: Catalog, fmt: str, columns: int = 0) -> str:
 
 def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
-        return json.dumps(q.model_dump(mode="json", exclude_none=True), indent=2, ensure_ascii=False) + "\n"
+        data = q.model_dump(mode="json", exclude_none=True, by_alias=True)
+        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
     from crmcheck.answers_layout import allowed_answers, option_lines
 
     out: list[str] = []
@@ -75,6 +76,8 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                 flags.append(f"weight {question.weight:g}")
             if question.critical:
                 flags.append("critical")
+            if question.profile:
+                flags.append("profile")
             if question.dimension:
                 flags.append(question.dimension)
             para(f"{section.id}.{question.id}  ({', '.join(flags)})", "     ", first="   - ")

@@ -1,4 +1,4 @@
-"""Terminal blocks for several respondents: the perception gap, disagreements, not-evidenced answers."""
+"""Terminal blocks for several respondents: the perception gap, disagreements, not-evidenced answers, profiles."""
 
 from __future__ import annotations
 
@@ -8,7 +8,13 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from crmcheck.models.result import AssessmentResult, PerceptionGap, QuestionnaireResult
+from crmcheck.models.result import (
+    AssessmentResult,
+    PerceptionGap,
+    ProfileComparison,
+    ProfileQuestion,
+    QuestionnaireResult,
+)
 
 GAP_BAR_WIDTH = 10
 TOP_GAP_QUESTIONS = 5
@@ -135,3 +141,72 @@ def respondents_block(result: AssessmentResult) -> RenderableType | None:
     for p in people:
         table.add_row(p.lens, p.label, p.role or "", p.file)
     return table
+
+
+def share_text(share: float | None) -> str:
+    return "—" if share is None else f"{share * 100:.0f}%"
+
+
+def _answered_text(question: ProfileQuestion) -> str:
+    na = f", {question.not_applicable} n/a" if question.not_applicable else ""
+    several = "; several options may be chosen" if question.type == "checklist" else ""
+    return f"{question.answered} answered{na}{several}"
+
+
+def profile_block(q: QuestionnaireResult) -> RenderableType | None:
+    """Profile questions' answers as counts and shares (never a score)."""
+    if not q.profile:
+        return None
+    if q.lens is None:  # one answers file: its answer, not counts of one
+        parts: list[RenderableType] = [Text("Profile (not scored):", style="bold")]
+        for question in q.profile:
+            parts.append(Text("  " + question.question, style="cyan"))
+            parts.append(Padding(Text(question.text), (0, 0, 0, 4)))
+            parts.append(Padding(Text("→ " + profile_answer_text(question),
+                                      style="dim" if not question.answered else ""), (0, 0, 0, 4)))
+        return Group(*parts)
+    parts = [Text("Profile (counted, not scored):", style="bold")]
+    for question in q.profile:
+        parts.append(Text.assemble("  ", (question.question, "cyan"), f"  {_answered_text(question)}"))
+        parts.append(Padding(Text(question.text), (0, 0, 0, 4)))
+        options = "; ".join(f"{o.label} {o.count} ({share_text(o.share)})" for o in question.options)
+        parts.append(Padding(Text(options), (0, 0, 0, 4)))
+    return Group(*parts)
+
+
+def profile_answer_text(question: ProfileQuestion) -> str:
+    """One respondent's answer to a profile question, in option labels."""
+    if question.not_applicable:
+        return "n/a"
+    if not question.answered:
+        return "unanswered"
+    chosen = [o.label for o in question.options if o.count]
+    return "; ".join(chosen) if chosen else "none of these"
+
+
+def company_answer_text(item: ProfileComparison) -> str:
+    """The company's most common answer in option labels ('A + B' for a checklist, 'A or B' when tied)."""
+    labels = {o.id: o.label for o in item.options}
+    return " or ".join(" + ".join(labels[i] for i in ids) or "none" for ids in item.company_answer) or "—"
+
+
+def profile_comparison_block(gap: PerceptionGap, width: int) -> RenderableType | None:
+    """Each profile question through both lenses, side by side, with the customers' agreement."""
+    if not gap.profile:
+        return None
+    parts: list[RenderableType] = [Text("Profile questions, both views (counted, not scored):", style="bold")]
+    for item in gap.profile:
+        parts.append(Text("  " + item.question, style="cyan"))
+        parts.append(Padding(Text(item.text), (0, 0, 0, 4)))
+        parts.append(Padding(Text.assemble(
+            f"company's most common answer: {company_answer_text(item)}; customers giving it: ",
+            (share_text(item.agreement), "bold")), (0, 0, 0, 4)))
+        table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+        table.add_column("Option", overflow="fold", width=max(16, min(40, width - 2 * 16 - 3 * 2 - 5)))
+        table.add_column(f"Company ({item.company_answered})", justify="right", no_wrap=True, width=16)
+        table.add_column(f"Customers ({item.customer_answered})", justify="right", no_wrap=True, width=16)
+        for o in item.options:
+            table.add_row(Text(o.label), f"{o.company_count} ({share_text(o.company_share)})",
+                          f"{o.customer_count} ({share_text(o.customer_share)})")
+        parts.append(Padding(table, (0, 0, 0, 4)))
+    return Group(*parts)

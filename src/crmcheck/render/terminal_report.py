@@ -118,6 +118,8 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
         row += [Text("—" if s.gap is None else str(s.gap)), Text(percent(s.completeness))]
         table.add_row(*row)
     parts: list[RenderableType] = [heading, table]
+    if q.stage and q.stage.climb:
+        parts += [Text(""), stage_table(q)]
     if q.stage and q.stage.matrix:
         matrix = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left",
                        title="Stage score by dimension")
@@ -127,12 +129,33 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
         matrix.add_column("Reached", justify="right")
         shown = q.stage.stages[1:] if len(q.stage.stages) > 1 else q.stage.stages
         for dimension, row_scores in q.stage.matrix.items():
-            cells = [Text("—" if row_scores.get(st.number) is None else f"{row_scores[st.number]:.0f}",
+            status = q.stage.matrix_status.get(dimension, {})
+            cells = [Text(("?" if status.get(st.number) == "not assessed" else "—")
+                          if row_scores.get(st.number) is None else f"{row_scores[st.number]:.0f}",
                           style="green" if st.number <= q.stage.dimensions[dimension] else "")
                      for st in shown]
             matrix.add_row(Text(dimension), *cells, Text(str(q.stage.dimensions[dimension])))
         parts += [Text(""), matrix]
     return Group(*parts)
+
+
+STAGE_STYLE = {"passed": "green", "failed": "bold red", "not assessed": "yellow", "not applicable": "dim"}
+
+
+def stage_table(q: QuestionnaireResult) -> RenderableType:
+    """Each stage's status and why, under the sentence saying what stopped the climb."""
+    assert q.stage is not None
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, title_justify="left",
+                  title=f"Stages (cumulative): {q.stage.climb}")
+    table.add_column("Stage", overflow="fold", max_width=22)
+    table.add_column("Score", justify="right", no_wrap=True, width=5)
+    table.add_column("Status", no_wrap=True, width=14)
+    table.add_column("Why", overflow="fold", ratio=1)
+    for st in q.stage.stages:
+        name = f"{st.number} {st.name}"
+        table.add_row(Text(name), Text("—" if st.score is None else f"{st.score:.1f}"),
+                      Text(st.status, style=STAGE_STYLE[st.status]), Text(st.reason))
+    return table
 
 
 def render(result: AssessmentResult, options: RenderOptions) -> str:
@@ -147,10 +170,14 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
     for gap in result.perception_gaps:  # first, so that the first screen shows where the company overrates itself
         console.print()
         console.print(many.perception_block(gap, options.width))
+        profiles = many.profile_comparison_block(gap, options.width)
+        if profiles is not None:
+            console.print(profiles)
     for q in result.questionnaires:
         console.print()
         console.print(questionnaire_block(q, options.width))
-        for block in (many.disagreement_block(q, options.show_respondents), many.not_evidenced_block(q)):
+        for block in (many.profile_block(q), many.disagreement_block(q, options.show_respondents),
+                      many.not_evidenced_block(q)):
             if block is not None:
                 console.print(block)
     people = many.respondents_block(result) if options.show_respondents else None

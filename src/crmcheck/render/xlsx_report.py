@@ -1,4 +1,4 @@
-"""Spreadsheet report (xlsx): Summary, Sections, Questions, Recommendations; Perception gap and Changes when present.
+"""Spreadsheet report (xlsx): Summary, Sections, Questions, Recommendations; Stages, Profile, Perception gap, Changes.
 
 Every sheet is one table: a styled, frozen header row, an autofilter, set column widths, and numbers stored as
 numbers. User text is always stored as text: openpyxl would turn a string starting with "=" into a formula and
@@ -190,6 +190,46 @@ def _questions(wb: Workbook, result: AssessmentResult, header: str) -> None:
     _table(wb, "Questions", columns, rows, keys=3, header=header)
 
 
+def _stages(wb: Workbook, result: AssessmentResult, header: str) -> None:
+    """Each stage of each staged questionnaire: its status under the cumulative rule and why."""
+    columns = [
+        Column("Questionnaire", 20), Column("Lens", 10), Column("Stage", 7, INTEGER), Column("Name", 22, wrap=True),
+        Column("Score", 8, SCORE), Column("Status", 14), Column("Why", 60, wrap=True), Column("Reached", 9),
+        Column("Climb", 60, wrap=True),
+    ]
+    rows = [[q.id, q.lens, st.number, st.name, st.score, st.status, st.reason,
+             "yes" if st.number <= q.stage.reached else "no", q.stage.climb]
+            for q in result.questionnaires if q.stage is not None for st in q.stage.stages]
+    _table(wb, "Stages", columns, rows, keys=3, header=header)
+
+
+def _profile(wb: Workbook, result: AssessmentResult, header: str) -> None:
+    """Profile questions' answers, one row per option and lens: counts and shares, never scores."""
+    columns = [
+        Column("Questionnaire", 20), Column("Lens", 10), Column("Question", 30), Column("Text", 50, wrap=True),
+        Column("Option", 12), Column("Label", 34, wrap=True), Column("Count", 8, INTEGER),
+        Column("Share", 9, PERCENT), Column("Answered", 10, INTEGER), Column("Not applicable", 10, INTEGER),
+    ]
+    rows = [[q.id, q.lens, p.question, p.text, o.id, o.label, o.count, o.share, p.answered, p.not_applicable]
+            for q in result.questionnaires for p in q.profile for o in p.options]
+    _table(wb, "Profile", columns, rows, keys=3, header=header)
+
+
+def _profile_comparison(wb: Workbook, result: AssessmentResult, header: str) -> None:
+    """Profile questions through both lenses, with the share of customers giving the company's most common answer."""
+    columns = [
+        Column("Questionnaire", 20), Column("Question", 30), Column("Text", 50, wrap=True), Column("Option", 12),
+        Column("Label", 34, wrap=True), Column("Company count", 10, INTEGER), Column("Company share", 10, PERCENT),
+        Column("Customer count", 10, INTEGER), Column("Customer share", 10, PERCENT),
+        Column("Company's most common answer", 24, wrap=True), Column("Agreement", 11, PERCENT),
+    ]
+    rows = [[gap.questionnaire, item.question, item.text, o.id, o.label, o.company_count, o.company_share,
+             o.customer_count, o.customer_share, " or ".join(" + ".join(ids) or "none" for ids in item.company_answer),
+             item.agreement]
+            for gap in result.perception_gaps for item in gap.profile for o in item.options]
+    _table(wb, "Profile both views", columns, rows, keys=2, header=header)
+
+
 def _recommendations(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
         # narrow enough to print one page wide: the recommendation beside its rank, not pages away
@@ -248,6 +288,12 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
     _sections(wb, result, header)
     _questions(wb, result, header)
     _recommendations(wb, result, header)
+    if any(q.stage is not None for q in result.questionnaires):
+        _stages(wb, result, header)
+    if any(q.profile for q in result.questionnaires):
+        _profile(wb, result, header)
+    if any(gap.profile for gap in result.perception_gaps):
+        _profile_comparison(wb, result, header)
     if parts.perception:
         _perception(wb, parts, header)
     if parts.changes is not None:

@@ -1,85 +1,54 @@
-"""The interview: ask a questionnaire's questions at a terminal, saving the answers file after every answer."""
+"""The interview session: open or create the file, ask question after question, save after every answer."""
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import hashlib
 import os
 import re
 import shlex
 import signal
-import textwrap
 import threading
-import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
-from crmcheck.answers_layout import Header, KeptLine, answer_entry, dump_answers, read_kept
+from crmcheck.answers_layout import Header, KeptLine, dump_answers, read_kept
 from crmcheck.answers_lock import AnswersLock
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError, Interrupted, Problem, UsageError
-from crmcheck.models.answers import Answer, AnswersDocument, AnswersFile, QuestionnaireAnswers, parse_answers
+from crmcheck.interview.disk import (
+    FileChangedError,
+    Fingerprint,
+    backup_copy,
+    check_target,
+    copy_beside,
+    fingerprint,
+    finish_interrupted_save,
+    lost_comment_lines,
+    make_folders,
+    real_path,
+    remove_folders,
+    remove_stale_temp_files,
+    write_into,
+    write_schema_beside,
+)
+from crmcheck.interview.reconciling import QuestionnaireState, Reconciled, answer_text, change_notice, reconcile
+from crmcheck.interview.replies import choices, clean_text, describe, how_to_answer, read_reply
+from crmcheck.interview.summary import closing_summary
+from crmcheck.interview.terminal import Style, Terminal, shown, wrap
+from crmcheck.models.answers import Answer, AnswersFile, QuestionnaireAnswers, parse_answers
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
-from crmcheck.models.result import AssessmentResult
-from crmcheck.resolve import is_not_applicable, resolve, score_value
+from crmcheck.resolve import resolve
 from crmcheck.yamlio import parse, read_text, write_atomic
 
-KEYS_HINT = "? help, n note, e evidence, s skip, b back, x not applicable, q save and quit"
-KEYS_SHORT = "keys: ? help  n note  e evidence  s skip  b back  x n/a  q quit"
-MAX_WIDTH = 100
-_NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
-_SEPARATORS = re.compile(r"[\s,;]+")
-_YES = frozenset({"yes", "y", "true"})
-_NO = frozenset({"no", "false"})
-_NONE = frozenset({"0", "none", "-"})
-
-Style = Literal["", "heading", "question", "dim", "error", "ok"]
-
-
-@dataclass
-class Terminal:
-    """Where the interview talks to a person: injectable so that the whole loop can be tested.
-
-    `read(prompt)` returns one typed line without its newline, raising EOFError (Ctrl-D) or
-    KeyboardInterrupt (Ctrl-C); `write(text, style)` shows one line.
-    """
-
-    read: Callable[[str], str]
-    write: Callable[[str, Style], None]
-    width: int = 80
-
-
-def console_terminal() -> Terminal:
-    """The real terminal: `input()` line reading (with line editing), rich output that honours NO_COLOR."""
-    import shutil
-    import sys
-
-    if not sys.stdin.isatty():
-        raise UsageError(
-            "the interview needs a person at a terminal, and standard input is not one. To fill in answers "
-            "without a terminal, write a blank answers file with `crmcheck new QUESTIONNAIRE -o FILE`, edit it, "
-            "then check it with `crmcheck validate FILE`"
-        )
-    with contextlib.suppress(ImportError):  # not on every platform
-        import readline  # noqa: F401 - gives input() line editing and history
-    from rich.console import Console
-    from rich.text import Text
-
-    color = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
-    console = Console(highlight=False, markup=False, emoji=False, soft_wrap=True, no_color=not color,
-                      color_system="standard" if color else None)
-    styles: dict[str, str] = {"heading": "bold cyan", "question": "bold", "dim": "dim", "error": "bold red",
-                              "ok": "green"}
-
-    def write(text: str, style: Style) -> None:
-        console.print(Text(text, style=styles.get(style, "") if color else ""))
-
-    width = min(max(shutil.get_terminal_size((80, 24)).columns, 40), MAX_WIDTH)
-    return Terminal(input, write, width)
+KEYS_HINT = ("? help, n note, e evidence, s skip, b back, g go to a section (g alone lists them), "
+             "x not applicable, q save and quit")
+KEYS_SHORT = "keys: ? help  n note  e evidence  s skip  b back  g go to  x n/a  q quit"
 
 
 @dataclass
@@ -112,32 +81,6 @@ class InterviewRequest:
         for directory in self.questionnaire_dirs:
             words += ["--questionnaires", str(directory)]
         return shlex.join(words)
-
-
-@dataclass
-class QuestionnaireState:
-    """One questionnaire's part of the answers file, as the interview holds it between saves."""
-
-    questionnaire: Questionnaire
-    answers: dict[str, Answer] = field(default_factory=dict)  # current full question id -> answer
-    targets: dict[str, int] = field(default_factory=dict)
-    kept: list[KeptLine] = field(default_factory=list)
-
-    def answered(self, full_id: str) -> bool:
-        answer = self.answers.get(full_id)
-        return answer is not None and answer.value is not None
-
-
-@dataclass
-class Reconciled:
-    """What loading an existing file did to one questionnaire's answers (for the resume notice)."""
-
-    state: QuestionnaireState
-    from_version: int | None = None
-    removed: list[str] = field(default_factory=list)  # kept: their question is gone
-    changed: list[str] = field(default_factory=list)  # kept and asked again: the answer no longer fits
-    renamed: list[tuple[str, str]] = field(default_factory=list)
-    restored: list[str] = field(default_factory=list)  # kept answers whose question is back
 
 
 @dataclass(frozen=True)
@@ -196,248 +139,6 @@ class _Signals:
             raise _Stop(self.pending)
 
 
-# ---------------------------------------------------------------- reading what a person types
-
-
-def clean_text(text: str) -> str:
-    """Typed text without control characters or line separators (they cannot live in one YAML line)."""
-    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text).split())
-
-
-def choices(question: Question, questionnaire: Questionnaire) -> list[tuple[str, str, Any]]:
-    """The numbered choices shown for a question: (what to type, label, the value it stands for)."""
-    if question.type == "scale":
-        return [(str(lv.value), lv.label, lv.value) for lv in questionnaire.scales[question.scale or ""]]
-    if question.type == "yes_no":
-        return [("1", "Yes", True), ("2", "No", False)]
-    if question.type in ("choice", "checklist"):
-        return [(str(i), o.label, o.id) for i, o in enumerate(question.options or (), 1)]
-    return []
-
-
-def _pick(token: str, question: Question, questionnaire: Questionnaire) -> Any:
-    lowered = token.lower()
-    for key, label, value in choices(question, questionnaire):
-        if token == key or lowered == label.lower() or (isinstance(value, str) and lowered == value.lower()):
-            return value
-    return None
-
-
-def _range_text(question: Question, questionnaire: Questionnaire) -> str:
-    if question.type == "yes_no":
-        return "1 for yes or 2 for no"
-    keys = [k for k, _, _ in choices(question, questionnaire)]
-    numbers = [int(k) for k in keys if re.fullmatch(r"-?[0-9]+", k)]
-    if len(keys) > 2 and len(numbers) == len(keys) and numbers == list(range(numbers[0], numbers[0] + len(keys))):
-        return f"a number from {keys[0]} to {keys[-1]}"
-    return keys[0] if len(keys) == 1 else f"{', '.join(keys[:-1])} or {keys[-1]}"
-
-
-def read_reply(question: Question, questionnaire: Questionnaire, typed: str) -> Any:
-    """Turn what was typed for a question into an answer value; ValueError says what is wrong."""
-    text = clean_text(typed)
-    kind = question.type
-    if kind == "text":
-        return text
-    if kind == "number":
-        if not _NUMBER.match(text):
-            raise ValueError(f"'{text}' is not a number; type digits, like 12 or 2.5")
-        try:
-            value: Any = parse(text, "<answer>").data  # the same int or decimal the answers file will hold
-        except CrmcheckError as exc:
-            raise ValueError(f"'{text}' cannot be used: {exc.problems[0].message}") from None
-    elif kind == "checklist":
-        tokens = [t for t in _SEPARATORS.split(text) if t]
-        if not tokens:
-            raise ValueError("type the numbers of the choices that apply, like 1 3, or 0 for none")
-        if len(tokens) == 1 and tokens[0].lower() in _NONE:
-            return []
-        value = []
-        for token in tokens:
-            picked = _pick(token, question, questionnaire)
-            if picked is None:
-                keys = [k for k, _, _ in choices(question, questionnaire)]
-                raise ValueError(f"'{token}' is not one of the choices; type the numbers that apply "
-                                 f"({keys[0]} to {keys[-1]}), like 1 3, or 0 for none")
-            if picked not in value:
-                value.append(picked)
-    elif kind == "yes_no":
-        lowered = text.lower()
-        if lowered in _YES or text == "1":
-            value = True
-        elif lowered in _NO or text == "2":
-            value = False
-        else:
-            raise ValueError(f"'{text}' is not an answer here; type {_range_text(question, questionnaire)}")
-    else:
-        value = _pick(text, question, questionnaire)
-        if value is None:
-            raise ValueError(f"'{text}' is not one of the choices; type {_range_text(question, questionnaire)}")
-    score_value(question, questionnaire, value)  # e.g. a number below the lowest band
-    return value
-
-
-def describe(question: Question, questionnaire: Questionnaire, answer: Answer | None) -> str:
-    """An answer as a person reads it: the choice labels, the unit, or 'not applicable'."""
-    if answer is None or answer.value is None:
-        return "not answered"
-    if is_not_applicable(answer.value):
-        return "not applicable" + (f" ({answer.reason})" if answer.reason else "")
-    try:
-        value, _ = score_value(question, questionnaire, answer.value)
-    except ValueError:
-        return str(answer.value)
-    labels = {v: label for _, label, v in choices(question, questionnaire)}
-    if question.type == "scale":
-        return f"{value} {labels.get(value, '')}".strip()
-    if question.type == "yes_no":
-        return "yes" if value else "no"
-    if question.type == "choice":
-        return str(labels.get(value, value))
-    if question.type == "checklist":
-        return ", ".join(str(labels.get(v, v)) for v in value) or "none of these"
-    if question.type == "number":
-        unit = question.unit or ""
-        return f"{value}{unit}" if unit == "%" else f"{value} {unit}".rstrip()
-    return str(value)
-
-
-# ---------------------------------------------------------------- loading an existing file
-
-
-def _normalised(question: Question, answer: Answer) -> Answer:
-    """Yes/no answers as booleans, so that they are written back as yes/no, not as quoted text."""
-    value = answer.value
-    if question.type == "yes_no" and isinstance(value, str) and value.strip().lower() in _YES | _NO | {"n"}:
-        return answer.model_copy(update={"value": value.strip().lower() in _YES})
-    return answer
-
-
-def _fits(question: Question, questionnaire: Questionnaire, answer: Answer) -> bool:
-    if answer.value is None or is_not_applicable(answer.value):
-        return True
-    try:
-        score_value(question, questionnaire, answer.value)
-    except ValueError:
-        return False
-    return True
-
-
-def _entry(answer: Answer) -> str:
-    return answer_entry(answer.value, answer.note, answer.evidence, answer.reason)
-
-
-def _kept_answer(line: KeptLine) -> Answer | None:
-    """The answer a kept line holds, or None when it cannot be read back."""
-    try:
-        data = parse(f"kept: {line.entry or 'null'}", "<kept>").data["kept"]
-        return Answer.model_validate(data if isinstance(data, dict) else {"value": data})
-    except (CrmcheckError, ValueError):
-        return None
-
-
-def reconcile(questionnaire: Questionnaire, given: QuestionnaireAnswers | None, kept: list[KeptLine],
-              source: AnswersDocument | None, key: str) -> Reconciled:
-    """Carry a file's answers into the current questionnaire version, losing none of them.
-
-    When the file was answered for the current version (or names none), it must be valid: errors
-    are raised with their file positions. When it was answered for an older version, answers to
-    removed questions, and answers that no longer fit a changed question, become kept lines (the
-    question is then asked again). A kept answer whose question exists again, unanswered, and fits it
-    comes back.
-    """
-    q = questionnaire
-    state = QuestionnaireState(q)
-    result = Reconciled(state)
-    given = given or QuestionnaireAnswers()
-    older = given.version is not None and given.version < q.version
-    if not older and source is not None:
-        resolve(q, given, source, key)  # raises the file's errors with positions
-    result.from_version = given.version if older else None
-    old_version = given.version or q.version
-    for answer_id, answer in given.answers.items():
-        full = q.current_id(answer_id)
-        if full is None or full in state.answers:
-            result.removed.append(answer_id)
-            state.kept.append(KeptLine(q.id, old_version, "answer", answer_id, _entry(answer)))
-            continue
-        question = q.questions[full][1]
-        if not _fits(question, q, answer):
-            result.changed.append(full)
-            state.kept.append(KeptLine(q.id, old_version, "answer", answer_id, _entry(answer)))
-            continue
-        if full != answer_id:
-            result.renamed.append((answer_id, full))
-        if answer.value is not None or answer.note or answer.evidence or answer.reason:
-            state.answers[full] = _normalised(question, answer)
-    sections = {s.id for s in q.sections}
-    allowed = {s.number for s in q.stages} if q.kind == "staged" else {lv.level for lv in q.levels}
-    for section_id, target in given.targets.items():
-        if section_id in sections and target in allowed:
-            state.targets[section_id] = target
-        else:
-            state.kept.append(KeptLine(q.id, old_version, "target", section_id, str(target)))
-    for line in kept:
-        if line.kind == "answer":
-            full = q.current_id(line.id)
-            back = _kept_answer(line) if full is not None and not state.answered(full) else None
-            if full is not None and back is not None and back.value is not None and _fits(
-                    q.questions[full][1], q, back):
-                state.answers[full] = _normalised(q.questions[full][1], back)
-                result.restored.append(full)
-                continue
-        elif line.id in sections and line.id not in state.targets and line.entry.isdigit() and \
-                int(line.entry) in allowed:
-            state.targets[line.id] = int(line.entry)
-            continue
-        state.kept.append(line)
-    state.kept = list(dict.fromkeys(state.kept))
-    return result
-
-
-# ---------------------------------------------------------------- the closing summary
-
-
-def closing_summary(result: AssessmentResult, questionnaire_ids: list[str], width: int) -> list[str]:
-    """Score and level per section (and the stage for staged questionnaires), as plain lines."""
-    lines: list[str] = []
-    for q in result.questionnaires:
-        if q.id not in questionnaire_ids:
-            continue
-        score = "not assessed" if q.score is None else f"{q.score:.1f}"
-        level = f", level {q.level} {q.level_name}" if q.level is not None else ""
-        lines += _wrap(f"{q.title} ({q.id} v{q.version}): score {score}{level}, "
-                       f"{q.completeness * 100:.0f}% complete", width)
-        title_width = max(12, width - 2 - 2 - 12 - 2 - 16)
-        lines.append(f"  {'Section':<{title_width}}  {'Score':>12}  {'Level' if q.kind == 'scored' else 'Stage'}")
-        for s in q.sections:
-            title = s.title if len(s.title) <= title_width else s.title[: title_width - 1] + "…"
-            value = "not assessed" if s.score is None else f"{s.score:.1f}"
-            if q.kind == "scored":
-                level_text = "" if s.level is None else f"{s.level} {s.level_name}"
-            else:
-                level_text = f"{s.stage}"
-            lines.append(f"  {title:<{title_width}}  {value:>12}  {level_text}"[: max(width, 40)].rstrip())
-        if q.stage:
-            lines += _wrap(f"Stage reached: {q.stage.reached} {q.stage.name} (pass mark {q.stage.pass_mark:g}, "
-                           f"target stage {q.stage.target})", width)
-        lines.append("")
-    return lines
-
-
-def _wrap(text: str, width: int, indent: str = "", subsequent: str | None = None) -> list[str]:
-    return textwrap.wrap(text, width, initial_indent=indent, subsequent_indent=indent if subsequent is None
-                         else subsequent, break_on_hyphens=False) or [indent.rstrip()]
-
-
-def _shown(text: str) -> str:
-    """Text from files made safe to show: no terminal control characters."""
-    return "".join("?" if unicodedata.category(c) == "Cc" and c != "\t" else c for c in text)
-
-
-# ---------------------------------------------------------------- the interview itself
-
-
 class Interview:
     """One run of `crmcheck interview`: open or create the file, ask, save after every answer."""
 
@@ -446,18 +147,24 @@ class Interview:
         self.catalog = catalog
         self.terminal = terminal
         self.signals = signals
-        self.target = request.output
+        self.target = request.output  # as given: what messages quote
+        self.path = real_path(request.output)  # the real file: what is read, locked and written
         self.asked = [catalog.get(qid) for qid in dict.fromkeys(request.questionnaire_ids)]
         self.header = Header()
         self.states: dict[str, QuestionnaireState] = {}
         self.items: list[Item] = []
         self.saved_count: int | None = None  # answers in the file on disk; None until it exists
+        self.disk: Fingerprint | None = None  # the file as last read or written; None until it exists
+        self.base: dict[str, dict[str, Answer]] = {}  # the answers the file held then
+        self.changed: dict[str, set[str]] = {}  # questions this interview answered (or noted), per questionnaire
+        self.hard_linked = False  # the file has other names (hard links): saves write into it
         self.resumed = False
+        self.passed: set[int] = set()  # questions skipped with `s` in this session: not offered again
 
     # -- output helpers
 
     def say(self, text: str = "", style: Style = "", indent: str = "", subsequent: str | None = None) -> None:
-        for line in _wrap(_shown(text), self.terminal.width, indent, subsequent) if text else [""]:
+        for line in wrap(shown(text), self.terminal.width, indent, subsequent) if text else [""]:
             self.terminal.write(line, style)
 
     def ask(self, prompt: str) -> str:
@@ -484,7 +191,6 @@ class Interview:
 
     def run(self) -> str:
         try:
-            self._check_scope()
             notices = self._open()
             return self._interview(notices)
         except (_Stop, KeyboardInterrupt, EOFError):
@@ -492,22 +198,6 @@ class Interview:
                 self.terminal.write("", "")
             lines = self.stopped_lines("Interrupted")
             raise Interrupted(lines[0], problems=[Problem(line) for line in lines]) from None
-
-    def _check_scope(self) -> None:
-        wanted = list(dict.fromkeys(self.request.sections))
-        found = {s.id for q in self.asked for s in q.sections}
-        for section_id in wanted:
-            if section_id not in found:
-                known = "; ".join(f"{q.id}: {', '.join(s.id for s in q.sections)}" for q in self.asked)
-                raise UsageError(f"--section: no section '{section_id}' in the questionnaires asked ({known})")
-        if self.target.is_dir():
-            raise UsageError("is a directory; give the answers file to write with -o FILE", file=str(self.target))
-        if self.target.exists() and not self.target.is_file():
-            raise UsageError("is not a regular file (a device or a pipe?); give an answers file with -o FILE",
-                             file=str(self.target))
-        if not self.target.parent.is_dir():
-            raise UsageError(f"the directory {self.target.parent} does not exist; create it first",
-                             file=str(self.target))
 
     def _build_items(self) -> None:
         wanted = set(self.request.sections)
@@ -522,11 +212,11 @@ class Interview:
                     self.items.append(Item(state, section, question, f"{section.id}.{question.id}", number))
 
     def _open(self) -> list[str]:
-        _remove_stale_temp_files(self.target)
-        if self.target.exists():
-            notices = self._resume()
+        remove_stale_temp_files(self.path)
+        notices = finish_interrupted_save(self.path, self.hard_linked)
+        if self.path.exists():
+            notices += self._resume()
         else:
-            notices = []
             self._start_new()
         self._build_items()
         return notices
@@ -586,19 +276,24 @@ class Interview:
 
     # -- an existing file
 
+    def _load(self, original: str) -> tuple[AnswersFile, list[Reconciled], list[KeptLine]]:
+        """The file's answers carried into the current questionnaires (raises the file's errors)."""
+        source = parse_answers(parse(original, str(self.target)))
+        reconciled: list[Reconciled] = []
+        kept = read_kept(original)
+        for key, given in source.answers.questionnaires.items():
+            q = self.catalog.load(key, context=source.doc, keys=("questionnaires", key))
+            mine = [k for k in kept if k.questionnaire == key]
+            reconciled.append(reconcile(q, given, mine, source, key))
+        return source.answers, reconciled, [k for k in kept if k.questionnaire not in source.answers.questionnaires]
+
     def _resume(self) -> list[str]:
         path = str(self.target)
         self.resumed = True
         try:
-            original = read_text(self.target)
-            source = parse_answers(parse(original, path))
-            file = source.answers
-            reconciled: list[Reconciled] = []
-            kept = read_kept(original)
-            for key, given in file.questionnaires.items():
-                q = self.catalog.load(key, context=source.doc, keys=("questionnaires", key))
-                mine = [k for k in kept if k.questionnaire == key]
-                reconciled.append(reconcile(q, given, mine, source, key))
+            self.disk = fingerprint(self.path)  # before reading: a change after it is then never missed
+            original = read_text(self.path)
+            file, reconciled, orphans = self._load(original)
         except UsageError:
             raise
         except CrmcheckError as exc:
@@ -609,33 +304,35 @@ class Interview:
             ]) from None
         self.header = self._resume_header(file)
         self.states = {r.state.questionnaire.id: r.state for r in reconciled}
-        orphans = [k for k in kept if k.questionnaire not in self.states]
         for q in self.asked:
             self.states.setdefault(q.id, QuestionnaireState(q))
         next(iter(self.states.values())).kept.extend(orphans)
         self.saved_count = self._count_in_file()
-        notices = [line for r in reconciled for line in _change_notice(r, path)]
+        self._remember_base()
+        notices = [line for r in reconciled for line in change_notice(r, path)]
         text = self._text()
         if text != original:
-            lost = _lost_comment_lines(original, text)
+            lost = lost_comment_lines(original, text)
             if lost:
-                backup = _backup(self.target, original)
+                backup = backup_copy(self.path, original)
                 notices.append(f"{path} had {lost} line{'s' if lost != 1 else ''} of its own comments; the interview "
                                f"writes the standard layout, so the file as it was is kept in {backup}.")
             self._save_or_stop()
         return notices
 
-    def _resume_header(self, file: AnswersFile) -> Header:
+    def _resume_header(self, file: AnswersFile, check: bool = True) -> Header:
         """The file's header; an option that contradicts it is refused, one that fills a gap is used."""
         r = self.request
         held = file.respondent
+        if not check:
+            r = InterviewRequest(r.questionnaire_ids, r.output)
         pairs = [("company", r.company, file.company), ("assessor", r.assessor, file.assessor),
                  ("respondent", r.respondent, held.name if held else None),
                  ("role", r.role, held.role if held else None),
                  ("lens", r.lens, held.lens if held else "company"),
                  ("date", r.assessed_on.isoformat() if r.assessed_on else None, file.assessed_on.isoformat())]
         for name, asked, value in pairs:
-            if asked and value and asked != value:
+            if check and asked and value and asked != value:
                 raise UsageError(
                     f"this file holds {name} '{value}' but --{name} says '{asked}'; to go on with this file leave "
                     f"--{name} out, or give another -o FILE for a new interview", file=str(self.target))
@@ -659,7 +356,7 @@ class Interview:
         states = list(self.states.values())
         return dump_answers(
             self.header, [s.questionnaire for s in states],
-            {s.questionnaire.id: {full: _entry(a) for full, a in s.answers.items()} for s in states},
+            {s.questionnaire.id: {full: answer_text(a) for full, a in s.answers.items()} for s in states},
             {s.questionnaire.id: s.targets for s in states},
             lens=lens, kept={s.questionnaire.id: s.kept for s in states},
         )
@@ -685,12 +382,95 @@ class Interview:
             raise RuntimeError("the answers file to be written does not hold every kept answer; nothing was written")
 
     def _save(self) -> None:
+        self._take_in_outside_changes()
         text = self._text()
         self._verify(text)
         with self.signals.saving_section():
-            write_atomic(self.target, text)
+            if self.hard_linked:
+                write_into(self.path, text)
+            else:
+                write_atomic(self.path, text)
+            self.disk = Fingerprint(hashlib.sha256(text.encode("utf-8")).hexdigest())
             self.saved_count = self._count_in_file()
-            _write_schema_beside(self.target)
+            self._remember_base()
+            write_schema_beside(self.path)
+
+    def _remember_base(self) -> None:
+        """The answers as the file on disk holds them now: what an outside change is measured against."""
+        self.base = {qid: dict(state.answers) for qid, state in self.states.items()}
+
+    # -- the file changed by someone else while the interview waited
+
+    def _take_in_outside_changes(self) -> None:
+        """Before a save: if another program changed the file since the interview last read or wrote it,
+        merge. The file's answers win for questions this session did not change; this session's own answers
+        win where it did. A file that no longer loads is left alone and the interview stops, its answers
+        saved beside it."""
+        now = fingerprint(self.path)
+        if now == self.disk:
+            return
+        path = str(self.target)
+        if now is None:
+            self.say(f"{path} was removed while the interview waited; it is written again with the answers this "
+                     "interview holds.", "heading")
+            return
+        try:
+            original = read_text(self.path)
+            file, reconciled, orphans = self._load(original)
+        except CrmcheckError as exc:
+            rescue = copy_beside(self.path, self._text(), ".interview")
+            raise FileChangedError(exc.problems[0].message, problems=[
+                *exc.problems,
+                Problem(f"{path} was changed by another program while the interview waited, and it no longer "
+                        "loads; the interview left it as it is"),
+                Problem(f"the answers of this interview (the file as it would have saved it) are in {rescue}"),
+                Problem(f"fix {path} (crmcheck validate {path} shows every problem), then go on: "
+                        f"{self.request.resume_command()}"),
+            ]) from None
+        fresh = {r.state.questionnaire.id: r.state for r in reconciled}
+        taken: list[str] = []
+        both: list[str] = []
+        asked = {q.id for q in self.asked}
+        for qid in list(self.states):
+            state, base = self.states[qid], self.base.get(qid, {})
+            mine = self.changed.get(qid, set())
+            if qid not in fresh and qid not in asked:
+                del self.states[qid]  # removed from the file by hand, and not asked: the file decides
+                continue
+            theirs = fresh.get(qid) or QuestionnaireState(state.questionnaire)
+            merged = dict(theirs.answers)
+            for full in mine:
+                if full in state.answers:
+                    merged[full] = state.answers[full]
+                else:
+                    merged.pop(full, None)
+                if theirs.answers.get(full) != base.get(full) and theirs.answers.get(full) != state.answers.get(full):
+                    both.append(full)
+            taken += [full for full in set(theirs.answers) | set(base)
+                      if full not in mine and theirs.answers.get(full) != base.get(full)]
+            state.answers.clear()
+            state.answers.update(merged)
+            state.targets, state.kept = theirs.targets, theirs.kept
+        for qid, state in fresh.items():
+            self.states.setdefault(qid, state)
+        next(iter(self.states.values())).kept.extend(orphans)
+        self.header = self._resume_header(file, check=False)
+        text = self._text()
+        lost = lost_comment_lines(original, text)
+        mtime = dt.datetime.fromtimestamp(os.stat(self.path).st_mtime).strftime("%H:%M:%S")
+        self.say(f"{path} was changed by another program at {mtime}, while the interview waited; its changes are "
+                 "taken in before this save.", "heading")
+        if taken:
+            self.say(f"From the file: {', '.join(sorted(taken))}.", "dim")
+        if both:
+            self.say(f"Changed in the file and in this interview, this interview's answer kept: "
+                     f"{', '.join(sorted(both))}.", "dim")
+        if lost or both:
+            backup = copy_beside(self.path, original, ".bak")
+            why = f"its {_count(lost, 'line')} of comments" if lost else "the answers it gave"
+            if lost and both:
+                why += " and the answers it gave"
+            self.say(f"The file as it was changed is kept in {backup} ({why} would otherwise be lost).", "dim")
 
     def _save_or_stop(self) -> None:
         """Save; when the disk refuses, say so and offer to try again (the file keeps its last good state)."""
@@ -729,8 +509,57 @@ class Interview:
             if step == "quit":
                 lines = self.stopped_lines("Saved and stopped")
                 return "\n".join(lines) + "\n"
-            index = index - 1 if step == "back" else index + 1
+            index = step
         return self._closing()
+
+    def _next_open(self, index: int) -> int:
+        """The next unanswered question after `index` (answered ones are passed over), or the end.
+
+        Answered questions are reached on purpose only, with `b` or `g`; an interview never walks
+        through them on its own, which matters most after a resume. When none is open after `index`
+        (a `g` jumped ahead), the first one left open before it comes next; questions skipped with `s`
+        in this session are not offered again.
+        """
+        open_ = [i for i, item in enumerate(self.items)
+                 if i != index and i not in self.passed and not item.state.answered(item.full_id)]
+        return next((i for i in open_ if i > index), open_[0] if open_ else len(self.items))
+
+    def _sections(self) -> list[tuple[int, Item]]:
+        """Each section asked, as (number, its first item)."""
+        firsts: dict[int, Item] = {}
+        for item in self.items:
+            firsts.setdefault(item.section_number, item)
+        return list(firsts.items())
+
+    def _find(self, where: str) -> int | None:
+        """The index a `g` reply names: a section's number or id (its first question), or a question id."""
+        where = where.strip()
+        for i, item in enumerate(self.items):
+            if where in (str(item.section_number), item.section.id, f"{item.questionnaire.id}:{item.section.id}"):
+                return i
+        for i, item in enumerate(self.items):
+            if where in (item.full_id, f"{item.questionnaire.id}:{item.full_id}"):
+                return i
+        return None
+
+    def _go_to(self, where: str) -> int | None:
+        """Where `g` (with or without a section) leads; None stays at the question (after saying why)."""
+        if not where:
+            several = len(self.asked) > 1
+            for number, first in self._sections():
+                in_section = [it for it in self.items if it.section_number == number]
+                done = sum(1 for it in in_section if it.state.answered(it.full_id))
+                name = f"{first.questionnaire.id}:{first.section.id}" if several else first.section.id
+                self.say(f"{name} · {first.section.title} ({done} of {len(in_section)} answered)", "",
+                         indent=f"  {number:>2}  ", subsequent=" " * 6)
+            where = clean_text(self.ask("Go to section (its number or id; Enter stays here): "))
+            if not where:
+                return None
+        found = self._find(where)
+        if found is None:
+            self.say(f"'{where}' is not a section or question of this interview; type g alone to list the "
+                     "sections.", "error")
+        return found
 
     def _show(self, index: int) -> None:
         item = self.items[index]
@@ -757,10 +586,11 @@ class Interview:
             self.say(f"Note: {answer.note}", "dim")
         if answer is not None and answer.evidence:
             self.say(f"Evidence: {answer.evidence}", "dim")
-        self.say(_how_to_answer(question, q), "dim")
+        self.say(how_to_answer(question, q), "dim")
         self.say(KEYS_SHORT, "dim")
 
-    def _ask_item(self, index: int) -> Literal["next", "back", "quit"]:
+    def _ask_item(self, index: int) -> int | Literal["quit"]:
+        """Ask one question; returns the index of the question to ask next, or "quit"."""
         item = self.items[index]
         q, question, state = item.questionnaire, item.question, item.state
         self._show(index)
@@ -774,22 +604,29 @@ class Interview:
                 self._edit_extra(item, "note" if key == "n" else "evidence")
             elif key == "s":
                 self.say("Skipped." if not state.answered(item.full_id) else "Left as it was.", "dim")
-                return "next"
+                self.passed.add(index)
+                return self._next_open(index)
             elif key == "b":
                 if index == 0:
                     self.say("This is the first question.", "error")
                 else:
-                    return "back"
+                    return index - 1
+            elif key == "g" or (key.startswith("g ") and (question.type != "text" or self._find(key[2:]) is not None)):
+                found = self._go_to(clean_text(key[1:]))
+                if found is not None:
+                    return found
+                if key == "g":  # the list pushed the question out of sight
+                    self._show(index)
             elif key == "q":
                 return "quit"
             elif key == "x":
                 reason = clean_text(self.ask("Why does it not apply? (optional): "))
                 self._set(item, answer.model_copy(update={"value": "n/a", "reason": reason or None}))
                 self.say(f"✓ saved: {describe(question, q, state.answers.get(item.full_id))}", "ok")
-                return "next"
+                return self._next_open(index)
             elif not key:
                 if state.answered(item.full_id):
-                    return "next"
+                    return self._next_open(index)
                 self.say("Type an answer, or s to skip this question.", "error")
             else:
                 try:
@@ -799,7 +636,7 @@ class Interview:
                     continue
                 self._set(item, answer.model_copy(update={"value": value, "reason": None}))
                 self.say(f"✓ saved: {describe(question, q, state.answers.get(item.full_id))}", "ok")
-                return "next"
+                return self._next_open(index)
 
     def _edit_extra(self, item: Item, what: Literal["note", "evidence"]) -> None:
         answer = item.state.answers.get(item.full_id) or Answer()
@@ -818,6 +655,7 @@ class Interview:
 
     def _set(self, item: Item, answer: Answer) -> None:
         item.state.answers[item.full_id] = answer
+        self.changed.setdefault(item.questionnaire.id, set()).add(item.full_id)
         self._save_or_stop()
 
     # -- the end
@@ -826,12 +664,12 @@ class Interview:
         from crmcheck.assessment import assess_document
 
         left = len(self.items) - self.answered_count()
-        source = parse_answers(parse(read_text(self.target), str(self.target)))
+        source = parse_answers(parse(read_text(self.path), str(self.target)))
         result = assess_document(source, self.catalog)
         lines = ["", f"Interview saved in {self.target}.", ""]
         lines += closing_summary(result, [q.id for q in self.asked], self.terminal.width)
         if left:
-            lines += _wrap(f"{left} question{'s are' if left != 1 else ' is'} not answered yet; to answer "
+            lines += wrap(f"{left} question{'s are' if left != 1 else ' is'} not answered yet; to answer "
                            f"{'them' if left != 1 else 'it'}:", self.terminal.width)
             lines += [f"  {self.request.resume_command()}", ""]
         stem = self.target.stem
@@ -847,84 +685,12 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
-def _how_to_answer(question: Question, q: Questionnaire) -> str:
-    kind = question.type
-    if kind == "checklist":
-        how = "Type the numbers of all that apply, like 1 3, or 0 for none."
-    elif kind == "number":
-        how = f"Type a number{' (' + question.unit + ')' if question.unit else ''}."
-    elif kind == "text":
-        how = "Type your answer (free text, not scored)."
-    else:
-        how = f"Type {_range_text(question, q)}."
-    return how
-
-
-def _change_notice(r: Reconciled, path: str) -> list[str]:
-    q = r.state.questionnaire
-    notices = []
-    if r.from_version is not None:
-        notices.append(f"{q.id} has changed from version {r.from_version} to {q.version} since {path} was saved.")
-    if r.removed:
-        notices.append(f"{len(r.removed)} answer{'s' if len(r.removed) != 1 else ''} to questions that are no longer "
-                       f"in {q.id} v{q.version} {'are' if len(r.removed) != 1 else 'is'} kept in the file as comments "
-                       f"(not scored): {', '.join(r.removed)}.")
-    if r.changed:
-        notices.append(f"{len(r.changed)} question{'s' if len(r.changed) != 1 else ''} changed and will be asked "
-                       f"again (the earlier answers are kept as comments): {', '.join(r.changed)}.")
-    if r.renamed:
-        notices.append("Renamed questions, answers carried over: "
-                       + ", ".join(f"{old} → {new}" for old, new in r.renamed) + ".")
-    if r.restored:
-        notices.append(f"Kept answers whose questions are back, restored: {', '.join(r.restored)}.")
-    return notices
-
-
-def _lost_comment_lines(before: str, after: str) -> int:
-    """How many lines with comments the rewrite would drop (a '#' on a line the new text lacks)."""
-    kept = {line.strip() for line in after.splitlines()}
-    return sum(1 for line in before.splitlines() if "#" in line and line.strip() not in kept)
-
-
-def _backup(target: Path, text: str) -> Path:
-    for n in range(1, 1000):
-        backup = target.with_name(target.name + (".bak" if n == 1 else f".bak{n}"))
-        try:
-            if not backup.exists():
-                write_atomic(backup, text)
-                return backup
-            if read_text(backup) == text:
-                return backup
-        except CrmcheckError:
-            continue
-    raise InputError("cannot find a free name for a backup copy", file=str(target))
-
-
-def _remove_stale_temp_files(target: Path) -> None:
-    """Temp files a killed save left behind (we hold the lock, so no save of ours is running)."""
-    pattern = re.compile(rf"\.{re.escape(target.name)}\.[A-Za-z0-9_]+\.tmp\Z")
-    try:
-        names = os.listdir(target.parent)
-    except OSError:
-        return
-    for name in names:
-        if pattern.match(name):
-            try:
-                os.unlink(target.parent / name)
-            except OSError:
-                continue
-
-
-def _write_schema_beside(target: Path) -> None:
-    """The JSON Schema the file's first comment points editors at, as `crmcheck new` writes it."""
-    from crmcheck.answers_layout import SCHEMA_FILE, schema_json
-
-    path = target.parent / SCHEMA_FILE
-    if not path.exists():
-        try:
-            write_atomic(path, schema_json())
-        except CrmcheckError:
-            return  # only a convenience for editors
+def _check_sections(request: InterviewRequest, asked: list[Questionnaire]) -> None:
+    found = {s.id for q in asked for s in q.sections}
+    for section_id in dict.fromkeys(request.sections):
+        if section_id not in found:
+            known = "; ".join(f"{q.id}: {', '.join(s.id for s in q.sections)}" for q in asked)
+            raise UsageError(f"--section: no section '{section_id}' in the questionnaires asked ({known})")
 
 
 def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Terminal) -> str:
@@ -932,13 +698,18 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
 
     Raises Interrupted (exit 130) on Ctrl-C, Ctrl-D, SIGTERM or SIGHUP, after the answers so far are saved.
     """
-    for qid in dict.fromkeys(request.questionnaire_ids):
-        catalog.get(qid)
+    asked = [catalog.get(qid) for qid in dict.fromkeys(request.questionnaire_ids)]
+    _check_sections(request, asked)
+    check_target(request.output)
+    real = real_path(request.output)
     with _Signals() as signals:
+        made: list[Path] = []
         try:
-            lock = AnswersLock(request.output)
+            made = make_folders(real)
+            lock = AnswersLock(real)
             with lock:
                 session = Interview(request, catalog, terminal, signals)
+                session.hard_linked = lock.hard_linked
                 if lock.taken_over:
                     who = f"process {lock.taken_over_from}" if lock.taken_over_from else "a process"
                     session.say(f"An earlier interview on this file ({who}) ended without closing it; its lock "
@@ -948,6 +719,6 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
             lines = ["Interrupted before the interview started; nothing was changed.",
                      f"To start again: {request.resume_command()}"]
             raise Interrupted(lines[0], problems=[Problem(line) for line in lines]) from None
-
-
-__all__ = ["InterviewRequest", "Terminal", "console_terminal", "run_interview", "read_reply", "reconcile"]
+        finally:
+            if made and not real.exists():
+                remove_folders(made)

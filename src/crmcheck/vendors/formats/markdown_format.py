@@ -1,0 +1,11 @@
+"""Markdown format of the vendor report (GitHub-flavoured), from reports/vendors.md.j2."""
+
+from __future__ import annotations
+
+from crmcheck.render import RenderOptions
+from crmcheck.vendors.formats.templated import render_vendor_template
+from crmcheck.vendors.result import VendorReport
+
+
+def render(report: VendorReport, options: RenderOptions) -> str:
+    return render_vendor_template("vendors.md.j2", report, autoescape=False)

@@ -1,0 +1,135 @@
+"""Version 2 of the built-in questionnaires against the example company's version-1 answers of 2025.
+
+The 2025 file says `version: 1` and answers ids that version 2 split, moved or renamed; `renamed_from`
+must carry each answer to its new question, whether the baseline is scored with today's questionnaires
+or with the version-1 files kept in tests/data/questionnaires-v1 (as `--baseline-questionnaires` does).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import yaml
+
+from crmcheck.baseline import compare_files
+from crmcheck.catalog import Catalog
+from tests.conftest import EXAMPLES, ROOT, run_cli
+
+OLD = EXAMPLES / "assessment-2025.yaml"
+NEW = EXAMPLES / "assessment-2026.yaml"
+V1 = Path(__file__).parent / "data" / "questionnaires-v1"
+
+# version-1 id -> version-2 id, written out by hand from docs/questionnaires.md
+RENAMED = {
+    "crm-mistakes": {"customer-value.value-recorded": "customer-value.value-stored"},
+    "cmr-pitfalls": {"culture.realistic-targets": "culture.baseline-targets"},
+    "revenue-marketing": {
+        "demand-generation.content-social": "demand-generation.journey-content",
+        "revenue-marketing.revenue-share": "revenue-marketing.revenue-sourced",
+        "revenue-marketing-use-cases.use-cases": "demand-generation.use-cases",
+        "revenue-marketing-use-cases.priorities": "demand-generation.first-use-cases",
+        "revenue-marketing-use-cases.customer-programs": "revenue-marketing.customer-programs",
+        "revenue-marketing-use-cases.renewal-triggers": "revenue-marketing.renewal-triggers",
+        "revenue-marketing-use-cases.customer-content": "revenue-marketing.customer-content",
+        "revenue-marketing-use-cases.customer-results": "revenue-marketing.customer-results",
+        "revenue-marketing-use-cases.first-change": "revenue-marketing.first-change",
+    },
+    "perception-gap": {"experience.low-effort": "experience.easy-ordering"},
+}
+
+
+def _raw(path: Path) -> dict[str, object]:
+    loaded = yaml.safe_load(path.read_text())
+    assert isinstance(loaded, dict)
+    return loaded
+
+
+def test_the_example_files_keep_their_versions() -> None:
+    old, new = _raw(OLD)["questionnaires"], _raw(NEW)["questionnaires"]
+    assert isinstance(old, dict) and isinstance(new, dict)
+    assert {qid: given["version"] for qid, given in old.items()} == dict.fromkeys(old, 1)
+    assert {qid: given["version"] for qid, given in new.items()} == dict.fromkeys(new, 2)
+    for qid in RENAMED:
+        assert _raw(ROOT / "questionnaires" / f"{qid}.yaml")["version"] == 2
+        assert _raw(V1 / f"{qid}.yaml")["version"] == 1
+
+
+def test_every_renamed_id_is_declared_and_every_version_1_id_still_resolves() -> None:
+    catalog = Catalog.from_options()
+    for qid, renames in RENAMED.items():
+        current = catalog.get(qid)
+        for old, new in renames.items():
+            assert old not in current.questions and new in current.questions
+            assert current.current_id(old) == new
+        # no version-1 question is lost: each one is current or renamed
+        v1 = _raw(V1 / f"{qid}.yaml")
+        sections = v1["sections"]
+        assert isinstance(sections, list)
+        for section in sections:
+            for question in section["questions"]:
+                full = f"{section['id']}.{question['id']}"
+                assert full in current.questions or current.current_id(full) is not None, (qid, full)
+
+
+def test_version_1_answers_load_against_version_2() -> None:
+    run = run_cli("validate", str(OLD))
+    assert run.code == 0, run.err
+    # 2025 answered every version-1 scored question but the two n/a; version 2 adds questions it could not answer
+    assert "crm-mistakes 42/45 answered, 2 n/a; cmr-pitfalls 39/41 answered, 2 n/a" in run.out
+
+
+def test_compare_with_todays_questionnaires_places_old_answers_on_the_new_questions() -> None:
+    comparison = compare_files(str(OLD), str(NEW), Catalog.from_options())
+    pitfalls = next(q for q in comparison.questionnaires if q.id == "cmr-pitfalls")
+    culture = next(s for s in pitfalls.sections if s.id == "culture")
+    # 2025 culture under version 2, by hand: customer-metrics 0 (band 0, weight 2), baseline-targets 0 (was
+    # realistic-targets), pay-link none 0, recognition no 0, training 1 -> 0.25; targets-met unanswered.
+    assert culture.score_before == round(100 * 0.25 / (2 + 1 + 1 + 1 + 1), 1) == 4.2
+    changed = {a.question: a for a in pitfalls.answers_changed}
+    assert (changed["culture.baseline-targets"].before, changed["culture.baseline-targets"].after) == (
+        "0 Not done", "3 Practised")
+    mistakes = next(q for q in comparison.questionnaires if q.id == "crm-mistakes")
+    strengths = next(s for s in mistakes.sections if s.id == "strengths")
+    # customer-rating 2 (0.5, weight 2), weaknesses 2 (0.5), review yearly (0.75, weight 2), own-purchase no (0);
+    # the five-step checklist is a profile question now, so it counts in no score
+    assert strengths.score_before == round(100 * (2 * 0.5 + 0.5 + 2 * 0.75 + 0) / 6, 1) == 50.0
+
+
+def test_compare_with_the_version_1_questionnaires_pairs_renamed_questions() -> None:
+    run = run_cli("compare", str(OLD), str(NEW), "--baseline-questionnaires", str(V1), "--format", "json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    by_id = {q["id"]: q for q in data["questionnaires"]}
+    assert set(by_id) == {"crm-mistakes", "cmr-pitfalls", "revenue-marketing"}
+    for qid, q in by_id.items():
+        assert (q["version_before"], q["version_after"]) == (1, 2)
+        assert {r["previous_id"]: r["question"] for r in q["questions_renamed"]} == RENAMED[qid]
+        assert q["questions_removed"] == []
+    assert set(by_id["crm-mistakes"]["questions_added"]) == {
+        "customer-value.value-used", "strengths.compared-history", "personalisation.feedback-points"}
+    assert set(by_id["revenue-marketing"]["questions_added"]) == {
+        "lead-generation.reported-metrics", "demand-generation.social-marketing",
+        "revenue-marketing.revenue-influenced"}
+    share = next(a for a in by_id["revenue-marketing"]["answers_changed"]
+                 if a["question"] == "revenue-marketing.revenue-sourced")
+    assert (share["previous_id"], share["before"], share["after"]) == ("revenue-marketing.revenue-share", "5 %", "12 %")
+    # scored by version 1, the 2025 baseline keeps the score it had then (the v1 golden report said 29.1)
+    assert by_id["crm-mistakes"]["score_before"] == 29.1
+
+
+def test_a_version_1_perception_answer_lands_on_its_split_question(tmp_path: Path) -> None:
+    old = tmp_path / "customer.yaml"
+    old.write_text("format: 1\ncompany: Acme Corp\nassessed_on: 2025-11-01\n"
+                   "respondent: {name: C1, role: Buyer, lens: customer}\n"
+                   "questionnaires:\n  perception-gap:\n    version: 1\n    answers:\n"
+                   "      experience.low-effort: 1\n      loyalty.main-reason: habit\n")
+    run = run_cli("report", str(old), "--format", "json")
+    assert run.code == 0, run.err
+    data = json.loads(run.out)
+    questions = {q["id"]: q for s in data["questionnaires"][0]["sections"] for q in s["questions"]}
+    assert questions["experience.easy-ordering"]["score"] == 25.0
+    # a motive is a profile answer now: reported, never scored
+    assert questions["loyalty.main-reason"]["score"] is None
+    experience = next(s for s in data["questionnaires"][0]["sections"] if s["id"] == "experience")
+    assert experience["score"] == 25.0
