@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint types unit lock test-latest bench bench-portfolio bench-collect clean
+.PHONY: demo test lint types unit lock test-latest bench bench-import bench-portfolio bench-collect clean
 
 $(UV):
 	@test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
@@ -50,6 +50,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/bad_inputs.py
 	$(BIN)/python benchmarks/hostile_inputs.py
+
+bench-import: $(STAMP)
+	$(BIN)/python benchmarks/import_speed.py
 
 bench-portfolio: $(STAMP)
 	$(BIN)/python benchmarks/portfolio.py

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import html
 import math
 import re
@@ -33,6 +34,7 @@ class CellError(ValueError):
     """A cell that cannot be read as an answer to its question; the message says why."""
 
 
+@functools.lru_cache(maxsize=16384)  # an import normalizes the same labels and cell texts once per row
 def normalize(text: str) -> str:
     """Text reduced for matching: no HTML tags, case, accents of width, punctuation or extra spaces."""
     value = html.unescape(_TAG.sub(" ", text))

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -310,19 +310,22 @@ def _read_row(row: Row, plan: _Plan, request: ImportRequest, column_map: ColumnM
                                 "columns (a delimiter or quote out of place?)", path, row.number, plan.width + 1))
     ticked: dict[str, list[str]] = {}
     first_last: list[str] = []
+    questions = q.questions
     for column in plan.columns:
+        if column.kind == "ignore":
+            continue
         text = row.cell(column.index)
         try:
             if column.kind == "question":
                 assert column.question is not None
-                question = q.questions[column.question][1]
+                question = questions[column.question][1]
                 values = column_map.values.get(column.question) if column_map else None
                 value = read_cell(question, q, text, values, decimal_comma=decimal_comma)
                 if value is not None:
                     respondent.answers[column.question] = value
             elif column.kind == "option":
                 assert column.question is not None and column.option is not None
-                question = q.questions[column.question][1]
+                question = questions[column.question][1]
                 option = question.option(column.option)
                 assert option is not None
                 chosen = ticked.setdefault(column.question, [])
@@ -352,45 +355,72 @@ def _file_names(respondents: list[_Respondent], lens: str) -> list[str]:
     return [f"{lens}-row-{r.row:0{digits}d}.yaml" for r in respondents]
 
 
-def _answers_text(respondent: _Respondent, request: ImportRequest, source: str) -> str:
-    q = request.questionnaire
+class _Skeleton:
+    """The questionnaire part of the answers files, rendered once per import and filled in for each respondent.
+
+    It is `dump_answers`' own output for the questionnaire, with a marker where each answer goes, so every
+    file is exactly what `dump_answers` would write for it.
+    """
+
+    def __init__(self, request: ImportRequest) -> None:
+        q = request.questionnaire
+        self.fulls = list(q.questions)
+        header = Header(company=request.company, assessed_on=request.assessed_on)
+        marked = {full: f"\0{n}\0" for n, full in enumerate(self.fulls)}
+        whole = dump_answers(header, [q], {q.id: marked}, lens=request.lens, schema_comment=False)
+        body = whole[whole.index("\nquestionnaires:\n") + len("\nquestionnaires:"):]
+        pieces = body.split("\0")  # text, marker number, text, ...; each marker stands after "full:" as " \0n\0"
+        between = pieces[0::2]
+        self.texts = [text[:-1] for text in between[:-1]] + [between[-1]]  # without the space before a marker
+        self.slots = [self.fulls[int(n)] for n in pieces[1::2]]
+
+    def fill(self, entries: dict[str, str]) -> str:
+        out = [self.texts[0]]
+        for full, text in zip(self.slots, self.texts[1:], strict=True):
+            entry = entries.get(full)
+            if entry:
+                out.append(" " + entry)
+            out.append(text)
+        return "".join(out)
+
+
+def _answers_text(respondent: _Respondent, request: ImportRequest, source: str, skeleton: _Skeleton) -> str:
     person = {"name": respondent.name or "", "role": respondent.role or "", "lens": request.lens}
     header = Header(company=request.company, assessed_on=request.assessed_on, assessor=request.assessor,
                     respondent=person)
     entries = {full: answer_entry(value) for full, value in respondent.answers.items()}
     origin = f"row {respondent.row}" + (f", respondent {respondent.respondent_id}" if respondent.respondent_id else "")
-    body = dump_answers(header, [q], {q.id: entries}, lens=request.lens, schema_comment=False)
-    return f"# Imported by crmcheck from {comment_text(source)} ({comment_text(origin)}).\n{body}"
+    head = dump_answers(header, [], lens=request.lens, schema_comment=False)  # ends "questionnaires:\n"
+    return (f"# Imported by crmcheck from {comment_text(source)} ({comment_text(origin)}).\n{head[:-1]}"
+            f"{skeleton.fill(entries)}")
 
 
-def _write_all(files: Iterable[tuple[Path, str]], progress: Progress) -> None:
+def _write_all(files: Iterable[tuple[Path, str]], progress: Progress, existing: Iterable[Path] = ()) -> None:
     """Write every file or none: each goes to a temp file first, and all are renamed only once all are on disk.
 
-    One `sync` after the last temp file costs far less than an fsync per file on large imports.
+    Each temp file is created with its final mode (the umask's default, or that of the file it replaces,
+    listed in `existing`) and fsynced; only the files written are synced, never the whole machine.
     """
-    umask = os.umask(0)
-    os.umask(umask)
+    replaced = set(existing)
     temps: list[tuple[str, Path]] = []
+    unsynced: list[int] = []  # open temp files, fsynced in batches: one after another lets the disk group them
     current: Path | None = None
-    sync_once = hasattr(os, "sync")
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
     try:
-        for target, text in files:
-            current = target
-            fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-            temps.append((tmp, target))
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(text.encode("utf-8"))
-                if not sync_once:
-                    handle.flush()
-                    os.fsync(handle.fileno())
-            try:
-                mode = os.stat(target).st_mode & 0o777
-            except FileNotFoundError:
-                mode = 0o666 & ~umask
-            os.chmod(tmp, mode)
-            progress.advance()
-        if sync_once:
-            os.sync()
+        try:
+            for target, text in files:
+                current = target
+                unsynced.append(_fresh_temp(target, text.encode("utf-8"), flags, temps))
+                if target in replaced:
+                    os.chmod(temps[-1][0], os.stat(target).st_mode & 0o777)
+                if len(unsynced) >= _SYNC_BATCH:
+                    _sync_and_close(unsynced)
+                progress.advance()
+            _sync_and_close(unsynced)
+        finally:
+            for fd in unsynced:
+                with contextlib.suppress(OSError):
+                    os.close(fd)
         for tmp, target in temps:
             current = target
             os.replace(tmp, target)
@@ -409,6 +439,35 @@ def _write_all(files: Iterable[tuple[Path, str]], progress: Progress) -> None:
                 os.fsync(directory)
             finally:
                 os.close(directory)
+
+
+_SYNC_BATCH = 256
+
+
+def _sync_and_close(fds: list[int]) -> None:
+    while fds:
+        os.fsync(fds[-1])
+        os.close(fds.pop())
+
+
+def _fresh_temp(target: Path, data: bytes, flags: int, temps: list[tuple[str, Path]]) -> int:
+    """A new temp file beside `target` holding `data`, left open (not yet synced); listed in `temps` at once."""
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
+        try:
+            fd = os.open(tmp, flags, 0o666)  # the umask applies, as for a file written plainly
+        except FileExistsError:
+            continue
+        temps.append((tmp, target))
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        except BaseException:
+            os.close(fd)
+            raise
+        return fd
+    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))
 
 
 def _check_header_options(request: ImportRequest) -> None:
@@ -491,8 +550,9 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
     source = Path(path).name
     progress.start("Writing answers files", len(good))
-    _write_all(((target, _answers_text(respondent, request, source))
-                for target, respondent in zip(targets, good, strict=True)), progress)
+    skeleton = _Skeleton(request)
+    _write_all(((target, _answers_text(respondent, request, source, skeleton))
+                for target, respondent in zip(targets, good, strict=True)), progress, existing)
     written = set(targets)
     others = sorted(p for p in out.glob("*.y*ml") if p not in written and not p.name.startswith("."))
     return ImportOutcome(layout=layout.title, written=targets, warnings=warnings, invalid=errors,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +45,36 @@ def fmt_long_date(value: dt.date) -> str:
     return f"{value.day} {_MONTHS[value.month - 1]} {value.year}"
 
 
+def _safe_dir(path: Path) -> bool:
+    """A real directory of ours that no one else can write to (else a planted cache entry could run)."""
+    info = os.lstat(path)
+    return stat.S_ISDIR(info.st_mode) and info.st_uid == os.getuid() and not info.st_mode & 0o022
+
+
+def bytecode_cache(*, autoescape: bool) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in $XDG_CACHE_HOME/crmcheck/jinja (or ~/.cache/...), so a report need not
+    compile its template again; None (no cache, templates compiled as before) when that directory cannot
+    be made, is not writable, or is not safe: not ours, group- or world-writable, or a symlink.
+
+    Jinja loads cache entries with `marshal`, so the check matters: only a directory that no one but
+    this user can write to is trusted. Entries are keyed by the template's file and a hash of its
+    source; a stale, damaged or truncated entry is ignored by Jinja and the template is compiled again.
+    """
+    if not hasattr(os, "getuid"):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    root = Path(base) if os.path.isabs(base) else Path.home() / ".cache"
+    directory = root / "crmcheck" / "jinja"
+    try:
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
+        if not (_safe_dir(directory.parent) and _safe_dir(directory) and os.access(directory, os.W_OK)):
+            return None
+    except (OSError, RuntimeError):  # RuntimeError: no home directory to find
+        return None
+    # the same template compiles differently with and without autoescaping: separate entries
+    return jinja2.FileSystemBytecodeCache(str(directory), f"{'html' if autoescape else 'text'}-%s.cache")
+
+
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
     search = [str(data_dir("reports"))]
     if template is not None:
@@ -50,6 +82,7 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=autoescape,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+        bytecode_cache=bytecode_cache(autoescape=autoescape),
     )
     env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change,
                        longdate=fmt_long_date, mermaid=mermaid_text, counted=counted)
