@@ -18,8 +18,10 @@ $(UV):
 	@test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
 	$(UV_HOME)/bin/python -m pip install --quiet 'uv==$(UV_VERSION)'
 
+# --compile-bytecode: uv leaves .py files uncompiled, and with PYTHONDONTWRITEBYTECODE set (as on our machines)
+# every crmcheck process the tests start would compile rich, typer and pydantic again.
 $(STAMP): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --locked --all-extras --python $(PYTHON)
+	$(UV) sync --locked --all-extras --compile-bytecode --python $(PYTHON)
 	@touch $(STAMP)
 
 demo: $(STAMP)
@@ -33,7 +35,9 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
+# crmcheck's own modules compiled first, for the same reason (Python reads .pyc files it is told not to write).
 unit: $(STAMP)
+	$(BIN)/python -m compileall -q src tests benchmarks
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
 # Refresh uv.lock on purpose: the newest releases the ranges in pyproject.toml allow.
