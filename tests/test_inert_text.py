@@ -131,3 +131,14 @@ def test_the_last_filter_on_stdout_keeps_json_valid() -> None:
     filtered = inert_text(text, json_escapes=True)
     assert "\x85" not in filtered and "\x9b" not in filtered
     assert json.loads(filtered) == {"file": "a\x85b\x9b.yaml"}
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "html", "terminal", "json"])
+def test_no_escape_sequence_reaches_a_report_file(hostile: Path, fmt: str) -> None:
+    """A report written with -o is read with `cat` too: control characters in it are shown, never written raw."""
+    run = run_cli("report", "new.yaml", "--format", fmt, "-o", f"report.{fmt}", "--questionnaires", "custom",
+                  cwd=hostile)
+    assert run.code == 0, run.err
+    written = (hostile / f"report.{fmt}").read_text(encoding="utf-8")
+    assert ESC not in written and "\x07" not in written
+    assert "\\x1b" in written or "\\u001b" in written

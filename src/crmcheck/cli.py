@@ -145,8 +145,9 @@ def render_options(output: str | None, **fields: object) -> RenderOptions:
 
 
 def emit(text: str | bytes, output: str | None, *, coloured: bool | None = None) -> None:
-    """Write a command's result to stdout or, atomically, to a file. On stdout, control characters from file
-    text are shown visibly (`coloured`, default: whether colour is on, says whether rich's colours must pass)."""
+    """Write a command's result to stdout or, atomically, to a file. Control characters from file text are shown
+    visibly in both (`coloured`, default: whether colour is on, says whether rich's colours must pass on stdout):
+    a report written with -o is read with `cat` as often as in a browser."""
     if output in (None, "-"):
         if isinstance(text, bytes):
             sys.stdout.buffer.write(text)
@@ -159,6 +160,8 @@ def emit(text: str | bytes, output: str | None, *, coloured: bool | None = None)
         return
     from crmcheck.yamlio import write_atomic
 
+    if isinstance(text, str):
+        text = inert_text(text, json_escapes=text.lstrip().startswith(("{", "[")))
     write_atomic(output, text)
 
 

@@ -12,8 +12,9 @@ import re
 import unicodedata
 from typing import Any
 
-# C0 controls except tab and newline, and the C1 controls (U+0080-U+009F, which some terminals obey); DEL does nothing
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x80-\x9f]")
+# C0 controls except tab and newline, and the C1 controls (U+0080-U+009F, which some terminals obey); DEL does nothing.
+# A carriage return ending a line (CSV's CRLF) is a line ending, not an overwrite, so it passes.
+_CONTROL = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x80-\x9f]")
 _CONTROL_OR_NEWLINE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
 _NAMED = {"\n": "\\n", "\r": "\\r", "\u2028": "\\u2028", "\u2029": "\\u2029"}
 # characters that draw nothing although Unicode does not class them as spaces or formats
