@@ -1,6 +1,7 @@
 """Write N realistic synthetic answers files for the built-in questionnaires: a portfolio to benchmark.
 
     python benchmarks/generate.py 10000 /tmp/portfolio [--seed 7] [--broken 0.01]
+    python benchmarks/generate.py 5000 /tmp/survey --respondents [--questionnaire perception-gap]
 
 Companies (about one per 2.5 files) are assessed on one to four dates a year apart, each on a few of
 the built-in questionnaires, with a segment (industry, size), an assessor and a respondent. Each
@@ -13,6 +14,12 @@ Files go to DIR/<industry>/<company>/<date>.yaml. The same seed always writes th
 on or before --as-of (default 2026-10-31, or today if that is earlier): none in the future.
 `--broken F` makes that fraction of files invalid in the ways real portfolios are (bad YAML, a value
 off the scale, an unknown question, a missing date), to exercise the error path.
+
+`--respondents` writes a survey instead: N respondents' answers files for one company, one questionnaire
+(--questionnaire, default perception-gap) and one date, as `crmcheck import` leaves them, for
+`crmcheck report DIR` (the "many voices" flow). For a questionnaire with a customer lens, about four in
+five respondents are customers (--customers sets the share); the rest are the company's staff. Files go to
+DIR/respondent-NNNNN.yaml.
 """
 
 from __future__ import annotations
@@ -220,6 +227,34 @@ def generate(n_files: int, directory: Path, seed: int = 7, broken: float = 0.0, 
     return written
 
 
+SURVEY_COMPANY = "Brightwater Field Systems"
+SURVEY_DATE = dt.date(2026, 10, 15)
+
+
+def generate_respondents(n_files: int, directory: Path, seed: int = 7, questionnaire: str = "perception-gap",
+                         customers: float = 0.8) -> int:
+    """Write n_files respondents' answers files of one company, questionnaire and date; return how many."""
+    rng = random.Random(seed)
+    q = Catalog.from_options().get(questionnaire)
+    two_lenses = "customer" in q.lenses
+    directory.mkdir(parents=True, exist_ok=True)
+    maturity = {"company": rng.betavariate(3, 2), "customer": rng.betavariate(2, 3)}
+    width = max(5, len(str(n_files)))
+    for number in range(1, n_files + 1):
+        lens = "customer" if two_lenses and rng.random() < customers else "company"
+        level = _clip(maturity[lens] + rng.gauss(0, 0.15))
+        name = f"Customer {number}" if lens == "customer" else rng.choice(PEOPLE)
+        header = Header(company=SURVEY_COMPANY, assessed_on=SURVEY_DATE,
+                        respondent={"name": name, "role": rng.choice(ROLES), "lens": lens})
+        answers = {q.id: answers_for(q, level, rng)}
+        if rng.random() < 0.7:
+            text = dump_answers(header, [q], answers, lens=lens, schema_comment=False)
+        else:
+            text = compact_file(header, [q], answers)
+        (directory / f"respondent-{number:0{width}d}.yaml").write_text(text, encoding="utf-8")
+    return n_files
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("count", type=int, help="How many answers files to write.")
@@ -229,10 +264,19 @@ def main(argv: list[str] | None = None) -> int:
                         help="Fraction of files to make invalid (default 0).")
     parser.add_argument("--as-of", type=dt.date.fromisoformat, default=None, metavar="YYYY-MM-DD",
                         help=f"No file is dated after this day (default {AS_OF}, or today if that is earlier).")
+    parser.add_argument("--respondents", action="store_true",
+                        help="Write one company's survey: COUNT respondents, one questionnaire, one date.")
+    parser.add_argument("--questionnaire", default="perception-gap",
+                        help="With --respondents: the questionnaire answered (default perception-gap).")
+    parser.add_argument("--customers", type=float, default=0.8, metavar="FRACTION",
+                        help="With --respondents: the share of customer-lens respondents (default 0.8).")
     args = parser.parse_args(argv)
     if args.count < 1:
         parser.error("count must be at least 1")
-    written = generate(args.count, args.directory, args.seed, args.broken, args.as_of)
+    if args.respondents:
+        written = generate_respondents(args.count, args.directory, args.seed, args.questionnaire, args.customers)
+    else:
+        written = generate(args.count, args.directory, args.seed, args.broken, args.as_of)
     sys.stderr.write(f"wrote {written} answers files under {args.directory}\n")
     return 0
 

@@ -163,43 +163,58 @@ class Entry(NamedTuple):
 
 class Table:
     """One questionnaire's counted assessments, a row per company (per company and date with --all-dates),
-    kept column by column: a few hundred bytes a row, so memory stays small for large portfolios.
+    kept column by column in arrays of numbers: the company (its number in the portfolio), its segment (an
+    index into the portfolio's list of segment values), the date, and the scores: about 100 bytes a row for
+    ten sections, so memory stays small for large portfolios. Company names and file paths are kept only
+    when asked for (`names`): the statistics do not need them, only the focus company, the row listing and
+    the "did you mean" of an unknown company do.
 
     A row holds one answers file's numbers; further respondents of the same company on the same date
     are kept whole in `more` (they are few)."""
 
-    def __init__(self, questionnaire: str, width: int) -> None:
+    def __init__(self, questionnaire: str, width: int, names: bool = True,
+                 texts: list[str | None] | None = None) -> None:
         self.questionnaire = questionnaire
         self.width = width  # sections
-        self.rows: dict[object, int] = {}  # company key, or (company key, date) -> row number
-        self.keys: list[str] = []
-        self.companies: list[str] = []
+        self.names = names
+        self.texts: list[str | None] = texts if texts is not None else [None]  # segment values; 0: none
+        self.row_of = array("i")  # company number -> its row + 1 (0: none yet); latest assessments only
+        self.groups: dict[tuple[int, int], int] = {}  # (company number, date) -> row, with all dates
+        self.company = array("i")  # company number
+        self.companies: list[str] = []  # with `names` only, as are `files`
         self.files: list[str] = []
-        self.industries: list[str | None] = []
-        self.sizes: list[str | None] = []
-        self.dates = array("l")  # proleptic ordinals
+        self.industries = array("i")  # index into `texts`
+        self.sizes = array("i")
+        self.dates = array("i")  # proleptic ordinals
         self.sections = array("d")  # width numbers per row; NaN: section not assessed
         self.flags = array("b")  # width per row: each section's `scoring.section_flags`
         self.scores = array("d")  # NaN: nothing assessed
-        self.reached = array("l")  # 0: not a staged questionnaire
-        self.answered = array("l")
-        self.asked = array("l")
+        self.reached = array("i")  # 0: not a staged questionnaire
+        self.answered = array("i")
+        self.asked = array("i")
         self.more: dict[int, list[Entry]] = {}
 
     def __len__(self) -> int:
-        return len(self.keys)
+        return len(self.company)
 
-    def _put(self, row: int, key: str, entry: Entry) -> None:
+    def industry(self, row: int) -> str | None:
+        return self.texts[self.industries[row]]
+
+    def size(self, row: int) -> str | None:
+        return self.texts[self.sizes[row]]
+
+    def _put(self, row: int, company: int, entry: Entry, industry: int, size: int) -> None:
         """Write an entry into a row: a new one at the end, or over a superseded one."""
         sections = array("d", [math.nan if x is None else x for x in entry.sections])
         flags = array("b", entry.flags or [0] * self.width)
         score = math.nan if entry.score is None else entry.score
-        if row == len(self.keys):
-            self.keys.append(key)
-            self.companies.append(entry.company)
-            self.files.append(entry.file)
-            self.industries.append(entry.industry)
-            self.sizes.append(entry.size)
+        if row == len(self.company):
+            self.company.append(company)
+            if self.names:
+                self.companies.append(entry.company)
+                self.files.append(entry.file)
+            self.industries.append(industry)
+            self.sizes.append(size)
             self.dates.append(entry.assessed_on.toordinal())
             self.sections.extend(sections)
             self.flags.extend(flags)
@@ -208,11 +223,12 @@ class Table:
             self.answered.append(entry.answered)
             self.asked.append(entry.asked)
             return
-        self.keys[row] = key
-        self.companies[row] = entry.company
-        self.files[row] = entry.file
-        self.industries[row] = entry.industry
-        self.sizes[row] = entry.size
+        self.company[row] = company
+        if self.names:
+            self.companies[row] = entry.company
+            self.files[row] = entry.file
+        self.industries[row] = industry
+        self.sizes[row] = size
         self.dates[row] = entry.assessed_on.toordinal()
         self.sections[row * self.width:(row + 1) * self.width] = sections
         self.flags[row * self.width:(row + 1) * self.width] = flags
@@ -221,30 +237,41 @@ class Table:
         self.answered[row] = entry.answered
         self.asked[row] = entry.asked
 
-    def add(self, key: str, entry: Entry, all_dates: bool) -> int:
-        """Count an assessment; returns how many counted ones it superseded (or 1 if it is itself older)."""
-        group: object = (key, entry.assessed_on.toordinal()) if all_dates else key
-        row = self.rows.get(group)
-        if row is None:
-            self.rows[group] = len(self.keys)
-            self._put(len(self.keys), key, entry)
-            return 0
+    def add(self, company: int, entry: Entry, all_dates: bool, industry: int = 0, size: int = 0) -> int:
+        """Count an assessment of company number `company` (`industry` and `size`: indexes into `texts`);
+        returns how many counted ones it superseded (or 1 if it is itself older)."""
         date = entry.assessed_on.toordinal()
+        row: int | None
+        if all_dates:
+            row = self.groups.get((company, date))
+            if row is None:
+                self.groups[(company, date)] = len(self.company)
+        else:
+            if company >= len(self.row_of):
+                self.row_of.frombytes(bytes(self.row_of.itemsize * (company + 1 - len(self.row_of))))
+            row = self.row_of[company] - 1
+            if row < 0:
+                row = None
+                self.row_of[company] = len(self.company) + 1
+        if row is None:
+            self._put(len(self.company), company, entry, industry, size)
+            return 0
         if date == self.dates[row]:
             self.more.setdefault(row, []).append(entry)
             return 0
         if date < self.dates[row]:
             return 1
         superseded = 1 + len(self.more.pop(row, []))
-        self._put(row, key, entry)
+        self._put(row, company, entry, industry, size)
         return superseded
 
     def entry(self, row: int) -> Entry:
         """The first answers file of a row, rebuilt from the columns."""
         width = self.width
         return Entry(
-            file=self.files[row], company=self.companies[row], assessed_on=dt.date.fromordinal(self.dates[row]),
-            industry=self.industries[row], size=self.sizes[row], questionnaire=self.questionnaire,
+            file=self.files[row] if self.names else "", company=self.companies[row] if self.names else "",
+            assessed_on=dt.date.fromordinal(self.dates[row]), industry=self.industry(row), size=self.size(row),
+            questionnaire=self.questionnaire,
             sections=tuple(None if math.isnan(x) else x for x in self.sections[row * width:(row + 1) * width]),
             score=None if math.isnan(self.scores[row]) else self.scores[row], reached=self.reached[row] or None,
             answered=self.answered[row], asked=self.asked[row],
@@ -260,20 +287,31 @@ class Table:
 class Portfolio:
     """Accumulates outcomes as they stream in, keeping only each company's latest assessment of each
     questionnaire (all of them with `all_dates`). Feed it outcomes in a fixed order (the loader's file
-    order) and the result does not depend on how the files were shared between processes."""
+    order) and the result does not depend on how the files were shared between processes.
+
+    `names`: keep each row's company name and file path (needed for `--company` and the row listing)."""
 
     all_dates: bool = False
+    names: bool = True
     files: int = 0
     scored: int = 0
     failed: list[LoadFailure] = field(default_factory=list)
     earlier: int = 0
     customer_lens: int = 0
     tables: dict[str, Table] = field(default_factory=dict)
-    # one copy of each repeated text (segment values), not one per file
-    _names: dict[str, str] = field(default_factory=dict)
+    companies: dict[str, int] = field(default_factory=dict)  # company key -> company number
+    # each segment value once (index 0: none), rows hold its index
+    texts: list[str | None] = field(default_factory=lambda: [None])
+    _text_index: dict[str, int] = field(default_factory=dict)
 
-    def _name(self, text: str | None) -> str | None:
-        return None if text is None else self._names.setdefault(text, text)
+    def _text(self, text: str | None) -> int:
+        if text is None:
+            return 0
+        index = self._text_index.get(text)
+        if index is None:
+            index = self._text_index[text] = len(self.texts)
+            self.texts.append(text)
+        return index
 
     def add(self, outcome: Outcome) -> None:
         self.files += 1
@@ -284,33 +322,22 @@ class Portfolio:
         if outcome.lens != "company":
             self.customer_lens += 1
             return
+        if not outcome.questionnaires:
+            return
         key = company_key(outcome.company)
-        industry, size = self._name(outcome.industry), self._name(outcome.size)
+        number = self.companies.setdefault(key, len(self.companies))
+        industry, size = self._text(outcome.industry), self._text(outcome.size)
         for q in outcome.questionnaires:
             table = self.tables.get(q.questionnaire)
             if table is None:
-                table = self.tables[q.questionnaire] = Table(q.questionnaire, len(q.sections))
-            entry = Entry(outcome.file, outcome.company, outcome.assessed_on, industry, size, table.questionnaire,
-                          q.sections, q.score, q.reached, q.answered, q.asked, q.flags)
-            self.earlier += table.add(key, entry, self.all_dates)
+                table = self.tables[q.questionnaire] = Table(q.questionnaire, len(q.sections), self.names, self.texts)
+            entry = Entry(outcome.file, outcome.company, outcome.assessed_on, outcome.industry, outcome.size,
+                          table.questionnaire, q.sections, q.score, q.reached, q.answered, q.asked, q.flags)
+            self.earlier += table.add(number, entry, self.all_dates, industry, size)
 
 
 # ---------------------------------------------------------------------------------------------
 # From the portfolio to the result
-
-
-@dataclass
-class _Scores:
-    """One questionnaire's counted rows as reports show them: rounded, NaN where not assessed."""
-
-    table: Table
-    overall: array[float]
-    sections: array[float]  # table.width per row
-    reached: array[int]
-
-    def column(self, index: int, rows: Sequence[int]) -> list[float]:
-        width = self.table.width
-        return [x for x in (self.sections[r * width + index] for r in rows) if not math.isnan(x)]
 
 
 def _rounded(x: float | None) -> float:
@@ -318,26 +345,55 @@ def _rounded(x: float | None) -> float:
     return math.nan if value is None else value
 
 
-def _scores(table: Table, questionnaire: Questionnaire) -> _Scores:
-    """Round every row, combining further respondents on the same date by the mean of their raw section scores."""
-    overall, sections, reached = array("d"), array("d"), array("l")
-    width = table.width
-    for row in range(len(table)):
-        raw: Sequence[float | None]
-        if row in table.more:
+class _Scores:
+    """One questionnaire's counted rows as reports show them: rounded, NaN where not assessed. Rows are rounded
+    as they are read (no rounded copy of the table is kept); rows with further respondents on the same date
+    are combined once, by the mean of their raw section scores."""
+
+    def __init__(self, table: Table, questionnaire: Questionnaire) -> None:
+        self.table = table
+        # row -> (overall, sections, stage reached), rounded, for rows of several respondents
+        self.combined: dict[int, tuple[float, list[float], int]] = {}
+        for row in table.more:
             entries = table.entries(row)
             columns = zip(*(e.sections for e in entries), strict=True)
             raw = [math.fsum(given) / len(given) if given else None
                    for given in ([x for x in column if x is not None] for column in columns)]
             summary = summarise(questionnaire, raw, _combined_flags(entries))
-            overall.append(_rounded(summary.score))
-            reached.append(summary.reached or 0)
-        else:
-            raw = [None if math.isnan(x) else x for x in table.sections[row * width:(row + 1) * width]]
-            overall.append(_rounded(None if math.isnan(table.scores[row]) else table.scores[row]))
-            reached.append(table.reached[row])
-        sections.extend(_rounded(x) for x in raw)
-    return _Scores(table, overall, sections, reached)
+            self.combined[row] = (_rounded(summary.score), [_rounded(x) for x in raw], summary.reached or 0)
+
+    def overall(self, row: int) -> float:
+        combined = self.combined.get(row)
+        if combined is not None:
+            return combined[0]
+        score = self.table.scores[row]
+        return score if math.isnan(score) else _rounded(score)
+
+    def reached(self, row: int) -> int:
+        combined = self.combined.get(row)
+        return combined[2] if combined is not None else self.table.reached[row]
+
+    def section(self, row: int, index: int) -> float:
+        combined = self.combined.get(row)
+        if combined is not None:
+            return combined[1][index]
+        score = self.table.sections[row * self.table.width + index]
+        return score if math.isnan(score) else _rounded(score)
+
+    def column(self, index: int, rows: Sequence[int]) -> list[float]:
+        """A section's rounded scores over `rows`, leaving out the rows where it was not assessed."""
+        width, raw, combined = self.table.width, self.table.sections, self.combined
+        out = []
+        for row in rows:
+            if combined and row in combined:
+                score = combined[row][1][index]
+            else:
+                score = raw[row * width + index]
+                if not math.isnan(score):
+                    score = _rounded(score)
+            if not math.isnan(score):
+                out.append(score)
+        return out
 
 
 def _combined_flags(entries: Sequence[Entry]) -> list[int]:
@@ -365,7 +421,7 @@ def _natural(name: str) -> tuple[int, float, str]:
 
 
 def _segment_of(table: Table, row: int, by: SegmentField) -> str:
-    value = table.industries[row] if by == "industry" else table.sizes[row]
+    value = table.texts[table.industries[row] if by == "industry" else table.sizes[row]]
     return value if value else NOT_GIVEN
 
 
@@ -374,24 +430,24 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
     def rounded(x: float) -> float | None:
         return None if math.isnan(x) else x
 
-    overall = [x for x in (scores.overall[r] for r in rows) if not math.isnan(x)]
+    overall = [x for x in (scores.overall(r) for r in rows) if not math.isnan(x)]
     sections: list[SectionBenchmark] = []
     for index, section in enumerate(questionnaire.sections):
         values = scores.column(index, rows)
         company = None
         if focus is not None:
-            company = placement(values, rounded(scores.sections[focus * scores.table.width + index]))
+            company = placement(values, rounded(scores.section(focus, index)))
         sections.append(SectionBenchmark(id=section.id, title=section.title, stage=section.stage,
                                          distribution=distribution(values), company=company))
     stage = None
     if questionnaire.kind == "staged":
-        reached = [scores.reached[r] or 1 for r in rows]
+        reached = [scores.reached(r) or 1 for r in rows]
         counts = [StageCount(number=s.number, name=s.name, count=reached.count(s.number),
                              share=round(reached.count(s.number) / len(rows), 3) if rows else 0.0)
                   for s in questionnaire.stages]
         stage_focus = None
         if focus is not None:
-            mine = scores.reached[focus] or 1
+            mine = scores.reached(focus) or 1
             lower = sum(1 for r in reached if r < mine)
             higher = sum(1 for r in reached if r > mine)
             named = questionnaire.stage(mine)
@@ -404,7 +460,7 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
     return QuestionnaireBenchmark(
         id=questionnaire.id, title=questionnaire.title, version=questionnaire.version, kind=questionnaire.kind,
         companies=len(rows), score=distribution(overall),
-        company=placement(overall, rounded(scores.overall[focus])) if focus is not None else None,
+        company=placement(overall, rounded(scores.overall(focus))) if focus is not None else None,
         sections=sections, stage=stage,
     )
 
@@ -412,7 +468,7 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
 def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Questionnaire],
              scores: dict[str, _Scores], focus: dict[str, int]) -> SegmentBenchmark:
     blocks = []
-    companies: set[str] = set()
+    companies: set[int] = set()
     for questionnaire in questionnaires:
         table = scores[questionnaire.id].table
         rows: Sequence[int] = range(len(table))
@@ -420,7 +476,7 @@ def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Que
             rows = [r for r in rows if _segment_of(table, r, by) == name]
         if not rows:
             continue
-        companies.update(table.keys[r] for r in rows)
+        companies.update(table.company[r] for r in rows)
         chosen = focus.get(questionnaire.id)
         if chosen is not None and by is not None and _segment_of(table, chosen, by) != name:
             chosen = None
@@ -428,11 +484,14 @@ def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Que
     return SegmentBenchmark(by=by, name=name, companies=len(companies), questionnaires=blocks)
 
 
-def _focus(tables: dict[str, Table], key: str) -> dict[str, int]:
+def _focus(portfolio: Portfolio, key: str) -> dict[str, int]:
     """The row of the company's latest counted assessment of each questionnaire."""
     found: dict[str, int] = {}
-    for qid, table in tables.items():
-        rows = [r for r, k in enumerate(table.keys) if k == key]
+    number = portfolio.companies.get(key)
+    if number is None:
+        return found
+    for qid, table in portfolio.tables.items():
+        rows = [r for r, c in enumerate(table.company) if c == number]
         if rows:
             found[qid] = max(rows, key=lambda r: table.dates[r])
     return found
@@ -477,7 +536,7 @@ def build_benchmark(
     focus: dict[str, int] = {}
     focus_model = None
     if company is not None:
-        focus = _focus(tables, company_key(company))
+        focus = _focus(portfolio, company_key(company))
         if not focus:
             known = sorted({name for table in tables.values() for name in table.companies})
             raise CompanyNotFound(company, known)
@@ -489,7 +548,7 @@ def build_benchmark(
                          for q in ordered if q.id in focus
                          for entries in [tables[q.id].entries(focus[q.id])]],
         )
-    scores = {q.id: _scores(tables[q.id], q) for q in ordered}
+    scores = {q.id: _Scores(tables[q.id], q) for q in ordered}
     segments = [_segment(None, None, ordered, scores, focus)]
     if by is not None:
         names = sorted({_segment_of(t, r, by) for t in tables.values() for r in range(len(t))}, key=_natural)
@@ -501,7 +560,7 @@ def build_benchmark(
         row_models = [_row(entry, questionnaires[entry.questionnaire]) for entry in entries]
     return BenchmarkResult(
         files=portfolio.files, scored=portfolio.scored,
-        companies=len({key for table in tables.values() for key in table.keys}),
+        companies=len(portfolio.companies),  # every company counted has a row
         all_dates=portfolio.all_dates, by=by, company=focus_model, segments=segments,
         failed=[FailedFile(file=f.file, errors=list(f.errors)) for f in portfolio.failed],
         left_out=LeftOut(earlier=portfolio.earlier, customer_lens=portfolio.customer_lens), rows=row_models,

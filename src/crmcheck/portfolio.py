@@ -16,11 +16,12 @@ import os
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from crmcheck import fastpath
 from crmcheck.benchmark import (
     AssessmentRecord,
     CompanyNotFound,
@@ -34,7 +35,8 @@ from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, Problem, UsageError
 from crmcheck.models.answers import parse_answers
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
-from crmcheck.resolve import resolve
+from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.resolve import Response, resolve
 from crmcheck.scoring import section_flags, summarise, tally_sections
 from crmcheck.yamlio import load_mapping, special_kind
 
@@ -93,23 +95,50 @@ def score_answers_file(path: str, catalog: Catalog) -> Outcome:
     """Load, check and score one answers file into a small record; a bad file becomes a LoadFailure.
 
     The checks are those of `crmcheck report`: a file this accepts, report accepts, and the other way round.
+    Most files take the fast path (`fastpath`: no pydantic models, lookups built once per questionnaire);
+    any file it does not plainly accept is loaded the full way, which reports its errors.
     """
     kind = special_kind(path)
     if kind is not None:  # reading a named pipe would wait for ever
         return LoadFailure(path, (str(Problem(f"not a regular file ({kind}); skipped", path)),))
+    record = _score_fast(path, catalog)
+    return record if record is not None else score_answers_file_fully(path, catalog)
+
+
+def _scores(key: str, questionnaire: Questionnaire, responses: Mapping[str, Response]) -> QuestionnaireScores:
+    tallies = tally_sections(questionnaire, responses)
+    sections = tuple(t.score for t in tallies)
+    flags = tuple(section_flags(t) for t in tallies)
+    summary = summarise(questionnaire, sections, flags)
+    answered = sum(t.answered for t in tallies)
+    asked = sum(t.scored - t.not_applicable for t in tallies)
+    return QuestionnaireScores(key, sections, summary.score, summary.reached, answered, asked, flags)
+
+
+def _score_fast(path: str, catalog: Catalog) -> AssessmentRecord | None:
+    """The record of a file the fast path accepts; None for any other (the full path then decides)."""
+    data = fastpath.load_data(path)
+    plain = fastpath.check_answers(data) if data is not None else None
+    resolved = fastpath.responses(plain, catalog) if plain is not None else None
+    if plain is None or resolved is None:
+        return None
+    segment = plain.segment
+    return AssessmentRecord(
+        file=path, company=plain.company, assessed_on=plain.assessed_on, lens=plain.lens,
+        industry=segment.get("industry") if segment else None, size=segment.get("size") if segment else None,
+        questionnaires=tuple(_scores(key, catalog.get(key), responses) for key, responses in resolved.items()),
+    )
+
+
+def score_answers_file_fully(path: str, catalog: Catalog) -> Outcome:
+    """`score_answers_file` the full way: the loader, models and checks of `crmcheck report`."""
     try:
         source = parse_answers(load_mapping(path))
         answers = source.answers
         scores = []
         for key, given in answers.questionnaires.items():
             questionnaire = catalog.load(key, context=source.doc, keys=("questionnaires", key))
-            tallies = tally_sections(questionnaire, resolve(questionnaire, given, source, key))
-            sections = tuple(t.score for t in tallies)
-            flags = tuple(section_flags(t) for t in tallies)
-            summary = summarise(questionnaire, sections, flags)
-            answered = sum(t.answered for t in tallies)
-            asked = sum(t.scored - t.not_applicable for t in tallies)
-            scores.append(QuestionnaireScores(key, sections, summary.score, summary.reached, answered, asked, flags))
+            scores.append(_scores(key, questionnaire, resolve(questionnaire, given, source, key)))
     except CrmcheckError as exc:
         return LoadFailure(path, tuple(exc.lines()))
     segment = answers.segment
@@ -218,7 +247,8 @@ def run_benchmark(
     jobs = request.jobs or (usable_cores() if total >= PARALLEL_FROM else 1)
     if on_start is not None:
         on_start(total)
-    portfolio = Portfolio(all_dates=request.all_dates)
+    # company names and file paths are kept only where the result shows them
+    portfolio = Portfolio(all_dates=request.all_dates, names=request.company is not None or request.rows)
     for done, outcome in enumerate(score_files(answers_files(request.paths), catalog, jobs, total), 1):
         portfolio.add(outcome)
         if on_progress is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, NamedTuple, TypeVar
 
 from crmcheck.errors import MAX_PROBLEMS_SHOWN, InputError, Problem
 from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
@@ -214,6 +214,125 @@ def _closest_question(questionnaire: Questionnaire, names: dict[str, list[str]],
 def _question_names(questionnaire: Questionnaire) -> dict[str, list[str]]:
     """Question ids (without the section) by section id."""
     return {section.id: [q.id for q in section.questions] for section in questionnaire.sections}
+
+
+# ---------------------------------------------------------------------------------------------
+# The bulk fast path: the same responses from plain data, or None (then `resolve` is the way, and it reports)
+
+
+class Lookup(NamedTuple):
+    """How one question's written values map to responses without `score_value`: a value of exactly
+    `value_type` is looked up as it is in `by_value`; a string in `by_word` (stripped and lowercased when
+    `normalise`). Anything else goes to `score_value`, or back to `resolve` when that finds it wrong."""
+
+    value_type: type | None
+    by_value: dict[Any, Response]
+    by_word: dict[str, Response]
+    normalise: bool
+
+
+class Compiled:
+    """A questionnaire's answer lookups worked out once, for resolving many answers files: each question's
+    written value -> its checked response (scale values and labels, yes/no words, option ids), and the
+    checks `resolve` makes on versions and targets. Built by `compiled`."""
+
+    __slots__ = ("lookups", "questionnaire", "questions", "renamed", "sections", "targets_allowed", "version")
+
+    def __init__(self, questionnaire: Questionnaire) -> None:
+        self.questionnaire = questionnaire
+        self.questions = questionnaire.questions
+        self.renamed = questionnaire.renamed
+        self.version = questionnaire.version
+        self.sections = frozenset(s.id for s in questionnaire.sections)
+        self.targets_allowed = frozenset(
+            {s.number for s in questionnaire.stages} if questionnaire.kind == "staged"
+            else {lv.level for lv in questionnaire.levels})
+        self.lookups: dict[str, Lookup | None] = {
+            full: _lookup(questionnaire, question) for full, (_, question) in self.questions.items()}
+
+
+def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | None:
+    """The responses `score_value` gives for the question types answered with one word or number (the first
+    match wins, as there); None for the others."""
+    kind = question.type
+    if kind == "scale":
+        ints: dict[Any, Response] = {}
+        labels: dict[str, Response] = {}
+        for lv in questionnaire.scales[question.scale or ""]:
+            response = Response("answered", lv.value, lv.score)
+            ints.setdefault(lv.value, response)
+            labels.setdefault(lv.label.lower(), response)
+        return Lookup(int, ints, labels, True)
+    if kind == "yes_no":
+        yes, no = Response("answered", True, 1.0), Response("answered", False, 0.0)
+        return Lookup(bool, {True: yes, False: no}, {**dict.fromkeys(_NO, no), **dict.fromkeys(_YES, yes)}, True)
+    if kind == "choice":
+        ids: dict[str, Response] = {}
+        for option in question.options or ():
+            ids.setdefault(option.id, Response("answered", option.id, None if question.profile else option.score))
+        return Lookup(None, {}, ids, False)
+    return None
+
+
+_COMPILED: dict[int, Compiled] = {}
+
+
+def compiled(questionnaire: Questionnaire) -> Compiled:
+    """The questionnaire's lookups, built on first use (one per questionnaire object, kept with it)."""
+    found = _COMPILED.get(id(questionnaire))
+    if found is None or found.questionnaire is not questionnaire:
+        found = _COMPILED[id(questionnaire)] = Compiled(questionnaire)
+    return found
+
+
+_NOT_APPLICABLE = Response("n/a")
+
+PlainAnswer = tuple[Any, "str | None", "str | None", "str | None"]  # value, note, evidence, reason
+
+
+def resolve_plain(
+    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, PlainAnswer]
+) -> dict[str, Response] | None:
+    """What `resolve` returns, for answers that passed the answers-file checks and are given as plain data
+    (answer id -> value, note, evidence, reason). None when anything is not plainly right (an error, a
+    renamed id answered twice, a value written in an unusual way): `resolve` then says what."""
+    if version is not None and version > table.version:
+        return None
+    for section_id, target in targets.items():
+        if section_id not in table.sections or target not in table.targets_allowed:
+            return None
+    questions = table.questions
+    lookups = table.lookups
+    responses: dict[str, Response] = {}
+    for answer_id, (value, note, evidence, reason) in answers.items():
+        full = answer_id if answer_id in questions else table.renamed.get(answer_id)
+        if full is None or full in responses:
+            return None
+        response: Response | None
+        if value is None:
+            response = UNANSWERED
+        elif isinstance(value, str) and value.strip().lower() in ("n/a", "na"):
+            response = _NOT_APPLICABLE
+        else:
+            lookup = lookups[full]
+            if lookup is None:
+                try:
+                    normal, score = score_value(questions[full][1], table.questionnaire, value)
+                except _BadValue:
+                    return None
+                response = Response("answered", normal, score)
+            elif value.__class__ is str:
+                response = lookup.by_word.get(value.strip().lower() if lookup.normalise else value)
+            elif value.__class__ is lookup.value_type:
+                response = lookup.by_value.get(value)
+            else:
+                return None
+            if response is None:
+                return None
+        if note is not None or evidence is not None or reason is not None:
+            response = Response(response.status, response.value, response.score, note, evidence, reason)
+        responses[full] = response
+    return {full: responses.get(full, UNANSWERED) for full in questions}
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
