@@ -13,12 +13,13 @@ Definitions (also in `docs/benchmark.md` and in every JSON output, see `models.b
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
 import re
 from array import array
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from crmcheck.models.benchmark import (
     AssessmentRow,
@@ -100,6 +101,72 @@ def placement(values: Sequence[float], score: float | None) -> Placement:
                      tied=tied, above=above)
 
 
+class Tally:
+    """Scores counted per distinct value: what `distribution` and `placement` need, in memory that does not
+    grow with the number of scores (scores as reports show them take at most 1,001 values). Gives exactly
+    what those functions give for the same scores: the same sums (math.fsum is exactly rounded, whatever
+    the order), the same sorted positions."""
+
+    def __init__(self, values: Iterable[float] = ()) -> None:
+        self.counts: dict[float, int] = {}
+        self.n = 0
+        for value in values:
+            self.add(value)
+
+    def add(self, value: float) -> None:
+        self.counts[value] = self.counts.get(value, 0) + 1
+        self.n += 1
+
+    def __len__(self) -> int:
+        return self.n
+
+    def distribution(self) -> Distribution:
+        """`distribution(values)`."""
+        n = self.n
+        if not n:
+            return distribution(())
+        items = sorted(self.counts.items())
+        centre = math.fsum(self._each(items, lambda x: x)) / n
+        sd = math.sqrt(math.fsum(self._each(items, lambda x: (x - centre) ** 2)) / (n - 1)) if n > 1 else None
+        return Distribution(
+            count=n, mean=rounded_score(centre), sd=rounded_score(sd), min=items[0][0],
+            q1=rounded_score(self._quantile(items, 0.25)), median=rounded_score(self._quantile(items, 0.5)),
+            q3=rounded_score(self._quantile(items, 0.75)), max=items[-1][0],
+        )
+
+    @staticmethod
+    def _each(items: list[tuple[float, int]], term: Callable[[float], float]) -> Iterator[float]:
+        """term(x) for every score x, each as many times as it was counted."""
+        return itertools.chain.from_iterable(itertools.repeat(term(x), count) for x, count in items)
+
+    def _quantile(self, items: list[tuple[float, int]], p: float) -> float:
+        """`quantile(sorted scores, p)`."""
+        h = (self.n - 1) * p
+        low = math.floor(h)
+        high = min(low + 1, self.n - 1)
+        at_low, at_high = self._kth(items, low), self._kth(items, high)
+        return at_low + (h - low) * (at_high - at_low)
+
+    @staticmethod
+    def _kth(items: list[tuple[float, int]], k: int) -> float:
+        """The score at position k (from 0) of the sorted scores."""
+        for x, count in items:
+            if k < count:
+                return x
+            k -= count
+        raise IndexError(k)
+
+    def placement(self, score: float | None) -> Placement:
+        """`placement(values, score)`; the scores counted include `score`."""
+        if score is None:
+            return Placement(score=None)
+        below = sum(count for x, count in self.counts.items() if x < score)
+        above = sum(count for x, count in self.counts.items() if x > score)
+        equal = self.n - below - above
+        return Placement(score=score, percentile_rank=rounded_score(100 * (below + equal / 2) / self.n),
+                         below=below, tied=equal - 1, above=above)
+
+
 # ---------------------------------------------------------------------------------------------
 # Records: what the loader keeps of each answers file
 
@@ -144,6 +211,55 @@ def company_key(name: str) -> str:
     return " ".join(name.split()).casefold()
 
 
+class Companies:
+    """Company keys numbered 0, 1, 2... in the order first seen, without a Python object per company: the keys'
+    UTF-8 bytes one after the other in one buffer, and an open-addressing hash table of company numbers in an
+    array (a dict of 20,000 keys would hold 20,000 strings and 20,000 numbers: some 150 bytes a company,
+    against about 45 here)."""
+
+    def __init__(self) -> None:
+        self._blob = bytearray()
+        self._ends = array("q")  # where each key ends in the blob; it starts where the one before ends
+        self._slots = array("i", [-1]) * 8  # company number, -1: free
+        self._mask = 7
+
+    def __len__(self) -> int:
+        return len(self._ends)
+
+    def key(self, number: int) -> bytes:
+        return bytes(self._blob[self._ends[number - 1] if number else 0:self._ends[number]])
+
+    def _find(self, data: bytes) -> int:
+        """The slot of `data`'s number, or the free slot where it would go."""
+        slots, mask = self._slots, self._mask
+        slot = hash(data) & mask
+        while (number := slots[slot]) >= 0 and self.key(number) != data:
+            slot = (slot + 1) & mask
+        return slot
+
+    def get(self, key: str) -> int | None:
+        number = self._slots[self._find(key.encode("utf-8"))]
+        return number if number >= 0 else None
+
+    def number(self, key: str) -> int:
+        """The company's number, a new one for a key not seen before."""
+        data = key.encode("utf-8")
+        slot = self._find(data)
+        number = self._slots[slot]
+        if number >= 0:
+            return number
+        number = len(self._ends)
+        self._blob += data
+        self._ends.append(len(self._blob))
+        self._slots[slot] = number
+        if 2 * len(self._ends) > len(self._slots):  # at most half full: short probes
+            self._slots = array("i", [-1]) * (2 * len(self._slots))
+            self._mask = len(self._slots) - 1
+            for known in range(len(self._ends)):
+                self._slots[self._find(self.key(known))] = known
+        return number
+
+
 class Entry(NamedTuple):
     """One questionnaire of one counted answers file."""
 
@@ -161,13 +277,60 @@ class Entry(NamedTuple):
     flags: tuple[int, ...] = ()
 
 
+BLOCK_SHIFT = 10
+BLOCK = 1 << BLOCK_SHIFT  # rows a block of a column holds
+
+
+class Column:
+    """A column of numbers, `width` of them per row, stored in blocks of BLOCK rows allocated whole. It grows
+    without ever copying itself: one array would, by a little each time it outgrew its buffer, and leave the
+    old buffer behind in the heap (with 50,000 files, megabytes of peak memory)."""
+
+    __slots__ = ("_blank", "_blocks", "_rows", "_width")
+
+    def __init__(self, code: str, width: int = 1, fill: float = 0) -> None:
+        self._width = width
+        self._blank = array(code, [fill]) * (BLOCK * width)
+        self._blocks: list[array[Any]] = []
+        self._rows = 0
+
+    def __len__(self) -> int:
+        return self._rows
+
+    def grow(self, rows: int) -> None:
+        """Make room for `rows` rows; new rows hold the fill value."""
+        while len(self._blocks) * BLOCK < rows:
+            self._blocks.append(self._blank[:])
+        self._rows = max(self._rows, rows)
+
+    def get(self, row: int, index: int = 0) -> Any:
+        return self._blocks[row >> BLOCK_SHIFT][(row & (BLOCK - 1)) * self._width + index]
+
+    def set(self, row: int, value: Any) -> None:
+        self._blocks[row >> BLOCK_SHIFT][row & (BLOCK - 1)] = value
+
+    def row(self, row: int) -> array[Any]:
+        start = (row & (BLOCK - 1)) * self._width
+        return self._blocks[row >> BLOCK_SHIFT][start:start + self._width]
+
+    def set_row(self, row: int, values: array[Any]) -> None:
+        start = (row & (BLOCK - 1)) * self._width
+        self._blocks[row >> BLOCK_SHIFT][start:start + self._width] = values
+
+    def values(self, rows: Iterable[int], index: int = 0) -> Iterator[Any]:
+        """The `index`th number of each of `rows`."""
+        blocks, width = self._blocks, self._width
+        for row in rows:
+            yield blocks[row >> BLOCK_SHIFT][(row & (BLOCK - 1)) * width + index]
+
+
 class Table:
     """One questionnaire's counted assessments, a row per company (per company and date with --all-dates),
-    kept column by column in arrays of numbers: the company (its number in the portfolio), its segment (an
-    index into the portfolio's list of segment values), the date, and the scores: about 100 bytes a row for
-    ten sections, so memory stays small for large portfolios. Company names and file paths are kept only
-    when asked for (`names`): the statistics do not need them, only the focus company, the row listing and
-    the "did you mean" of an unknown company do.
+    kept column by column as numbers: the company (its number in the portfolio), its segment (indexes into
+    the portfolio's list of segment values), the date, and the scores: about 100 bytes a row for ten
+    sections, so memory stays small for large portfolios. Company names and file paths are kept only when
+    asked for (`names`): the statistics do not need them, only the focus company, the row listing and the
+    "did you mean" of an unknown company do.
 
     A row holds one answers file's numbers; further respondents of the same company on the same date
     are kept whole in `more` (they are few)."""
@@ -178,64 +341,54 @@ class Table:
         self.width = width  # sections
         self.names = names
         self.texts: list[str | None] = texts if texts is not None else [None]  # segment values; 0: none
-        self.row_of = array("i")  # company number -> its row + 1 (0: none yet); latest assessments only
+        self.row_of = Column("i")  # company number -> its row + 1 (0: none yet); latest assessments only
         self.groups: dict[tuple[int, int], int] = {}  # (company number, date) -> row, with all dates
-        self.company = array("i")  # company number
+        self.company = Column("i")  # company number
         self.companies: list[str] = []  # with `names` only, as are `files`
         self.files: list[str] = []
-        self.industries = array("i")  # index into `texts`
-        self.sizes = array("i")
-        self.dates = array("i")  # proleptic ordinals
-        self.sections = array("d")  # width numbers per row; NaN: section not assessed
-        self.flags = array("b")  # width per row: each section's `scoring.section_flags`
-        self.scores = array("d")  # NaN: nothing assessed
-        self.reached = array("i")  # 0: not a staged questionnaire
-        self.answered = array("i")
-        self.asked = array("i")
+        self.industries = Column("i")  # index into `texts`
+        self.sizes = Column("i")
+        self.dates = Column("i")  # proleptic ordinals
+        self.sections = Column("d", width, math.nan)  # NaN: section not assessed
+        self.flags = Column("b", width)  # each section's `scoring.section_flags`
+        self.scores = Column("d", 1, math.nan)  # NaN: nothing assessed
+        self.reached = Column("i")  # 0: not a staged questionnaire
+        self.answered = Column("i")
+        self.asked = Column("i")
+        self._columns = (self.company, self.industries, self.sizes, self.dates, self.sections, self.flags,
+                         self.scores, self.reached, self.answered, self.asked)
         self.more: dict[int, list[Entry]] = {}
 
     def __len__(self) -> int:
         return len(self.company)
 
     def industry(self, row: int) -> str | None:
-        return self.texts[self.industries[row]]
+        return self.texts[int(self.industries.get(row))]
 
     def size(self, row: int) -> str | None:
-        return self.texts[self.sizes[row]]
+        return self.texts[int(self.sizes.get(row))]
 
     def _put(self, row: int, company: int, entry: Entry, industry: int, size: int) -> None:
         """Write an entry into a row: a new one at the end, or over a superseded one."""
-        sections = array("d", [math.nan if x is None else x for x in entry.sections])
-        flags = array("b", entry.flags or [0] * self.width)
-        score = math.nan if entry.score is None else entry.score
         if row == len(self.company):
-            self.company.append(company)
+            for column in self._columns:
+                column.grow(row + 1)
             if self.names:
                 self.companies.append(entry.company)
                 self.files.append(entry.file)
-            self.industries.append(industry)
-            self.sizes.append(size)
-            self.dates.append(entry.assessed_on.toordinal())
-            self.sections.extend(sections)
-            self.flags.extend(flags)
-            self.scores.append(score)
-            self.reached.append(entry.reached or 0)
-            self.answered.append(entry.answered)
-            self.asked.append(entry.asked)
-            return
-        self.company[row] = company
-        if self.names:
+        elif self.names:
             self.companies[row] = entry.company
             self.files[row] = entry.file
-        self.industries[row] = industry
-        self.sizes[row] = size
-        self.dates[row] = entry.assessed_on.toordinal()
-        self.sections[row * self.width:(row + 1) * self.width] = sections
-        self.flags[row * self.width:(row + 1) * self.width] = flags
-        self.scores[row] = score
-        self.reached[row] = entry.reached or 0
-        self.answered[row] = entry.answered
-        self.asked[row] = entry.asked
+        self.company.set(row, company)
+        self.industries.set(row, industry)
+        self.sizes.set(row, size)
+        self.dates.set(row, entry.assessed_on.toordinal())
+        self.sections.set_row(row, array("d", [math.nan if x is None else x for x in entry.sections]))
+        self.flags.set_row(row, array("b", entry.flags or [0] * self.width))
+        self.scores.set(row, math.nan if entry.score is None else entry.score)
+        self.reached.set(row, entry.reached or 0)
+        self.answered.set(row, entry.answered)
+        self.asked.set(row, entry.asked)
 
     def add(self, company: int, entry: Entry, all_dates: bool, industry: int = 0, size: int = 0) -> int:
         """Count an assessment of company number `company` (`industry` and `size`: indexes into `texts`);
@@ -245,21 +398,20 @@ class Table:
         if all_dates:
             row = self.groups.get((company, date))
             if row is None:
-                self.groups[(company, date)] = len(self.company)
+                self.groups[(company, date)] = len(self)
         else:
-            if company >= len(self.row_of):
-                self.row_of.frombytes(bytes(self.row_of.itemsize * (company + 1 - len(self.row_of))))
-            row = self.row_of[company] - 1
+            self.row_of.grow(company + 1)
+            row = self.row_of.get(company) - 1
             if row < 0:
                 row = None
-                self.row_of[company] = len(self.company) + 1
+                self.row_of.set(company, len(self) + 1)
         if row is None:
-            self._put(len(self.company), company, entry, industry, size)
+            self._put(len(self), company, entry, industry, size)
             return 0
-        if date == self.dates[row]:
+        if date == self.dates.get(row):
             self.more.setdefault(row, []).append(entry)
             return 0
-        if date < self.dates[row]:
+        if date < self.dates.get(row):
             return 1
         superseded = 1 + len(self.more.pop(row, []))
         self._put(row, company, entry, industry, size)
@@ -267,15 +419,14 @@ class Table:
 
     def entry(self, row: int) -> Entry:
         """The first answers file of a row, rebuilt from the columns."""
-        width = self.width
+        score = self.scores.get(row)
         return Entry(
             file=self.files[row] if self.names else "", company=self.companies[row] if self.names else "",
-            assessed_on=dt.date.fromordinal(self.dates[row]), industry=self.industry(row), size=self.size(row),
+            assessed_on=dt.date.fromordinal(self.dates.get(row)), industry=self.industry(row), size=self.size(row),
             questionnaire=self.questionnaire,
-            sections=tuple(None if math.isnan(x) else x for x in self.sections[row * width:(row + 1) * width]),
-            score=None if math.isnan(self.scores[row]) else self.scores[row], reached=self.reached[row] or None,
-            answered=self.answered[row], asked=self.asked[row],
-            flags=tuple(self.flags[row * width:(row + 1) * width]),
+            sections=tuple(None if math.isnan(x) else x for x in self.sections.row(row)),
+            score=None if math.isnan(score) else score, reached=self.reached.get(row) or None,
+            answered=self.answered.get(row), asked=self.asked.get(row), flags=tuple(self.flags.row(row)),
         )
 
     def entries(self, row: int) -> list[Entry]:
@@ -299,7 +450,7 @@ class Portfolio:
     earlier: int = 0
     customer_lens: int = 0
     tables: dict[str, Table] = field(default_factory=dict)
-    companies: dict[str, int] = field(default_factory=dict)  # company key -> company number
+    companies: Companies = field(default_factory=Companies)  # company key -> company number
     # each segment value once (index 0: none), rows hold its index
     texts: list[str | None] = field(default_factory=lambda: [None])
     _text_index: dict[str, int] = field(default_factory=dict)
@@ -325,7 +476,7 @@ class Portfolio:
         if not outcome.questionnaires:
             return
         key = company_key(outcome.company)
-        number = self.companies.setdefault(key, len(self.companies))
+        number = self.companies.number(key)
         industry, size = self._text(outcome.industry), self._text(outcome.size)
         for q in outcome.questionnaires:
             table = self.tables.get(q.questionnaire)
@@ -366,33 +517,31 @@ class _Scores:
         combined = self.combined.get(row)
         if combined is not None:
             return combined[0]
-        score = self.table.scores[row]
+        score = self.table.scores.get(row)
         return score if math.isnan(score) else _rounded(score)
 
     def reached(self, row: int) -> int:
         combined = self.combined.get(row)
-        return combined[2] if combined is not None else self.table.reached[row]
+        return combined[2] if combined is not None else self.table.reached.get(row)
 
     def section(self, row: int, index: int) -> float:
         combined = self.combined.get(row)
         if combined is not None:
             return combined[1][index]
-        score = self.table.sections[row * self.table.width + index]
+        score = self.table.sections.get(row, index)
         return score if math.isnan(score) else _rounded(score)
 
-    def column(self, index: int, rows: Sequence[int]) -> list[float]:
+    def column(self, index: int, rows: Sequence[int]) -> Tally:
         """A section's rounded scores over `rows`, leaving out the rows where it was not assessed."""
-        width, raw, combined = self.table.width, self.table.sections, self.combined
-        out = []
-        for row in rows:
+        combined = self.combined
+        out = Tally()
+        for row, score in zip(rows, self.table.sections.values(rows, index), strict=True):
             if combined and row in combined:
                 score = combined[row][1][index]
-            else:
-                score = raw[row * width + index]
-                if not math.isnan(score):
-                    score = _rounded(score)
+            elif not math.isnan(score):
+                score = _rounded(score)
             if not math.isnan(score):
-                out.append(score)
+                out.add(score)
         return out
 
 
@@ -421,7 +570,7 @@ def _natural(name: str) -> tuple[int, float, str]:
 
 
 def _segment_of(table: Table, row: int, by: SegmentField) -> str:
-    value = table.texts[table.industries[row] if by == "industry" else table.sizes[row]]
+    value = table.industry(row) if by == "industry" else table.size(row)
     return value if value else NOT_GIVEN
 
 
@@ -430,15 +579,15 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
     def rounded(x: float) -> float | None:
         return None if math.isnan(x) else x
 
-    overall = [x for x in (scores.overall(r) for r in rows) if not math.isnan(x)]
+    overall = Tally(x for x in (scores.overall(r) for r in rows) if not math.isnan(x))
     sections: list[SectionBenchmark] = []
     for index, section in enumerate(questionnaire.sections):
         values = scores.column(index, rows)
         company = None
         if focus is not None:
-            company = placement(values, rounded(scores.section(focus, index)))
+            company = values.placement(rounded(scores.section(focus, index)))
         sections.append(SectionBenchmark(id=section.id, title=section.title, stage=section.stage,
-                                         distribution=distribution(values), company=company))
+                                         distribution=values.distribution(), company=company))
     stage = None
     if questionnaire.kind == "staged":
         reached = [scores.reached(r) or 1 for r in rows]
@@ -459,8 +608,8 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
         stage = StageDistribution(stages=counts, company=stage_focus)
     return QuestionnaireBenchmark(
         id=questionnaire.id, title=questionnaire.title, version=questionnaire.version, kind=questionnaire.kind,
-        companies=len(rows), score=distribution(overall),
-        company=placement(overall, rounded(scores.overall(focus))) if focus is not None else None,
+        companies=len(rows), score=overall.distribution(),
+        company=overall.placement(rounded(scores.overall(focus))) if focus is not None else None,
         sections=sections, stage=stage,
     )
 
@@ -476,7 +625,7 @@ def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Que
             rows = [r for r in rows if _segment_of(table, r, by) == name]
         if not rows:
             continue
-        companies.update(table.company[r] for r in rows)
+        companies.update(table.company.values(rows))
         chosen = focus.get(questionnaire.id)
         if chosen is not None and by is not None and _segment_of(table, chosen, by) != name:
             chosen = None
@@ -491,9 +640,9 @@ def _focus(portfolio: Portfolio, key: str) -> dict[str, int]:
     if number is None:
         return found
     for qid, table in portfolio.tables.items():
-        rows = [r for r, c in enumerate(table.company) if c == number]
+        rows = [r for r, c in enumerate(table.company.values(range(len(table)))) if c == number]
         if rows:
-            found[qid] = max(rows, key=lambda r: table.dates[r])
+            found[qid] = max(rows, key=table.dates.get)
     return found
 
 
