@@ -13,7 +13,10 @@ import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from crmcheck import fastpath
+from crmcheck.catalog import Catalog
 from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.questionnaire import Questionnaire
@@ -283,6 +286,37 @@ class Aggregation:
 
 def _lens_rank(lens: str) -> tuple[int, str]:
     return (LENS_ORDER.index(lens) if lens in LENS_ORDER else len(LENS_ORDER), lens)
+
+
+# ---------------------------------------------------------------------------------------------
+# Many respondents' files: the fast path (`fastpath`), or None for the full one
+
+
+_SEGMENTS: dict[tuple[tuple[str, Any], ...], Segment] = {}  # segments repeat from file to file: one model each
+
+
+def quick_answer_set(path: str, catalog: Catalog, company: str, assessed_on: dt.date) -> AnswerSet | None:
+    """The answer set of one respondent's file of `company` on `assessed_on`, as `assessment` builds it, for a
+    file the fast path plainly accepts; None for any other (then the full path loads it and says what is
+    wrong, if anything)."""
+    data = fastpath.load_data(path)
+    plain = fastpath.check_answers(data) if data is not None else None
+    if plain is None or plain.company != company or plain.assessed_on != assessed_on:
+        return None
+    resolved = fastpath.responses(plain, catalog)
+    if resolved is None:
+        return None
+    respondent = Respondent.model_validate(plain.respondent) if plain.respondent is not None else None
+    segment = None
+    if plain.segment is not None:
+        written = tuple(plain.segment.items())
+        segment = _SEGMENTS.get(written)
+        if segment is None:
+            segment = _SEGMENTS[written] = Segment.model_validate(plain.segment)
+    parts = [AnsweredQuestionnaire(catalog.get(key), responses, plain.questionnaires[key].targets)
+             for key, responses in resolved.items()]
+    return AnswerSet(file=path, lens=plain.lens, respondent=respondent, questionnaires=parts, assessor=plain.assessor,
+                     segment=segment)
 
 
 def aggregate(answer_sets: Iterable[AnswerSet], *, company: str, assessed_on: dt.date,

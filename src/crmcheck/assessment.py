@@ -86,10 +86,16 @@ def answers_files(paths: Sequence[str], skipped: list[Problem] | None = None) ->
 
 
 def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument) -> Iterator[AnswerSet]:
-    """Each file loaded, checked and turned into an answer set, one at a time (memory stays flat)."""
-    from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet
+    """Each file loaded, checked and turned into an answer set, one at a time (memory stays flat). Files the
+    fast path plainly accepts skip the models; the others are loaded fully (which reports their errors)."""
+    from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet, quick_answer_set
 
     for index, path in enumerate(files):
+        if index:
+            quick = quick_answer_set(path, catalog, first.answers.company, first.answers.assessed_on)
+            if quick is not None:
+                yield quick
+                continue
         source = first if index == 0 else load_answers(path)
         answers = source.answers
         if answers.company != first.answers.company:

@@ -287,15 +287,16 @@ def compiled(questionnaire: Questionnaire) -> Compiled:
 
 _NOT_APPLICABLE = Response("n/a")
 
-PlainAnswer = tuple[Any, "str | None", "str | None", "str | None"]  # value, note, evidence, reason
+_ANSWER_FIELDS = frozenset({"value", "note", "evidence", "reason"})
 
 
 def resolve_plain(
-    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, PlainAnswer]
+    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, Any]
 ) -> dict[str, Response] | None:
-    """What `resolve` returns, for answers that passed the answers-file checks and are given as plain data
-    (answer id -> value, note, evidence, reason). None when anything is not plainly right (an error, a
-    renamed id answered twice, a value written in an unusual way): `resolve` then says what."""
+    """What `resolve` returns, for one questionnaire of an answers file whose other fields passed the checks
+    of `models.answers`, its answers as written (answer id -> a value, or a mapping of value, note, evidence
+    and reason). None when anything is not plainly right (an error, a renamed id answered twice, a field or
+    value written in an unusual way): `parse_answers` and `resolve` then say what."""
     if version is not None and version > table.version:
         return None
     for section_id, target in targets.items():
@@ -304,7 +305,16 @@ def resolve_plain(
     questions = table.questions
     lookups = table.lookups
     responses: dict[str, Response] = {}
-    for answer_id, (value, note, evidence, reason) in answers.items():
+    for answer_id, value in answers.items():
+        note = evidence = reason = None
+        if value.__class__ is dict:
+            if not value.keys() <= _ANSWER_FIELDS:
+                return None
+            note, evidence, reason = value.get("note"), value.get("evidence"), value.get("reason")
+            if not ((note is None or note.__class__ is str) and (evidence is None or evidence.__class__ is str)
+                    and (reason is None or reason.__class__ is str)):
+                return None
+            value = value.get("value")
         full = answer_id if answer_id in questions else table.renamed.get(answer_id)
         if full is None or full in responses:
             return None
