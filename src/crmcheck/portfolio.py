@@ -36,8 +36,8 @@ from crmcheck.errors import CrmcheckError, Problem, UsageError
 from crmcheck.models.answers import parse_answers
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.resolve import Response, resolve
-from crmcheck.scoring import section_flags, summarise, tally_sections
+from crmcheck.resolve import UNANSWERED, Compiled, Response, compiled, resolve
+from crmcheck.scoring import EDGE_DIGITS, SectionTally, section_flags, summarise, tally_sections, weighted_mean
 from crmcheck.yamlio import load_mapping, special_kind
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
@@ -106,13 +106,39 @@ def score_answers_file(path: str, catalog: Catalog) -> Outcome:
 
 
 def _scores(key: str, questionnaire: Questionnaire, responses: Mapping[str, Response]) -> QuestionnaireScores:
-    tallies = tally_sections(questionnaire, responses)
+    return _summed(key, questionnaire, tally_sections(questionnaire, responses))
+
+
+def _summed(key: str, questionnaire: Questionnaire, tallies: Sequence[SectionTally]) -> QuestionnaireScores:
     sections = tuple(t.score for t in tallies)
     flags = tuple(section_flags(t) for t in tallies)
     summary = summarise(questionnaire, sections, flags)
     answered = sum(t.answered for t in tallies)
     asked = sum(t.scored - t.not_applicable for t in tallies)
     return QuestionnaireScores(key, sections, summary.score, summary.reached, answered, asked, flags)
+
+
+def _tallies(table: Compiled, responses: Mapping[str, Response]) -> list[SectionTally]:
+    """`scoring.tally_sections`, from the questions' weights and critical marks looked up once."""
+    out = []
+    for section, questions in table.plan:
+        pairs: list[tuple[float, float]] = []
+        answered = not_applicable = 0
+        critical_failed = False
+        for full, weight, critical in questions:
+            response = responses.get(full, UNANSWERED)
+            status = response.status
+            if status == "n/a":
+                not_applicable += 1
+            elif status == "answered" and response.score is not None:
+                answered += 1
+                pairs.append((weight, response.score))
+                if critical and round(response.score, EDGE_DIGITS) == 0:
+                    critical_failed = True
+        mean = weighted_mean(pairs)
+        out.append(SectionTally(section, None if mean is None else 100 * mean, len(questions), answered,
+                                not_applicable, critical_failed))
+    return out
 
 
 def _score_fast(path: str, catalog: Catalog) -> AssessmentRecord | None:
@@ -126,7 +152,8 @@ def _score_fast(path: str, catalog: Catalog) -> AssessmentRecord | None:
     return AssessmentRecord(
         file=path, company=plain.company, assessed_on=plain.assessed_on, lens=plain.lens,
         industry=segment.get("industry") if segment else None, size=segment.get("size") if segment else None,
-        questionnaires=tuple(_scores(key, catalog.get(key), responses) for key, responses in resolved.items()),
+        questionnaires=tuple(_summed(key, table.questionnaire, _tallies(table, responses))
+                             for key, responses in resolved.items() for table in [compiled(catalog.get(key))]),
     )
 
 

@@ -231,12 +231,23 @@ class Lookup(NamedTuple):
     normalise: bool
 
 
+class Checklist(NamedTuple):
+    """A checklist question's options for `score_value`'s rule: the chosen ids, each an option once; the score
+    is the chosen options' weights (1 when none is given) over all of them, summed in option order."""
+
+    ids: frozenset[str]
+    weights: tuple[tuple[str, float], ...]  # (option id, weight or 1), in option order
+    total: float
+    profile: bool
+
+
 class Compiled:
     """A questionnaire's answer lookups worked out once, for resolving many answers files: each question's
     written value -> its checked response (scale values and labels, yes/no words, option ids), and the
     checks `resolve` makes on versions and targets. Built by `compiled`."""
 
-    __slots__ = ("lookups", "questionnaire", "questions", "renamed", "sections", "targets_allowed", "version")
+    __slots__ = ("lookups", "plan", "questionnaire", "questions", "renamed", "sections", "targets_allowed",
+                 "version")
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
@@ -247,11 +258,14 @@ class Compiled:
         self.targets_allowed = frozenset(
             {s.number for s in questionnaire.stages} if questionnaire.kind == "staged"
             else {lv.level for lv in questionnaire.levels})
-        self.lookups: dict[str, Lookup | None] = {
+        self.lookups: dict[str, Lookup | Checklist | None] = {
             full: _lookup(questionnaire, question) for full, (_, question) in self.questions.items()}
+        # each section with its scored questions' (full id, weight, critical), for `scoring`'s section tally
+        self.plan = [(section, tuple((full, q.weight, q.critical) for full, q in section.scored_questions))
+                     for section in questionnaire.sections]
 
 
-def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | None:
+def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checklist | None:
     """The responses `score_value` gives for the question types answered with one word or number (the first
     match wins, as there); None for the others."""
     kind = question.type
@@ -271,6 +285,10 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | None:
         for option in question.options or ():
             ids.setdefault(option.id, Response("answered", option.id, None if question.profile else option.score))
         return Lookup(None, {}, ids, False)
+    if kind == "checklist":
+        options = question.options or []
+        return Checklist(frozenset(o.id for o in options), tuple((o.id, o.weight or 1) for o in options),
+                         sum(o.weight or 1 for o in options), question.profile)
     return None
 
 
@@ -331,6 +349,8 @@ def resolve_plain(
                 except _BadValue:
                     return None
                 response = Response("answered", normal, score)
+            elif isinstance(lookup, Checklist):
+                response = _checklist(lookup, value)
             elif value.__class__ is str:
                 response = lookup.by_word.get(value.strip().lower() if lookup.normalise else value)
             elif value.__class__ is lookup.value_type:
@@ -343,6 +363,23 @@ def resolve_plain(
             response = Response(response.status, response.value, response.score, note, evidence, reason)
         responses[full] = response
     return {full: responses.get(full, UNANSWERED) for full in questions}
+
+
+def _checklist(lookup: Checklist, value: Any) -> Response | None:
+    """`score_value` for a checklist, or None where it would find the value wrong."""
+    ids = lookup.ids
+    if value.__class__ is str and value in ids:
+        value = [value]
+    if value.__class__ is not list:
+        return None
+    chosen: list[str] = []
+    for item in value:
+        if item.__class__ is not str or item not in ids or item in chosen:
+            return None
+        chosen.append(item)
+    if lookup.profile:
+        return Response("answered", chosen, None)
+    return Response("answered", chosen, sum(w for option, w in lookup.weights if option in chosen) / lookup.total)
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
