@@ -352,7 +352,7 @@ class Table:
         self.sections = Column("d", width, math.nan)  # NaN: section not assessed
         self.flags = Column("b", width)  # each section's `scoring.section_flags`
         self.scores = Column("d", 1, math.nan)  # NaN: nothing assessed
-        self.reached = Column("i")  # 0: not a staged questionnaire
+        self.reached = Column("b")  # 0: not a staged questionnaire (stages are numbered up to 100)
         self.answered = Column("i")
         self.asked = Column("i")
         self._columns = (self.company, self.industries, self.sizes, self.dates, self.sections, self.flags,
@@ -615,9 +615,10 @@ def _questionnaire_benchmark(questionnaire: Questionnaire, scores: _Scores, rows
 
 
 def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Questionnaire],
-             scores: dict[str, _Scores], focus: dict[str, int]) -> SegmentBenchmark:
+             scores: dict[str, _Scores], focus: dict[str, int], known: int) -> SegmentBenchmark:
+    """One segment's block (`known`: how many companies the portfolio numbered)."""
     blocks = []
-    companies: set[int] = set()
+    companies = bytearray(known)  # 1 for each company with a row in the segment: a set would hold an int each
     for questionnaire in questionnaires:
         table = scores[questionnaire.id].table
         rows: Sequence[int] = range(len(table))
@@ -625,12 +626,13 @@ def _segment(by: SegmentField | None, name: str | None, questionnaires: list[Que
             rows = [r for r in rows if _segment_of(table, r, by) == name]
         if not rows:
             continue
-        companies.update(table.company.values(rows))
+        for number in table.company.values(rows):
+            companies[number] = 1
         chosen = focus.get(questionnaire.id)
         if chosen is not None and by is not None and _segment_of(table, chosen, by) != name:
             chosen = None
         blocks.append(_questionnaire_benchmark(questionnaire, scores[questionnaire.id], rows, chosen))
-    return SegmentBenchmark(by=by, name=name, companies=len(companies), questionnaires=blocks)
+    return SegmentBenchmark(by=by, name=name, companies=companies.count(1), questionnaires=blocks)
 
 
 def _focus(portfolio: Portfolio, key: str) -> dict[str, int]:
@@ -698,10 +700,11 @@ def build_benchmark(
                          for entries in [tables[q.id].entries(focus[q.id])]],
         )
     scores = {q.id: _Scores(tables[q.id], q) for q in ordered}
-    segments = [_segment(None, None, ordered, scores, focus)]
+    numbered = len(portfolio.companies)
+    segments = [_segment(None, None, ordered, scores, focus, numbered)]
     if by is not None:
         names = sorted({_segment_of(t, r, by) for t in tables.values() for r in range(len(t))}, key=_natural)
-        segments += [_segment(by, name, ordered, scores, focus) for name in names]
+        segments += [_segment(by, name, ordered, scores, focus, numbered) for name in names]
     row_models: list[AssessmentRow] = []
     if rows:
         entries = sorted((e for t in tables.values() for r in range(len(t)) for e in t.entries(r)),
