@@ -431,3 +431,14 @@ def test_several_respondents_count_in_every_section_statistic() -> None:
     assert (process.count, process.min, process.median, process.max) == (3, 0.0, 25.0, 50.0)
     # overall: Acme (75 + 50) / 2 = 62.5, Bolt 0, Cove 25
     assert (tiny.score.count, tiny.score.min, tiny.score.median, tiny.score.max) == (3, 0.0, 25.0, 62.5)
+
+
+def test_columns_of_whole_numbers_widen_when_a_number_does_not_fit() -> None:
+    counts = Column("b")
+    counts.grow(BLOCK + 1)
+    counts.set(0, 100)
+    counts.set(BLOCK, 40_000)  # past int8 and int16
+    counts.set(1, -(2**40))
+    assert [counts.get(0), counts.get(1), counts.get(2), counts.get(BLOCK)] == [100, -(2**40), 0, 40_000]
+    counts.grow(3 * BLOCK)
+    assert counts.get(3 * BLOCK - 1) == 0

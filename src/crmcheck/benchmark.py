@@ -281,18 +281,28 @@ BLOCK_SHIFT = 10
 BLOCK = 1 << BLOCK_SHIFT  # rows a block of a column holds
 
 
+_WIDER = {"b": "h", "h": "i", "i": "q"}  # array type codes of whole numbers, each the next wider
+
+
 class Column:
     """A column of numbers, `width` of them per row, stored in blocks of BLOCK rows allocated whole. It grows
     without ever copying itself: one array would, by a little each time it outgrew its buffer, and leave the
-    old buffer behind in the heap (with 50,000 files, megabytes of peak memory)."""
+    old buffer behind in the heap (with 50,000 files, megabytes of peak memory). A column of whole numbers
+    starts narrow (`code` "h": two bytes) and is widened the first time a number does not fit."""
 
-    __slots__ = ("_blank", "_blocks", "_rows", "_width")
+    __slots__ = ("_blank", "_blocks", "_fill", "_rows", "_width")
 
     def __init__(self, code: str, width: int = 1, fill: float = 0) -> None:
         self._width = width
+        self._fill = fill
         self._blank = array(code, [fill]) * (BLOCK * width)
         self._blocks: list[array[Any]] = []
         self._rows = 0
+
+    def _widen(self) -> None:
+        code = _WIDER[self._blank.typecode]
+        self._blank = array(code, [self._fill]) * (BLOCK * self._width)
+        self._blocks = [array(code, block) for block in self._blocks]
 
     def __len__(self) -> int:
         return self._rows
@@ -307,7 +317,11 @@ class Column:
         return self._blocks[row >> BLOCK_SHIFT][(row & (BLOCK - 1)) * self._width + index]
 
     def set(self, row: int, value: Any) -> None:
-        self._blocks[row >> BLOCK_SHIFT][row & (BLOCK - 1)] = value
+        try:
+            self._blocks[row >> BLOCK_SHIFT][row & (BLOCK - 1)] = value
+        except OverflowError:
+            self._widen()
+            self.set(row, value)
 
     def row(self, row: int) -> array[Any]:
         start = (row & (BLOCK - 1)) * self._width
@@ -341,20 +355,20 @@ class Table:
         self.width = width  # sections
         self.names = names
         self.texts: list[str | None] = texts if texts is not None else [None]  # segment values; 0: none
-        self.row_of = Column("i")  # company number -> its row + 1 (0: none yet); latest assessments only
+        self.row_of = Column("h")  # company number -> its row + 1 (0: none yet); latest assessments only
         self.groups: dict[tuple[int, int], int] = {}  # (company number, date) -> row, with all dates
-        self.company = Column("i")  # company number
+        self.company = Column("h")  # company number
         self.companies: list[str] = []  # with `names` only, as are `files`
         self.files: list[str] = []
-        self.industries = Column("i")  # index into `texts`
-        self.sizes = Column("i")
+        self.industries = Column("h")  # index into `texts`
+        self.sizes = Column("h")
         self.dates = Column("i")  # proleptic ordinals
         self.sections = Column("d", width, math.nan)  # NaN: section not assessed
         self.flags = Column("b", width)  # each section's `scoring.section_flags`
         self.scores = Column("d", 1, math.nan)  # NaN: nothing assessed
         self.reached = Column("b")  # 0: not a staged questionnaire (stages are numbered up to 100)
-        self.answered = Column("i")
-        self.asked = Column("i")
+        self.answered = Column("h")
+        self.asked = Column("h")
         self._columns = (self.company, self.industries, self.sizes, self.dates, self.sections, self.flags,
                          self.scores, self.reached, self.answered, self.asked)
         self.more: dict[int, list[Entry]] = {}
