@@ -219,7 +219,7 @@ class Companies:
 
     def __init__(self) -> None:
         self._blob = bytearray()
-        self._ends = array("q")  # where each key ends in the blob; it starts where the one before ends
+        self._ends = Column("i")  # where each key ends in the blob; it starts where the one before ends
         self._slots = array("i", [-1]) * 8  # company number, -1: free
         self._mask = 7
 
@@ -227,7 +227,8 @@ class Companies:
         return len(self._ends)
 
     def key(self, number: int) -> bytes:
-        return bytes(self._blob[self._ends[number - 1] if number else 0:self._ends[number]])
+        ends = self._ends
+        return bytes(self._blob[ends.get(number - 1) if number else 0:ends.get(number)])
 
     def _find(self, data: bytes) -> int:
         """The slot of `data`'s number, or the free slot where it would go."""
@@ -250,7 +251,8 @@ class Companies:
             return number
         number = len(self._ends)
         self._blob += data
-        self._ends.append(len(self._blob))
+        self._ends.grow(number + 1)
+        self._ends.set(number, len(self._blob))
         self._slots[slot] = number
         if 2 * len(self._ends) > len(self._slots):  # at most half full: short probes
             self._slots = array("i", [-1]) * (2 * len(self._slots))
