@@ -36,6 +36,14 @@ def practice_scale(top: str = "Measured") -> str:
                    ).join(["  practice:\n", ""])
 
 
+def answer_line(questionnaire: str, question: str, path: Path | None = None) -> int:
+    """The line of the answer to `question` (a full id) under `questionnaire` in an answers file (the example
+    company's 2026 file by default): where a finding about it points. Found by reading the file, not remembered."""
+    lines = (path or EXAMPLES / "assessment-2026.yaml").read_text().splitlines()
+    start = lines.index(f"  {questionnaire}:")
+    return next(n for n, line in enumerate(lines[start:], start + 1) if line.strip().startswith(f"{question}:"))
+
+
 def questionnaire_from(text: str, path: str = "test.yaml") -> Questionnaire:
     return parse_questionnaire(parse(textwrap.dedent(text), path))
 
