@@ -6,13 +6,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from crmcheck.models.questionnaire import Questionnaire, parse_questionnaire
 from crmcheck.yamlio import parse
+from tests.inprocess import Run, invoke
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLES = ROOT / "examples" / "brightwater"
@@ -36,20 +36,24 @@ def practice_scale(top: str = "Measured") -> str:
                    ).join(["  practice:\n", ""])
 
 
+def answer_line(questionnaire: str, question: str, path: Path | None = None) -> int:
+    """The line of the answer to `question` (a full id) under `questionnaire` in an answers file (the example
+    company's 2026 file by default): where a finding about it points. Found by reading the file, not remembered."""
+    lines = (path or EXAMPLES / "assessment-2026.yaml").read_text().splitlines()
+    start = lines.index(f"  {questionnaire}:")
+    return next(n for n, line in enumerate(lines[start:], start + 1) if line.strip().startswith(f"{question}:"))
+
+
 def questionnaire_from(text: str, path: str = "test.yaml") -> Questionnaire:
     return parse_questionnaire(parse(textwrap.dedent(text), path))
 
 
-@dataclass
-class Run:
-    code: int
-    out: str
-    err: str
-
-
 def run_cli(*args: str, cwd: Path | None = None, env: dict[str, str] | None = None, stdin: str | None = None,
-            timeout: float = 60) -> Run:
-    """Run the real command in a subprocess, as a user or CI would."""
+            timeout: float = 60, process: bool = False) -> Run:
+    """Run `crmcheck ARGS` as a user or CI would: through the console entry point and its exit codes, in this
+    process (tests/inprocess.py), or in a real subprocess with `process=True` or CRMCHECK_TEST_PROCESS=1."""
+    if not (process or os.environ.get("CRMCHECK_TEST_PROCESS")):
+        return invoke(*args, env=env, cwd=cwd, stdin=stdin)
     full_env = {**os.environ, "NO_COLOR": "1", "COLUMNS": "80", **(env or {})}
     proc = subprocess.run([sys.executable, "-m", "crmcheck", *args], capture_output=True, text=True, cwd=cwd,
                           env=full_env, input=stdin, timeout=timeout)

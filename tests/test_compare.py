@@ -29,7 +29,7 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
     assert brightwater.days_between == 363
     mistakes, pitfalls, revenue = brightwater.questionnaires
     assert (mistakes.id, mistakes.score_before, mistakes.score_after, mistakes.score_change) == (
-        "crm-mistakes", 29.8, 58.7, 28.9)
+        "crm-mistakes", 30.5, 58.0, 27.5)
     assert (mistakes.level.before, mistakes.level.after, mistakes.level.change) == (2, 3, 1)
     strengths = next(s for s in mistakes.sections if s.id == "strengths")
     assert (strengths.score_before, strengths.score_after, strengths.score_change) == (50.0, 28.6, -21.4)
@@ -50,7 +50,7 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
 
 def test_changed_answers_listed_with_before_and_after(brightwater: Comparison) -> None:
     mistakes, pitfalls, revenue = brightwater.questionnaires
-    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [41, 39, 28]
+    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [40, 39, 28]
     rating = next(a for a in mistakes.answers_changed if a.question == "strengths.customer-rating")
     assert (rating.before, rating.after, rating.score_before, rating.score_after) == ("2 Defined", "1 Ad hoc", 50.0,
                                                                                       25.0)

@@ -37,8 +37,8 @@ def test_compare_terminal() -> None:
     assert lines[2] == "Since the last assessment (2025-11-04, 363 days earlier)"
     assert lines[3:6] == ["4 steps back:", "  ✗ crm-mistakes/strengths: level 3 Defined → 2 Developing",
                           "  ✗ crm-mistakes/strengths: risk medium → high"]
-    assert "score 29.8 → 58.7 (+28.9)  level 2 Developing → 3 Defined" in lines
-    assert "41 answers changed" in lines
+    assert "score 30.5 → 58.0 (+27.5)  level 2 Developing → 3 Defined" in lines
+    assert "40 answers changed" in lines
     assert any(re.match(r"strengths\.customer-rating\s+2 Defined → 1 Ad hoc\s*$", line) for line in lines)
     assert max(len(line) for line in lines) <= 80
 
@@ -91,7 +91,7 @@ def test_report_with_baseline_in_every_format() -> None:
     terminal = run_cli("report", NEW, "--baseline", OLD)
     assert terminal.code == 0
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in terminal.out
-    assert "41 answers changed; `crmcheck compare` lists them." in terminal.out
+    assert "40 answers changed; `crmcheck compare` lists them." in terminal.out
     markdown = run_cli("report", NEW, "--baseline", OLD, "--format", "markdown").out
     since = markdown.index("## Since the last assessment")
     assert markdown.index("## Summary") < since < markdown.index("## The nine CRM mistakes\n")

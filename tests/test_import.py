@@ -217,7 +217,7 @@ def test_xlsx_without_openpyxl_says_how_to_install_it(tmp_path: Path) -> None:
     microsoft_forms_xlsx(workbook, ["How well is the CRM kept up to date?"], [[3]])
     env = {"PYTHONPATH": os.pathsep.join([str(tmp_path / "blocker"), os.environ.get("PYTHONPATH", "")])}
     run = run_cli("import", str(workbook), "-q", "tooling", *TOOLING, "--lens", "company", "--company", "T", "-o",
-                  str(tmp_path / "out"), env=env)
+                  str(tmp_path / "out"), env=env, process=True)
     assert (run.code, run.err) == (2, "reading .xlsx files needs openpyxl: pip install 'crmcheck[xlsx]' (or save "
                                       "the sheet as CSV)\n")
 

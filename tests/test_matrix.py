@@ -31,8 +31,8 @@ import yaml
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import Run, run_cli
-from tests.inprocess import invoke
+from tests.conftest import run_cli
+from tests.inprocess import Run, invoke
 
 COMPANY = "Matrix Co"
 DATE = "2026-11-02"

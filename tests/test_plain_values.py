@@ -66,12 +66,12 @@ def test_yes_no_answers_in_every_spelling(tmp_path: Path) -> None:
     path.write_text("format: 1\ncompany: Acme\nassessed_on: 2026-11-01\n"
                     "questionnaires:\n  crm-mistakes:\n    answers:\n"
                     "      best-customers.flagged: Yes\n      innovation.disruption-plan: false\n"
-                    "      relevance.feature-reason: true\n      experience-metrics.targets: NO\n")
+                    "      products-vs-customers.usage-tracking: true\n      experience-metrics.targets: NO\n")
     run = run_cli("report", str(path), "--format", "json")
     assert run.code == 0, run.err
     questions = {q["id"]: q for s in json.loads(run.out)["questionnaires"][0]["sections"] for q in s["questions"]}
     assert [questions[q]["value"] for q in ("best-customers.flagged", "innovation.disruption-plan",
-                                            "relevance.feature-reason", "experience-metrics.targets")] == [
+                                            "products-vs-customers.usage-tracking", "experience-metrics.targets")] == [
         True, False, True, False]
 
 

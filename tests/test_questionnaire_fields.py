@@ -99,3 +99,19 @@ def test_profile_question_rejects_what_only_scoring_uses() -> None:
         "'scored' is only for choice and checklist questions (this one is scale); 'scored: false' makes a "
         "profile question",
     ]
+
+
+def test_retired_ids_are_checked_with_their_positions() -> None:
+    text = HEAD.replace("sections:\n", "retired: [s.kept, s.moved, old.gone, old.gone]\nsections:\n") + (
+        "      - {id: kept, text: K, type: yes_no}\n"
+        "      - {id: new, text: N, type: yes_no, renamed_from: [s.moved]}\n")
+    with pytest.raises(InputError) as caught:
+        questionnaire_from(text)
+    line = text.splitlines().index("retired: [s.kept, s.moved, old.gone, old.gone]") + 1
+    assert [f"{p.line}:{p.column}: {p.message}" for p in caught.value.problems] == [
+        f"{line}:11: retired 's.kept' is still a current question id",
+        f"{line}:19: retired 's.moved' is also a renamed_from: an old id either moved or was dropped",
+        f"{line}:38: retired 'old.gone' is listed twice",
+    ]
+    fine = questionnaire_from(text.replace("[s.kept, s.moved, old.gone, old.gone]", "[old.gone]"))
+    assert fine.retired == ["old.gone"]

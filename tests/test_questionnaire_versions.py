@@ -37,6 +37,8 @@ RENAMED = {
     },
     "perception-gap": {"experience.low-effort": "experience.easy-ordering"},
 }
+# version-1 ids version 2 dropped without a successor (feature evidence was asked three times; now once)
+RETIRED = {"crm-mistakes": ["relevance.feature-reason", "products-vs-customers.share-evidenced"]}
 
 
 def _raw(path: Path) -> dict[str, object]:
@@ -62,21 +64,47 @@ def test_every_renamed_id_is_declared_and_every_version_1_id_still_resolves() ->
         for old, new in renames.items():
             assert old not in current.questions and new in current.questions
             assert current.current_id(old) == new
-        # no version-1 question is lost: each one is current or renamed
+        assert current.retired == RETIRED.get(qid, [])
+        # no version-1 question is lost unannounced: each one is current, renamed or retired
         v1 = _raw(V1 / f"{qid}.yaml")
         sections = v1["sections"]
         assert isinstance(sections, list)
         for section in sections:
             for question in section["questions"]:
                 full = f"{section['id']}.{question['id']}"
-                assert full in current.questions or current.current_id(full) is not None, (qid, full)
+                assert (full in current.questions or current.current_id(full) is not None
+                        or full in current.retired), (qid, full)
 
 
 def test_version_1_answers_load_against_version_2() -> None:
     run = run_cli("validate", str(OLD))
     assert run.code == 0, run.err
     # 2025 answered every version-1 scored question but the two n/a; version 2 adds questions it could not answer
-    assert "crm-mistakes 42/45 answered, 2 n/a; cmr-pitfalls 39/41 answered, 2 n/a" in run.out
+    # and no longer asks two that 2025 answered (feature-reason: no; share-evidenced: n/a), which are left out
+    assert "crm-mistakes 41/44 answered, 1 n/a; cmr-pitfalls 39/41 answered, 2 n/a" in run.out
+
+
+def test_an_answer_to_a_retired_question_scores_nothing_under_version_2() -> None:
+    comparison = compare_files(str(OLD), str(NEW), Catalog.from_options())
+    mistakes = next(q for q in comparison.questionnaires if q.id == "crm-mistakes")
+    relevance = next(s for s in mistakes.sections if s.id == "relevance")
+    # 2025 relevance under version 2, by hand: segments 2 (0.5, weight 2), needs-review after-loss 0.25,
+    # feedback-weeks 10 (band from 9: 0.5), adapt 1 (0.25); feature-reason "no" is retired and counts nowhere
+    assert relevance.score_before == round(100 * (2 * 0.5 + 0.25 + 0.5 + 0.25) / 5, 1) == 40.0
+
+
+def test_a_current_version_file_may_not_answer_a_retired_question(tmp_path: Path) -> None:
+    path = tmp_path / "answers.yaml"
+    path.write_text("format: 1\ncompany: Acme\nassessed_on: 2026-11-01\nquestionnaires:\n  crm-mistakes:\n"
+                    "    answers:\n      relevance.segments: 2\n      relevance.feature-reason: yes\n")
+    run = run_cli("validate", str(path))
+    assert run.code == 2
+    assert run.err.strip() == (f"{path}:8:7: no question 'relevance.feature-reason' in crm-mistakes v2 (version 2 "
+                               "no longer asks it; only a file that says it answers an earlier version may still "
+                               "give it)")
+    # saying which version it answers is what lets it through
+    path.write_text(path.read_text().replace("  crm-mistakes:\n", "  crm-mistakes:\n    version: 1\n"))
+    assert run_cli("validate", str(path)).code == 0
 
 
 def test_compare_with_todays_questionnaires_places_old_answers_on_the_new_questions() -> None:
@@ -105,7 +133,7 @@ def test_compare_with_the_version_1_questionnaires_pairs_renamed_questions() -> 
     for qid, q in by_id.items():
         assert (q["version_before"], q["version_after"]) == (1, 2)
         assert {r["previous_id"]: r["question"] for r in q["questions_renamed"]} == RENAMED[qid]
-        assert q["questions_removed"] == []
+        assert q["questions_removed"] == RETIRED.get(qid, [])
     assert set(by_id["crm-mistakes"]["questions_added"]) == {
         "customer-value.value-used", "strengths.compared-history", "personalisation.feedback-points"}
     assert set(by_id["revenue-marketing"]["questions_added"]) == {

@@ -35,7 +35,7 @@ def test_report_strict_makes_a_fifo_an_error(folder: Path) -> None:
     assert run.code == 2
     assert run.out == ""
     assert run.err.splitlines() == ["survey/x.yaml: not a regular file (a named pipe); skipped",
-                                    "1 special file(s) in the directories given (--strict)"]
+                                    "1 special file in the directories given (--strict)"]
 
 
 def test_benchmark_of_a_folder_skips_a_fifo_and_strict_fails(folder: Path) -> None:

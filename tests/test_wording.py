@@ -7,7 +7,7 @@ import re
 import pytest
 
 from crmcheck.wording import counted, plural
-from tests.conftest import EXAMPLES, run_cli
+from tests.conftest import EXAMPLES, ROOT, run_cli
 
 
 @pytest.mark.parametrize(("count", "noun", "expected"), [
@@ -33,7 +33,7 @@ def test_no_parenthesised_plurals_in_what_users_read() -> None:
                        str(EXAMPLES / "assessment-2025.yaml"), "--format", "markdown")
     for text in (report.out, compare.out, compare.err, markdown.out):
         assert not re.search(r"\w\(s\)", text), re.search(r".{30}\w\(s\)", text)
-    assert "4 steps back:" in report.out and "41 answers changed" in compare.out
+    assert "4 steps back:" in report.out and "40 answers changed" in compare.out
     assert compare.err == "crmcheck: 4 regressions since 2025-11-04\n"
 
 
@@ -45,3 +45,24 @@ def test_perception_cover_counts_one_questionnaire_seen_through_two_lenses() -> 
                                  "company and customer")
     single = run_cli("report", str(EXAMPLES / "assessment-2026.yaml"), "--format", "html").out
     assert '<p class="subtitle">Maturity, gaps and priorities across 3 questionnaires</p>' in single
+
+
+def test_no_parenthesised_plural_in_any_text_the_code_writes() -> None:
+    """Every string in the package but docstrings (messages, help, reports, schema descriptions), and every
+    template."""
+    import ast
+
+    found = []
+    package = ROOT / "src" / "crmcheck"
+    for path in sorted(package.rglob("*.py")):
+        tree = ast.parse(path.read_text())
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, ast.Module | ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef)
+                      and node.body and isinstance(node.body[0], ast.Expr)}
+        found += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                  and re.search(r"\w\(s\)", node.value.replace("http(s)", "https"))]
+    for path in sorted(package.rglob("*.j2")):
+        found += [f"{path.relative_to(ROOT)}:{n}" for n, line in enumerate(path.read_text().splitlines(), 1)
+                  if re.search(r"\w\(s\)", line)]
+    assert found == []

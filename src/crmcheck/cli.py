@@ -389,7 +389,7 @@ def validate(
 @app.command()
 def report(
     answers: Annotated[list[str], typer.Argument(
-        metavar="ANSWERS...", help="Answers file(s), or directories of them (several respondents).")],
+        metavar="ANSWERS...", help="Answers files, or directories of them (several respondents).")],
     fmt: Annotated[ReportFormatChoice, typer.Option("--format", "-f", help="Report format.")] = (
         ReportFormatChoice.terminal
     ),
@@ -445,7 +445,7 @@ def report(
     for problem in skipped:
         note(str(problem))
     if strict and skipped:
-        raise UsageError(f"{len(skipped)} special file(s) in the directories given (--strict)")
+        raise UsageError(f"{counted(len(skipped), 'special file')} in the directories given (--strict)")
     options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
     emit(renderer_for(ReportFormat(fmt.value))(for_terminal(result, output), options), output)
 
@@ -741,7 +741,7 @@ def collect_invite(
         emit(json.dumps([vars(m) for m in made], indent=2, ensure_ascii=False) + "\n", None)
     else:
         emit("".join(f"{m.respondent}\t{m.link}\n" for m in made), None)
-    note(f"{len(made)} invite(s) made; the links cannot be shown again (revoke one with "
+    note(f"{counted(len(made), 'invite')} made; the links cannot be shown again (revoke one with "
          f"`crmcheck collect revoke {directory} RESPONDENT`)")
 
 

@@ -173,8 +173,11 @@ def resolve(
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
     questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
     renamed = questionnaire.renamed
+    older = given.version is not None and given.version < questionnaire.version
     for answer_id, answer in given.answers.items():
         full = answer_id if answer_id in questions else renamed.get(answer_id)
+        if full is None and older and answer_id in questionnaire.retired:
+            continue  # asked by the version this file answers, dropped since: left out, as documented
         if full is None:
             if problems_full():
                 more += 1
@@ -182,6 +185,9 @@ def resolve(
             names = names or _question_names(questionnaire)
             hint = _closest_question(questionnaire, names, answer_id)
             suggestion = f" (did you mean '{hint}'?)" if hint else ""
+            if answer_id in questionnaire.retired:
+                suggestion = (f" (version {questionnaire.version} no longer asks it; only a file that says it "
+                              "answers an earlier version may still give it)")
             report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}{suggestion}",
                    "answers", answer_id, as_key=True)
             continue

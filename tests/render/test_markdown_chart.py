@@ -21,7 +21,7 @@ xychart-beta horizontal
 "4. Innovating for the customer", "5. Measuring the customer…", "6. Checking your strengths…", \
 "7. Personalising service…", "8. Putting customers ahead of…", "9. Planning around customers…"]
     y-axis "Score" 0 --> 100
-    bar [67.9, 55.6, 70.8, 58.3, 76.7, 28.6, 60, 60, 50]
+    bar [67.9, 55.6, 65, 58.3, 76.7, 28.6, 60, 60, 50]
     line [70, 70, 70, 50, 90, 70, 70, 70, 50]
 ```
 

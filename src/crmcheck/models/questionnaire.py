@@ -166,6 +166,9 @@ class Questionnaire(Strict):
     stages: list[Stage] = Field(default_factory=list)
     lenses: list[Lens] = Field(default_factory=list)
     sections: list[Section] = Field(min_length=1)
+    # full ids of questions an earlier version asked and this one dropped without a successor: an answers file
+    # for an earlier version may still answer them (the answer is left out); for this version it is an error
+    retired: list[Text] = Field(default_factory=list)
 
     _questions: dict[str, tuple[Section, Question]] = PrivateAttr(default_factory=dict)
     _renamed: dict[str, str] = PrivateAttr(default_factory=dict)
@@ -290,6 +293,16 @@ def _check(q: Questionnaire, doc: Document) -> list[Problem]:
                 if old in all_ids:
                     report(f"renamed_from '{old}' is still a current question id", "sections", si,
                            "questions", qi, "renamed_from", ri)
+    renamed = {old for section in q.sections for question in section.questions for old in question.renamed_from}
+    seen: set[str] = set()
+    for ri, old in enumerate(q.retired):
+        if old in all_ids:
+            report(f"retired '{old}' is still a current question id", "retired", ri)
+        elif old in renamed:
+            report(f"retired '{old}' is also a renamed_from: an old id either moved or was dropped", "retired", ri)
+        elif old in seen:
+            report(f"retired '{old}' is listed twice", "retired", ri)
+        seen.add(old)
     return problems
 
 

@@ -183,7 +183,7 @@ class ProfileComparison(Model):
     company_answered: int
     customer_answered: int
     options: list[ProfileLensOption]
-    company_answer: list[list[str]] = Field(description="the company's most common answer(s)")
+    company_answer: list[list[str]] = Field(description="the company's most common answers (more than one when tied)")
     agreement: float | None = Field(description=(
         "share of customers (0 to 1) whose answer matches the company's most common answer (any of them when "
         "tied); null when either side gave no answer"))
