@@ -4,9 +4,9 @@ each against a parse-only floor run side by side.
     python benchmarks/portfolio.py [--sizes 1000 50000] [--respondents 5000] [--repeat 2]
                                    [--dir /tmp/crmcheck-portfolio] [--single]
 
-Inputs are generated once into --dir and reused (benchmarks/generate.py, fixed seed): a portfolio per size
-(1% broken files), and one company's survey of --respondents answers files (one questionnaire, one date, many
-respondents: the "many voices" flow). crmcheck's own modules are compiled first (this environment may set
+Inputs are generated once into --dir and reused until the generator or a built-in questionnaire changes
+(benchmarks/generate.py, fixed seed): a portfolio per size (1% broken files), and one company's survey of
+--respondents answers files (one questionnaire, one date, many respondents: the "many voices" flow). crmcheck's own modules are compiled first (this environment may set
 PYTHONDONTWRITEBYTECODE, and a run that compiles crmcheck is not what users see), and the files are read once
 so that every run finds them in the page cache. Then, interleaved and repeated, each run a fresh process:
 
@@ -32,7 +32,9 @@ The load average is printed before and after: other work on the machine slows th
 from __future__ import annotations
 
 import argparse
+import hashlib
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -93,15 +95,26 @@ def measure(command: list[str], env: dict[str, str]) -> Run:
     return Run(wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
+def fingerprint(size: int, options: tuple[str, ...]) -> str:
+    """What generated files depend on: the generator, the built-in questionnaires and the arguments."""
+    digest = hashlib.sha256(repr((size, options)).encode())
+    for path in [ROOT / "benchmarks" / "generate.py", *sorted((ROOT / "questionnaires").glob("*.yaml"))]:
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def generated(directory: Path, size: int, *options: str) -> Path:
-    """A directory of generated answers files, generated on first use. In a child process: a child's peak memory
-    counts the memory of the process that started it, so this one stays small."""
+    """A directory of generated answers files, generated on first use and again whenever the generator or a
+    questionnaire changed. In a child process: a child's peak memory counts the memory of the process that
+    started it, so this one stays small."""
     marker = directory / ".complete"
-    if not marker.exists():
+    wanted = fingerprint(size, options)
+    if not marker.exists() or marker.read_text().strip() != wanted:
         sys.stderr.write(f"generating {size:,} answers files in {directory} ...\n")
+        shutil.rmtree(directory, ignore_errors=True)
         subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate.py"), str(size), str(directory),
                         "--seed", "7", *options], check=True)
-        marker.write_text("ok\n")
+        marker.write_text(wanted + "\n")
     return directory
 
 

@@ -87,7 +87,14 @@ def odd_files() -> dict[str, tuple[str, bool | None]]:
     band = (number_q.bands or [])[0].min
     renamed_from, renamed_to = next(iter(CATALOG.get("crm-mistakes").renamed.items()))
     plain = f"      {scale}: 2\n      {yes_no}: yes\n      {choice}: {option}\n      {checklist}: [{first}, {second}]\n"
-    return {
+    retired: dict[str, tuple[str, bool | None]] = {}
+    questionnaire = CATALOG.get("crm-mistakes")
+    if questionnaire.retired and questionnaire.version > 1:  # an earlier version's question, dropped since
+        dropped = questionnaire.retired[0]
+        retired = {"retired, earlier version": (answers_file(plain + f"      {dropped}: 1\n",
+                                                             extra="    version: 1\n"), False),
+                   "retired, this version": (answers_file(plain + f"      {dropped}: 1\n"), False)}
+    return {**retired,
         "plain": (answers_file(plain), True),
         "comment with marks": (answers_file("      # notes & *stars* ! #x\n" + plain), True),
         "plain scalar with &": (answers_file(plain).replace('"Odd Cases & Co"', "Smith & Sons! *"), True),
