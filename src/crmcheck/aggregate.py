@@ -312,6 +312,8 @@ def quick_answer_set(path: str, catalog: Catalog, company: str, assessed_on: dt.
         written = tuple(plain.segment.items())
         segment = _SEGMENTS.get(written)
         if segment is None:
+            if len(_SEGMENTS) >= 256:
+                _SEGMENTS.clear()
             segment = _SEGMENTS[written] = Segment.model_validate(plain.segment)
     parts = [AnsweredQuestionnaire(catalog.get(key), responses, plain.questionnaires[key].targets)
              for key, responses in resolved.items()]

@@ -299,12 +299,15 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checkl
 
 
 _COMPILED: dict[int, Compiled] = {}
+_COMPILED_KEPT = 32
 
 
 def compiled(questionnaire: Questionnaire) -> Compiled:
     """The questionnaire's lookups, built on first use (one per questionnaire object, kept with it)."""
     found = _COMPILED.get(id(questionnaire))
     if found is None or found.questionnaire is not questionnaire:
+        if len(_COMPILED) >= _COMPILED_KEPT:  # a long-lived process (tests) meets many catalogs: keep a few
+            _COMPILED.clear()
         found = _COMPILED[id(questionnaire)] = Compiled(questionnaire)
     return found
 
