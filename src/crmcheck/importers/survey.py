@@ -18,7 +18,9 @@ import itertools
 import marshal
 import os
 import re
+import signal
 import tempfile
+import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -618,15 +620,22 @@ _NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) 
 _SYNC_BATCH = 256
 
 
-def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress) -> None:
+def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress, *,
+               force: bool) -> None:
     """Write every file or none.
 
-    A new file is created under its final name, exclusively (so nothing that appeared meanwhile is ever
-    overwritten); a file that already exists (with --force) is written to a temp file beside it first,
-    with the old file's mode. Files are fsynced in batches (fsyncs one after another let the disk group
+    A new file is created under its final name, exclusively (a file that appeared since the directory was
+    looked at is never overwritten without --force); a file that already exists (with --force) is written
+    to a temp file beside it first, with the old file's mode. Files are fsynced in batches (fsyncs one after another let the disk group
     them), the temp files renamed over the old ones once every file is on disk, and the directory fsynced.
     Whatever stops it (a full disk, Ctrl-C, a refused value) removes every file and temp file written.
     """
+    with _stopped_by_signals():
+        _write_each(out, spool, names, skeleton, progress, force)
+
+
+def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress,
+                force: bool) -> None:
     replaced: list[tuple[str, str]] = []  # (temp file, the existing file it replaces)
     unsynced: list[int] = []  # open files, fsynced in batches
     done = 0  # respondents whose file is written (a new file, or a temp file listed in `replaced`)
@@ -640,7 +649,9 @@ def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pro
                 try:
                     fd = os.open(current, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
                 except FileExistsError:
-                    fd = _fresh_temp(current, replaced)
+                    if not (force or not os.path.exists(current)):  # it appeared since it was looked for
+                        raise
+                    fd = _fresh_temp(current, replaced)  # replaced (--force), or a link to nowhere, as before
                 else:
                     started = current
                 try:
@@ -672,6 +683,32 @@ def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pro
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While files are written, a hang-up or `kill` stops the import as Ctrl-C does: the files written go.
+
+    (Answers files get their final names as they are written; only a kill that cannot be caught, or a
+    crash, can leave some of them.) A signal someone chose to ignore (nohup) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def _write_fd(fd: int, data: bytes) -> None:
@@ -830,7 +867,7 @@ def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnM
         if unwritable is not None:
             raise unwritable
         progress.start("Writing answers files", len(names))
-        _write_all(out, spool, names, _Skeleton(request), progress)
+        _write_all(out, spool, names, _Skeleton(request), progress, force=request.force)
     finally:
         spool.close()
     written = WrittenFiles(out, names)
