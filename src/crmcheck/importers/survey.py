@@ -624,11 +624,12 @@ def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pro
                force: bool) -> None:
     """Write every file or none.
 
-    A new file is created under its final name, exclusively (a file that appeared since the directory was
-    looked at is never overwritten without --force); a file that already exists (with --force) is written
-    to a temp file beside it first, with the old file's mode. Files are fsynced in batches (fsyncs one after another let the disk group
-    them), the temp files renamed over the old ones once every file is on disk, and the directory fsynced.
-    Whatever stops it (a full disk, Ctrl-C, a refused value) removes every file and temp file written.
+    A new file is created under its final name, exclusively (a file that appeared since the directory
+    was looked at is never overwritten without --force); a file that already exists (with --force) is
+    written to a temp file beside it first, with the old file's mode. Files are fsynced in batches
+    (fsyncs one after another let the disk group them), the temp files renamed over the old ones once
+    every file is on disk, and the directory fsynced. Whatever stops it (a full disk, Ctrl-C, a refused
+    value) removes every file and temp file written.
     """
     with _stopped_by_signals():
         _write_each(out, spool, names, skeleton, progress, force)
