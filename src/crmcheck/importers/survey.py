@@ -647,14 +647,14 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
             for record in spool:
                 current = str(out / names.name(record[0], record[1]))
                 data = _answers_text(record, skeleton).encode("utf-8")
+                started = current  # before the call: a signal can stop the import the moment the file exists
                 try:
                     fd = os.open(current, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
                 except FileExistsError:
+                    started = None  # not ours
                     if not (force or not os.path.exists(current)):  # it appeared since it was looked for
                         raise
                     fd = _fresh_temp(current, replaced)  # replaced (--force), or a link to nowhere, as before
-                else:
-                    started = current
                 try:
                     _write_fd(fd, data)
                 finally:
@@ -744,15 +744,16 @@ def _sync_and_close(fds: list[int]) -> None:
 def _fresh_temp(target: str, replaced: list[tuple[str, str]]) -> int:
     """A new temp file beside `target`, open for writing, with the mode of the file it replaces if there is one.
 
-    Listed in `replaced` at once, so that a failure from here on removes it.
+    Listed in `replaced` first, so that a failure from here on removes it.
     """
     for _ in range(100):
         tmp = f"{os.path.dirname(target)}{os.sep}.{os.path.basename(target)}.{os.urandom(6).hex()}.tmp"
+        replaced.append((tmp, target))  # before the call, as for a new file
         try:
             fd = os.open(tmp, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
         except FileExistsError:
+            replaced.pop()
             continue
-        replaced.append((tmp, target))
         try:
             if os.path.exists(target):  # else a link to nowhere, replaced by the file as before
                 os.chmod(tmp, os.stat(target).st_mode & 0o777)
