@@ -13,6 +13,7 @@ import bisect
 import contextlib
 import datetime as dt
 import errno
+import fnmatch
 import functools
 import itertools
 import marshal
@@ -40,6 +41,7 @@ from crmcheck.wording import counted, plural
 ColumnKind = Literal["question", "option", "name", "first_name", "last_name", "role", "id", "ignore"]
 _GRID_ROW = re.compile(r"^(.*)\[([^\[\]]+)\]\s*$")  # Google Forms grids: "Title [Row text]"
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_YAML_NAME = re.compile(fnmatch.translate("*.y*ml"))
 _RESPONDENT_FIELD_KINDS: dict[str, ColumnKind] = {"respondent.name": "name", "respondent.role": "role",
                                                   "respondent.id": "id"}
 
@@ -423,7 +425,7 @@ class _Names:
     def __init__(self, lens: str) -> None:
         self.lens = lens
         self.ids: dict[str, None] | None = {}  # in row order; None once an id is missing or repeated
-        self.rows = array("L")
+        self.rows = array("I")  # 4 bytes a row
 
     def add(self, row: int, safe_id: str) -> None:
         self.rows.append(row)
@@ -505,7 +507,7 @@ class _Spool:
     """
 
     def __init__(self) -> None:
-        self._file = tempfile.SpooledTemporaryFile(max_size=1024 * 1024)  # noqa: SIM115 - closed by close()
+        self._file = tempfile.SpooledTemporaryFile(max_size=256 * 1024)  # noqa: SIM115 - closed by close()
         self.count = 0
 
     def add(self, record: _Record) -> None:
@@ -611,6 +613,22 @@ class _Skeleton:
         return "".join(out)
 
 
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
+
+
+def _exists(path: str) -> bool:
+    """`Path.exists()` for a path given as text (the same errors mean "not there"; others are raised)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
+    except ValueError:
+        return False
+    return True
+
+
 def _answers_text(record: _Record, skeleton: _Skeleton) -> str:
     _, _, head, entries = record
     return head + skeleton.fill(entries)
@@ -642,10 +660,11 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
     done = 0  # respondents whose file is written (a new file, or a temp file listed in `replaced`)
     started: str | None = None  # a new file being written
     current: str | None = None
+    folder = str(out)  # names joined as text: a Path per file would intern each name for good
     try:
         try:
             for record in spool:
-                current = str(out / names.name(record[0], record[1]))
+                current = os.path.join(folder, names.name(record[0], record[1]))
                 data = _answers_text(record, skeleton).encode("utf-8")
                 started = current  # before the call: a signal can stop the import the moment the file exists
                 try:
@@ -721,6 +740,7 @@ def _write_fd(fd: int, data: bytes) -> None:
 def _remove_written(out: Path, names: _Names, done: int, started: str | None,
                     replaced: list[tuple[str, str]]) -> None:
     """Remove the new files of the first `done` respondents, and every temp file."""
+    folder = str(out)
     kept = {target for _, target in replaced}  # files that existed before: only their temp files go
     for tmp, _ in replaced:
         with contextlib.suppress(OSError):
@@ -729,7 +749,7 @@ def _remove_written(out: Path, names: _Names, done: int, started: str | None,
         with contextlib.suppress(OSError):
             os.unlink(started)
     for name in itertools.islice(names, done):
-        target = str(out / name)
+        target = os.path.join(folder, name)
         if target not in kept:
             with contextlib.suppress(OSError):
                 os.unlink(target)
@@ -857,7 +877,7 @@ def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnM
         out = request.out_dir
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} is a file; -o takes a directory for the answers files")
-        existing = [target for target in (out / name for name in names) if target.exists()] if out.is_dir() else []
+        existing = [out / name for name in names if _exists(os.path.join(out, name))] if out.is_dir() else []
         if existing and not request.force:
             more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
             raise UsageError(f"{existing[0]}{more} already {plural(len(existing), 'exists')}; nothing written "
@@ -872,8 +892,10 @@ def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnM
         _write_all(out, spool, names, _Skeleton(request), progress, force=request.force)
     finally:
         spool.close()
+    with os.scandir(out) as entries:  # as out.glob("*.y*ml"), without a list of every entry
+        others = sorted(out / entry.name for entry in entries if _YAML_NAME.match(entry.name)
+                        and not entry.name.startswith(".") and not names.holds(entry.name))
     written = WrittenFiles(out, names)
-    others = sorted(p for p in out.glob("*.y*ml") if p not in written and not p.name.startswith("."))
     return ImportOutcome(layout=layout.title, written=written, warnings=warnings, invalid=errors,
                          skipped_rows=skipped_rows, questions_matched=len(matched),
                          questions_total=len(q.questions), other_files=others)
