@@ -252,3 +252,11 @@ def test_a_survey_piped_in_is_imported(tmp_path: Path) -> None:
                   "--company", "Acme", "-o", str(tmp_path / "out"), stdin=HEADER + _rows(3))
     assert run.code == 0, run.err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"company-row-00{n}.yaml" for n in (2, 3, 4)]
+
+
+@pytest.mark.parametrize("encoding", ["nonsense", "rot13", "hex"])
+def test_an_encoding_that_is_no_text_encoding_is_unknown(tmp_path: Path, encoding: str) -> None:
+    survey = tmp_path / "s.csv"
+    survey.write_text(HEADER + _rows(2))
+    run = _import(survey, tmp_path / "out", "--encoding", encoding)
+    assert (run.code, run.err) == (2, f"unknown encoding '{encoding}' (for example utf-8, cp1252, latin-1)\n")

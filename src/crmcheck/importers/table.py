@@ -243,7 +243,8 @@ def _check_bytes(path: str, handle: IO[bytes], encoding: str) -> tuple[int, str,
     else:
         start, text_encoding = 0, encoding
     try:
-        b"".decode(text_encoding)  # refuses what is no text encoding at all, as a whole-file read would
+        if not getattr(codecs.lookup(text_encoding), "_is_text_encoding", True):
+            raise LookupError(text_encoding)  # rot13, hex: bytes.decode() refuses them as unknown text encodings
         decoder: codecs.IncrementalDecoder | None = codecs.getincrementaldecoder(text_encoding)(errors="strict")
     except LookupError:
         decoder = None
