@@ -877,11 +877,14 @@ def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnM
         out = request.out_dir
         if out.exists() and not out.is_dir():
             raise UsageError(f"{out} is a file; -o takes a directory for the answers files")
-        existing = [out / name for name in names if _exists(os.path.join(out, name))] if out.is_dir() else []
-        if existing and not request.force:
-            more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-            raise UsageError(f"{existing[0]}{more} already {plural(len(existing), 'exists')}; nothing written "
-                             "(use --force to overwrite)")
+        if not request.force and out.is_dir():  # with --force, files found there as they are written are replaced
+            existing = (name for name in names if _exists(os.path.join(out, name)))
+            first = next(existing, None)
+            if first is not None:
+                count = 1 + sum(1 for _ in existing)
+                more = f" and {count - 1} more" if count > 1 else ""
+                raise UsageError(f"{out / first}{more} already {plural(count, 'exists')}; nothing written "
+                                 "(use --force to overwrite)")
         try:
             out.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
