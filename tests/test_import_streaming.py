@@ -260,3 +260,62 @@ def test_an_encoding_that_is_no_text_encoding_is_unknown(tmp_path: Path, encodin
     survey.write_text(HEADER + _rows(2))
     run = _import(survey, tmp_path / "out", "--encoding", encoding)
     assert (run.code, run.err) == (2, f"unknown encoding '{encoding}' (for example utf-8, cp1252, latin-1)\n")
+
+
+def test_a_kill_that_cannot_be_caught_leaves_no_half_written_answers_file(tmp_path: Path) -> None:
+    """SIGKILL while files are written, and again while they are being given their names: whatever is left
+    under an answers file's name is the whole file (temp files, hidden, may stay: nothing can remove them)."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text(HEADER + _rows(300))
+    complete = tmp_path / "complete"
+    assert _import(survey, complete).code == 0
+    faults = str(ROOT / "tests" / "crmcheck_with_faults.py")
+    for moment, visible in (("writing", False), ("naming", True)):
+        out = tmp_path / moment
+        child = subprocess.Popen(
+            [sys.executable, faults, "import", str(survey), "-q", "tooling", "--questionnaires", str(TOOLING),
+             "--lens", "company", "--company", "Acme", "--date", "2026-11-02", "-o", str(out)],
+            env={**os.environ, "FAULT_SLOW_FSYNC": "0.01", "NO_COLOR": "1"}, stderr=subprocess.DEVNULL)
+        deadline = time.monotonic() + 60
+        while not (out.is_dir() and any(p.name.startswith(".") != visible for p in out.iterdir())):
+            assert child.poll() is None and time.monotonic() < deadline, moment
+            time.sleep(0.002)
+        child.kill()
+        child.wait(timeout=60)
+        named = [p for p in out.iterdir() if not p.name.startswith(".")]
+        assert visible or named == []
+        for path in named:
+            assert path.read_bytes() == (complete / path.name).read_bytes(), (moment, path.name)
+
+
+def test_without_hard_links_files_are_named_by_a_rename_that_still_refuses_a_newcomer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """exFAT and some network shares have no hard links: the same files, and a file that appeared meanwhile is
+    still not overwritten."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text(HEADER + _rows(10))
+    complete = tmp_path / "complete"
+    assert _import(survey, complete).code == 0
+
+    def no_links(*args: Any, **kwargs: Any) -> None:
+        raise OSError(errno.EPERM, "Operation not permitted")
+
+    monkeypatch.setattr(os, "link", no_links)
+    out = tmp_path / "out"
+    assert _import(survey, out).code == 0
+    assert sorted(p.name for p in out.iterdir()) == sorted(p.name for p in complete.iterdir())
+    assert all((out / p.name).read_bytes() == p.read_bytes() for p in complete.iterdir())
+    calls = []
+    original = survey_module._answers_text
+
+    def meanwhile(*args: Any) -> str:
+        calls.append(1)
+        if len(calls) == 5:
+            (tmp_path / "again" / "company-row-006.yaml").write_text("# theirs\n")
+        return original(*args)
+
+    monkeypatch.setattr(survey_module, "_answers_text", meanwhile)
+    again = tmp_path / "again"
+    run = _import(survey, again)
+    assert run.code == 2 and "cannot write: File exists; no answers file was written" in run.err
+    assert [p.name for p in again.iterdir()] == ["company-row-006.yaml"]

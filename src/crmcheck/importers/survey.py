@@ -640,14 +640,15 @@ _SYNC_BATCH = 256
 
 def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress, *,
                force: bool) -> None:
-    """Write every file or none.
+    """Write every file or none, and never a half-written one under an answers file's name.
 
-    A new file is created under its final name, exclusively (a file that appeared since the directory
-    was looked at is never overwritten without --force); a file that already exists (with --force) is
-    written to a temp file beside it first, with the old file's mode. Files are fsynced in batches
-    (fsyncs one after another let the disk group them), the temp files renamed over the old ones once
-    every file is on disk, and the directory fsynced. Whatever stops it (a full disk, Ctrl-C, a refused
-    value) removes every file and temp file written.
+    Each file is written to a temp file beside it (`.NAME.TOKEN.tmp`, one random token per import, so no
+    temp name is kept in memory), with the mode of the file it replaces under --force. Temp files are fsynced
+    in batches (fsyncs one after another let the disk group them); once every file is on disk, each is
+    published under its name: hard-linked (which refuses a file that appeared meanwhile: never overwritten
+    without --force) and its temp name removed, or under --force renamed over the old file. Then the
+    directory is fsynced. Whatever stops it (a full disk, Ctrl-C, a refused value) removes every temp file
+    and every file published.
     """
     with _stopped_by_signals():
         _write_each(out, spool, names, skeleton, progress, force)
@@ -655,31 +656,31 @@ def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pro
 
 def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress,
                 force: bool) -> None:
-    replaced: list[tuple[str, str]] = []  # (temp file, the existing file it replaces)
-    unsynced: list[int] = []  # open files, fsynced in batches
-    done = 0  # respondents whose file is written (a new file, or a temp file listed in `replaced`)
-    started: str | None = None  # a new file being written
-    current: str | None = None
+    token = os.urandom(6).hex()
     folder = str(out)  # names joined as text: a Path per file would intern each name for good
+    existed: set[str] = set()  # --force: names of files that were there before (only these are not removed)
+    unsynced: list[int] = []  # open temp files, fsynced in batches
+    written = 0  # respondents whose temp file exists
+    published = 0  # respondents whose file has its name
+    started: str | None = None  # a temp file being created
+    current: str | None = None
     try:
         try:
             for record in spool:
-                current = os.path.join(folder, names.name(record[0], record[1]))
+                name = names.name(record[0], record[1])
+                current = os.path.join(folder, name)
                 data = _answers_text(record, skeleton).encode("utf-8")
-                started = current  # before the call: a signal can stop the import the moment the file exists
+                started = _temp_name(folder, name, token)  # before the call: a signal can come once it exists
+                fd = os.open(started, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
                 try:
-                    fd = os.open(current, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
-                except FileExistsError:
-                    started = None  # not ours
-                    if not (force or not os.path.exists(current)):  # it appeared since it was looked for
-                        raise
-                    fd = _fresh_temp(current, replaced)  # replaced (--force), or a link to nowhere, as before
-                try:
+                    if force and os.path.exists(current):
+                        existed.add(name)
+                        os.chmod(started, os.stat(current).st_mode & 0o777)  # the replaced file's mode
                     _write_fd(fd, data)
                 finally:
                     unsynced.append(fd)
                 started = None
-                done += 1
+                written += 1
                 if len(unsynced) >= _SYNC_BATCH:
                     _sync_and_close(unsynced)
                 progress.advance()
@@ -688,11 +689,19 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
             for fd in unsynced:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-        for tmp, target in replaced:
-            current = target
-            os.replace(tmp, target)
+        for name in names:
+            current = os.path.join(folder, name)
+            tmp = _temp_name(folder, name, token)
+            if force:
+                os.replace(tmp, current)
+                published += 1
+            else:
+                linked = _publish_new(tmp, current)
+                published += 1
+                if linked:
+                    os.unlink(tmp)
     except BaseException as exc:  # whatever stopped it (a full disk, Ctrl-C, a refused value): no file is left
-        _remove_written(out, names, done, started, replaced)
+        _remove_written(folder, names, token, written, published, started, existed)
         if isinstance(exc, OSError):
             raise InputError(f"cannot write: {exc.strerror or exc}; no answers file was written",
                              file=current) from None
@@ -703,6 +712,33 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
             os.fsync(directory)
         finally:
             os.close(directory)
+
+
+_NO_HARD_LINKS = {getattr(errno, name) for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK", "EXDEV")
+                  if hasattr(errno, name)}
+
+
+def _publish_new(tmp: str, target: str) -> bool:
+    """Give the written temp file its answers-file name, refusing a file of that name that appeared since the
+    directory was checked (FileExistsError). Usually a hard link (True: the temp name is still to remove); a
+    file system without hard links (exFAT, some network shares) gets a check and a rename instead (False):
+    the same result, with a moment in which a file appearing would be replaced."""
+    try:
+        os.link(tmp, target, follow_symlinks=False)
+        return True
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+    if os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
+    os.replace(tmp, target)
+    return False
+
+
+def _temp_name(folder: str, name: str, token: str) -> str:
+    return f"{folder}{os.sep}.{name}.{token}.tmp"
 
 
 @contextlib.contextmanager
@@ -737,51 +773,25 @@ def _write_fd(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
-def _remove_written(out: Path, names: _Names, done: int, started: str | None,
-                    replaced: list[tuple[str, str]]) -> None:
-    """Remove the new files of the first `done` respondents, and every temp file."""
-    folder = str(out)
-    kept = {target for _, target in replaced}  # files that existed before: only their temp files go
-    for tmp, _ in replaced:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+def _remove_written(folder: str, names: _Names, token: str, written: int, published: int, started: str | None,
+                    existed: set[str]) -> None:
+    """Remove the temp files of the first `written` respondents, the one being created, and the files of the
+    first `published` (but not a file that was there before, which --force replaced)."""
     if started is not None:
         with contextlib.suppress(OSError):
             os.unlink(started)
-    for name in itertools.islice(names, done):
-        target = os.path.join(folder, name)
-        if target not in kept:
+    for index, name in enumerate(itertools.islice(names, written)):
+        with contextlib.suppress(OSError):
+            os.unlink(_temp_name(folder, name, token))
+        if index < published and name not in existed:
             with contextlib.suppress(OSError):
-                os.unlink(target)
+                os.unlink(os.path.join(folder, name))
 
 
 def _sync_and_close(fds: list[int]) -> None:
     while fds:
         os.fsync(fds[-1])
         os.close(fds.pop())
-
-
-def _fresh_temp(target: str, replaced: list[tuple[str, str]]) -> int:
-    """A new temp file beside `target`, open for writing, with the mode of the file it replaces if there is one.
-
-    Listed in `replaced` first, so that a failure from here on removes it.
-    """
-    for _ in range(100):
-        tmp = f"{os.path.dirname(target)}{os.sep}.{os.path.basename(target)}.{os.urandom(6).hex()}.tmp"
-        replaced.append((tmp, target))  # before the call, as for a new file
-        try:
-            fd = os.open(tmp, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
-        except FileExistsError:
-            replaced.pop()
-            continue
-        try:
-            if os.path.exists(target):  # else a link to nowhere, replaced by the file as before
-                os.chmod(tmp, os.stat(target).st_mode & 0o777)
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
-    raise FileExistsError(errno.EEXIST, "no free temporary file name", os.path.dirname(target))
 
 
 def _check_header_options(request: ImportRequest) -> None:
