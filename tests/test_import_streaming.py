@@ -248,8 +248,9 @@ def test_a_table_is_read_again_from_the_start_each_time(tmp_path: Path) -> None:
 
 
 def test_a_survey_piped_in_is_imported(tmp_path: Path) -> None:
+    """/dev/stdin is the real standard input: a real process."""
     run = run_cli("import", "/dev/stdin", "-q", "tooling", "--questionnaires", str(TOOLING), "--lens", "company",
-                  "--company", "Acme", "-o", str(tmp_path / "out"), stdin=HEADER + _rows(3))
+                  "--company", "Acme", "-o", str(tmp_path / "out"), stdin=HEADER + _rows(3), process=True)
     assert run.code == 0, run.err
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [f"company-row-00{n}.yaml" for n in (2, 3, 4)]
 
