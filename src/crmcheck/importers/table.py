@@ -11,6 +11,7 @@ import codecs
 import csv
 import datetime as dt
 import io
+import itertools
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -218,15 +219,15 @@ def _read_csv(path: str, encoding: str, delimiter: str | None) -> SurveyTable:
             finally:
                 text.detach()
 
-        head = []
-        for row in read():
-            head.append(row)
-            if len(head) == 2:
-                break
-        return SurveyTable(path, head, chosen, read, handle.close)
+        return SurveyTable(path, _first_rows(read), chosen, read, handle.close)
     except BaseException:
         handle.close()
         raise
+
+
+def _first_rows(read: Callable[[], Iterator[Row]]) -> list[Row]:
+    """The header and the first data row (when there is one): what layout detection looks at."""
+    return list(itertools.islice(read(), 2))
 
 
 def _check_bytes(path: str, handle: IO[bytes], encoding: str) -> tuple[int, str, str]:
@@ -336,12 +337,7 @@ def _read_xlsx(path: str, sheet: str | None) -> SurveyTable:
             except Exception as exc:  # noqa: BLE001 - openpyxl parses lazily: a damaged sheet fails while rows are read
                 raise InputError(f"cannot read this workbook ({type(exc).__name__}: {exc})", file=path) from None
 
-        head = []
-        for row in read():
-            head.append(row)
-            if len(head) == 2:
-                break
-        return SurveyTable(path, head, None, read, workbook.close)
+        return SurveyTable(path, _first_rows(read), None, read, workbook.close)
     except BaseException:
         workbook.close()
         raise
