@@ -72,6 +72,12 @@ def main() -> int:
                                                        "markdown"],
             "crmcheck report FILE --format html": [python, "-m", "crmcheck", "report", example, "--format", "html"],
             "crmcheck validate FILE": [python, "-m", "crmcheck", "validate", example],
+            # what any command costs before its work: no target, printed to show where the time goes
+            "python -c pass": [python, "-c", "pass"],
+            "python -c 'import typer'": [python, "-c", "import typer"],
+            "python -c 'import pydantic, BaseModel'": [python, "-c", "from pydantic import BaseModel"],
+            "python -c 'import typer, pydantic, yaml'": [python, "-c", "import typer, yaml; from pydantic import "
+                                                        "BaseModel"],
         }
         for argv in commands.values():  # warm the file cache and .pyc files
             time_once(argv)

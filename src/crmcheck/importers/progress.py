@@ -17,6 +17,7 @@ class StderrProgress:
     def __init__(self, *, minimum: int = LARGE_FILE_ROWS, force: bool = False) -> None:
         self.minimum = minimum
         self.enabled = force or sys.stderr.isatty()
+        self.counting = self.enabled  # a bar needs the number of rows up front
         self._bar: Progress | None = None
         self._task: TaskID | None = None
 

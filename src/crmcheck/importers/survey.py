@@ -9,26 +9,29 @@ nothing is written unless `skip_invalid`, which writes the good rows and lists t
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import errno
+import fnmatch
+import functools
+import itertools
+import marshal
 import os
 import re
-from collections.abc import Iterable
+import signal
+import tempfile
+import threading
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NoReturn, Protocol, overload
 
 from crmcheck.answers_layout import Header, UnwritableText, answer_entry, comment_text, dump_answers, scalar
 from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.importers import layouts
-from crmcheck.importers.cells import (
-    CellError,
-    normalize,
-    option_ticked,
-    read_cell,
-    without_number,
-)
+from crmcheck.importers.cells import CellError, normalize, option_ticked, read_cell, without_number
 from crmcheck.importers.column_map import IGNORE, ColumnMap, MapEntry, letter_index, load_column_map
 from crmcheck.importers.layouts import Layout, LayoutName
 from crmcheck.importers.table import Row, SurveyTable, column_letter, read_table
@@ -38,12 +41,18 @@ from crmcheck.wording import counted, plural
 ColumnKind = Literal["question", "option", "name", "first_name", "last_name", "role", "id", "ignore"]
 _GRID_ROW = re.compile(r"^(.*)\[([^\[\]]+)\]\s*$")  # Google Forms grids: "Title [Row text]"
 _FILE_SAFE = re.compile(r"[^A-Za-z0-9_-]+")
+_YAML_NAME = re.compile(fnmatch.translate("*.y*ml"))
 _RESPONDENT_FIELD_KINDS: dict[str, ColumnKind] = {"respondent.name": "name", "respondent.role": "role",
                                                   "respondent.id": "id"}
 
 
 class Progress(Protocol):
-    """Where a long import reports how far it has got (the CLI draws a bar on large files)."""
+    """Where a long import reports how far it has got (the CLI draws a bar on large files).
+
+    `counting` says whether `start` needs its total: counting the rows is one more pass over the file.
+    """
+
+    counting: bool
 
     def start(self, description: str, total: int) -> None: ...
 
@@ -51,6 +60,8 @@ class Progress(Protocol):
 
 
 class NoProgress:
+    counting = False
+
     def start(self, description: str, total: int) -> None:
         pass
 
@@ -83,7 +94,7 @@ class ImportOutcome:
     """What was written, and what the user should know about."""
 
     layout: str
-    written: list[Path]
+    written: Sequence[Path]
     warnings: list[Problem]
     invalid: list[Problem]  # unreadable cells of the rows left out with --skip-invalid
     skipped_rows: list[int]
@@ -179,8 +190,8 @@ def _plan_columns(table: SurveyTable, layout: Layout, request: ImportRequest, co
     q = request.questionnaire
     index = _QuestionIndex(q, request.company)
     path = table.path
-    first = table.rows[0].cells
-    second = table.rows[1].cells if layout.header_rows == 2 and len(table.rows) > 1 else []
+    first = table.head[0].cells
+    second = table.head[1].cells if layout.header_rows == 2 and len(table.head) > 1 else []
     width = max(len(first), len(second))
     warnings: list[Problem] = []
     errors: list[Problem] = []
@@ -300,59 +311,277 @@ def _matched_column(i: int, display: str, group: str, sub: str, whole: bool, lay
     return Column(i, display, "question", vote(found)) if found else None
 
 
-def _read_row(row: Row, plan: _Plan, request: ImportRequest, column_map: ColumnMap | None,
-              decimal_comma: bool, path: str) -> tuple[_Respondent, list[Problem]]:
-    q = request.questionnaire
-    problems: list[Problem] = []
-    respondent = _Respondent(row.number, {})
-    if len(row.cells) > plan.width and any(c.strip() for c in row.cells[plan.width:]):
-        problems.append(Problem(f"row {row.number} has {len(row.cells)} cells but the header has {plan.width} "
-                                "columns (a delimiter or quote out of place?)", path, row.number, plan.width + 1))
-    ticked: dict[str, list[str]] = {}
-    first_last: list[str] = []
-    questions = q.questions
-    for column in plan.columns:
-        if column.kind == "ignore":
-            continue
-        text = row.cell(column.index)
-        try:
+class _CellReader:
+    """One question column's cells read as answers, each distinct text once: rows repeat the same few answers.
+
+    A column of free text never repeats, so what is kept is bounded: the cache is emptied when it is full.
+    """
+
+    __slots__ = ("_cache", "_decimal_comma", "_q", "_question", "_values", "full")
+    _KEEP = 256
+
+    def __init__(self, full: str, question: Question, q: Questionnaire, values: Any, decimal_comma: bool) -> None:
+        self.full = full
+        self._question, self._q, self._values, self._decimal_comma = question, q, values, decimal_comma
+        self._cache: dict[str, Any] = {}
+
+    def read(self, text: str) -> Any:
+        found = self._cache.get(text, _MISSING)
+        if found is _MISSING:
+            try:
+                found = read_cell(self._question, self._q, text, self._values, decimal_comma=self._decimal_comma)
+            except CellError as exc:
+                found = exc
+            if len(self._cache) >= self._KEEP:
+                self._cache.clear()
+            self._cache[text] = found
+        if isinstance(found, CellError):
+            raise CellError(str(found))
+        return found
+
+
+_MISSING = object()
+
+
+class _RowReader:
+    """Reads each data row as a respondent, with the problems found in its cells."""
+
+    def __init__(self, plan: _Plan, request: ImportRequest, column_map: ColumnMap | None, decimal_comma: bool,
+                 path: str) -> None:
+        q = request.questionnaire
+        self.width = plan.width
+        self.path = path
+        self.columns: list[tuple[Column, Any]] = []
+        for column in plan.columns:
+            if column.kind == "ignore":
+                continue
+            how: Any = None
             if column.kind == "question":
                 assert column.question is not None
-                question = questions[column.question][1]
+                question = q.questions[column.question][1]
                 values = column_map.values.get(column.question) if column_map else None
-                value = read_cell(question, q, text, values, decimal_comma=decimal_comma)
-                if value is not None:
-                    respondent.answers[column.question] = value
+                how = _CellReader(column.question, question, q, values, decimal_comma)
             elif column.kind == "option":
                 assert column.question is not None and column.option is not None
-                question = questions[column.question][1]
+                question = q.questions[column.question][1]
                 option = question.option(column.option)
                 assert option is not None
-                chosen = ticked.setdefault(column.question, [])
-                if text.strip() and option_ticked(question, option, text):
-                    chosen.append(option.id)
-            elif column.kind in ("name", "role", "id") and text.strip():
-                setattr(respondent, "respondent_id" if column.kind == "id" else column.kind, " ".join(text.split()))
-            elif column.kind in ("first_name", "last_name") and text.strip():
-                first_last.append(" ".join(text.split()))
-        except CellError as exc:
-            problems.append(Problem(f"row {row.number}, {column.where}: {exc}", path, row.number, column.index + 1))
-    for question_id, chosen in ticked.items():
-        if chosen:
-            respondent.answers[question_id] = chosen
-    if respondent.name is None and first_last:
-        respondent.name = " ".join(first_last)
-    if respondent.name and normalize(respondent.name) in layouts.ANONYMOUS:
-        respondent.name = None
-    return respondent, problems
+                how = (question, option, column.question)
+            self.columns.append((column, how))
+
+    def read(self, row: Row) -> tuple[_Respondent, list[Problem]]:
+        path = self.path
+        problems: list[Problem] = []
+        respondent = _Respondent(row.number, {})
+        cells = row.cells
+        count = len(cells)
+        if count > self.width and any(c.strip() for c in cells[self.width:]):
+            problems.append(Problem(f"row {row.number} has {count} cells but the header has {self.width} "
+                                    "columns (a delimiter or quote out of place?)", path, row.number, self.width + 1))
+        answers = respondent.answers
+        ticked: dict[str, list[str]] = {}
+        first_last: list[str] = []
+        for column, how in self.columns:
+            text = cells[column.index] if column.index < count else ""
+            kind = column.kind
+            try:
+                if kind == "question":
+                    value = how.read(text)
+                    if value is not None:
+                        answers[how.full] = value
+                elif kind == "option":
+                    question, option, full = how
+                    chosen = ticked.setdefault(full, [])
+                    if text.strip() and option_ticked(question, option, text):
+                        chosen.append(option.id)
+                elif kind in ("name", "role", "id") and text.strip():
+                    setattr(respondent, "respondent_id" if kind == "id" else kind, " ".join(text.split()))
+                elif kind in ("first_name", "last_name") and text.strip():
+                    first_last.append(" ".join(text.split()))
+            except CellError as exc:
+                problems.append(Problem(f"row {row.number}, {column.where}: {exc}", path, row.number,
+                                        column.index + 1))
+        for question_id, chosen in ticked.items():
+            if chosen:
+                answers[question_id] = chosen
+        if respondent.name is None and first_last:
+            respondent.name = " ".join(first_last)
+        if respondent.name and normalize(respondent.name) in layouts.ANONYMOUS:
+            respondent.name = None
+        return respondent, problems
 
 
-def _file_names(respondents: list[_Respondent], lens: str) -> list[str]:
-    ids = [_FILE_SAFE.sub("-", r.respondent_id or "").strip("-")[:40] for r in respondents]
-    if all(ids) and len(set(ids)) == len(ids):
-        return [f"{lens}-{i}.yaml" for i in ids]
-    digits = max(3, len(str(max((r.row for r in respondents), default=0))))
-    return [f"{lens}-row-{r.row:0{digits}d}.yaml" for r in respondents]
+def _safe_id(respondent_id: str | None) -> str:
+    return _FILE_SAFE.sub("-", respondent_id or "").strip("-")[:40]
+
+
+class _Names:
+    """The answers files' names: by respondent id when every row has a distinct one, else by row number.
+
+    Known only once every row is read, so what is kept per row is small: the row number and, while every row
+    so far has a distinct id, the ids (to find a repeat).
+    """
+
+    def __init__(self, lens: str) -> None:
+        self.lens = lens
+        self.ids: dict[str, None] | None = {}  # in row order; None once an id is missing or repeated
+        self.rows = array("I")  # 4 bytes a row
+
+    def add(self, row: int, safe_id: str) -> None:
+        self.rows.append(row)
+        if self.ids is not None:
+            if not safe_id or safe_id in self.ids:
+                self.ids = None
+            else:
+                self.ids[safe_id] = None
+
+    @functools.cached_property
+    def _digits(self) -> int:
+        return max(3, len(str(max(self.rows, default=0))))
+
+    def name(self, row: int, safe_id: str) -> str:
+        if self.ids is not None:
+            return f"{self.lens}-{safe_id}.yaml"
+        return f"{self.lens}-row-{row:0{self._digits}d}.yaml"
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __iter__(self) -> Iterator[str]:
+        """Every name, in row order."""
+        if self.ids is not None:
+            return (f"{self.lens}-{safe_id}.yaml" for safe_id in self.ids)
+        return (self.name(row, "") for row in self.rows)
+
+    def nth(self, index: int) -> str:
+        return next(itertools.islice(self, index, None))
+
+    def holds(self, name: str) -> bool:
+        prefix = f"{self.lens}-"
+        if not (name.startswith(prefix) and name.endswith(".yaml")):
+            return False
+        middle = name[len(prefix):-len(".yaml")]
+        if self.ids is not None:
+            return middle in self.ids
+        number = middle.removeprefix("row-")
+        if number == middle or len(number) != self._digits or not number.isascii() or not number.isdigit():
+            return False
+        found = bisect.bisect_left(self.rows, int(number))
+        return found < len(self.rows) and self.rows[found] == int(number)
+
+
+class WrittenFiles(Sequence[Path]):
+    """The answers files an import wrote, in row order; their names are made again when asked, not held."""
+
+    def __init__(self, out: Path, names: _Names) -> None:
+        self._out = out
+        self._names = names
+
+    def __len__(self) -> int:
+        return len(self._names)
+
+    @overload
+    def __getitem__(self, index: int) -> Path: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Path]: ...
+
+    def __getitem__(self, index: int | slice) -> Path | Sequence[Path]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._out / self._names.nth(index)
+
+    def __contains__(self, item: object) -> bool:
+        return isinstance(item, Path) and item.parent == self._out and self._names.holds(item.name)
+
+
+class _Spool:
+    """The respondents to write, in row order, in a temp file that has no name (in memory while small).
+
+    Each is what its answers file needs and nothing more: row number, id, the file's header text and
+    its answers' YAML, so the survey is read once and memory does not grow with its rows.
+    """
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=256 * 1024)  # noqa: SIM115 - closed by close()
+        self.count = 0
+
+    def add(self, record: _Record) -> None:
+        data = marshal.dumps(record)
+        try:
+            self._file.write(len(data).to_bytes(4, "little"))
+            self._file.write(data)
+        except OSError as exc:
+            raise InputError(f"cannot write a temporary file: {exc.strerror or exc}; no answers file was written",
+                             file=tempfile.gettempdir()) from None
+        self.count += 1
+
+    def __iter__(self) -> Iterator[_Record]:
+        handle = self._file
+        handle.seek(0)
+        for _ in range(self.count):
+            size = int.from_bytes(handle.read(4), "little")
+            yield marshal.loads(handle.read(size))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+_Record = tuple[int, str, str, dict[str, str]]  # row number, safe id, header text, question -> answer YAML
+
+
+class _Renderer:
+    """The YAML of each respondent's answers and header, checked while the rows are read."""
+
+    _KEEP = 1024
+
+    def __init__(self, request: ImportRequest, source: str) -> None:
+        self.request = request
+        self.source = comment_text(source)
+        self._entries: dict[Any, str] = {}
+        self._heads: dict[tuple[str, str], str] = {}
+
+    def entry(self, value: Any) -> str:
+        kind = type(value)
+        if kind is str or kind is int or kind is bool:
+            key: Any = (kind, value)
+        elif kind is list and all(type(v) is str for v in value):
+            key = tuple(value)
+        else:  # anything else (a float, a mapped value) is rare: written each time
+            return answer_entry(value)
+        found = self._entries.get(key)
+        if found is None:
+            found = answer_entry(value)
+            if len(self._entries) >= self._KEEP:
+                self._entries.clear()
+            self._entries[key] = found
+        return found
+
+    def head(self, respondent: _Respondent) -> str:
+        """The file's text before its questionnaire: the import note and the header fields."""
+        key = (respondent.name or "", respondent.role or "")
+        head = self._heads.get(key)
+        if head is None:
+            request = self.request
+            person = {"name": key[0], "role": key[1], "lens": request.lens}
+            header = Header(company=request.company, assessed_on=request.assessed_on, assessor=request.assessor,
+                            respondent=person)
+            head = dump_answers(header, [], lens=request.lens, schema_comment=False)[:-1]  # ends "questionnaires:"
+            if len(self._heads) >= self._KEEP:
+                self._heads.clear()
+            self._heads[key] = head
+        origin = f"row {respondent.row}" + (
+            f", respondent {respondent.respondent_id}" if respondent.respondent_id else "")
+        return f"# Imported by crmcheck from {self.source} ({comment_text(origin)}).\n{head}"
+
+    def record(self, respondent: _Respondent) -> _Record:
+        """What the respondent's file needs; raises UnwritableText for a value no answers file can hold."""
+        entries = {full: self.entry(value) for full, value in respondent.answers.items()}
+        return respondent.row, _safe_id(respondent.respondent_id), self.head(respondent), entries
 
 
 class _Skeleton:
@@ -384,35 +613,74 @@ class _Skeleton:
         return "".join(out)
 
 
-def _answers_text(respondent: _Respondent, request: ImportRequest, source: str, skeleton: _Skeleton) -> str:
-    person = {"name": respondent.name or "", "role": respondent.role or "", "lens": request.lens}
-    header = Header(company=request.company, assessed_on=request.assessed_on, assessor=request.assessor,
-                    respondent=person)
-    entries = {full: answer_entry(value) for full, value in respondent.answers.items()}
-    origin = f"row {respondent.row}" + (f", respondent {respondent.respondent_id}" if respondent.respondent_id else "")
-    head = dump_answers(header, [], lens=request.lens, schema_comment=False)  # ends "questionnaires:\n"
-    return (f"# Imported by crmcheck from {comment_text(source)} ({comment_text(origin)}).\n{head[:-1]}"
-            f"{skeleton.fill(entries)}")
+_NOT_THERE = (errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP)
 
 
-def _write_all(files: Iterable[tuple[Path, str]], progress: Progress, existing: Iterable[Path] = ()) -> None:
-    """Write every file or none: each goes to a temp file first, and all are renamed only once all are on disk.
+def _exists(path: str) -> bool:
+    """`Path.exists()` for a path given as text (the same errors mean "not there"; others are raised)."""
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno in _NOT_THERE:
+            return False
+        raise
+    except ValueError:
+        return False
+    return True
 
-    Each temp file is created with its final mode (the umask's default, or that of the file it replaces,
-    listed in `existing`) and fsynced; only the files written are synced, never the whole machine.
+
+def _answers_text(record: _Record, skeleton: _Skeleton) -> str:
+    _, _, head, entries = record
+    return head + skeleton.fill(entries)
+
+
+_NEW_FILE = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+_SYNC_BATCH = 256
+
+
+def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress, *,
+               force: bool) -> None:
+    """Write every file or none, and never a half-written one under an answers file's name.
+
+    Each file is written to a temp file beside it (`.NAME.TOKEN.tmp`, one random token per import, so no
+    temp name is kept in memory), with the mode of the file it replaces under --force. Temp files are fsynced
+    in batches (fsyncs one after another let the disk group them); once every file is on disk, each is
+    published under its name: hard-linked (which refuses a file that appeared meanwhile: never overwritten
+    without --force) and its temp name removed, or under --force renamed over the old file. Then the
+    directory is fsynced. Whatever stops it (a full disk, Ctrl-C, a refused value) removes every temp file
+    and every file published.
     """
-    replaced = set(existing)
-    temps: list[tuple[str, Path]] = []
-    unsynced: list[int] = []  # open temp files, fsynced in batches: one after another lets the disk group them
-    current: Path | None = None
-    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+    with _stopped_by_signals():
+        _write_each(out, spool, names, skeleton, progress, force)
+
+
+def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, progress: Progress,
+                force: bool) -> None:
+    token = os.urandom(6).hex()
+    folder = str(out)  # names joined as text: a Path per file would intern each name for good
+    existed: set[str] = set()  # --force: names of files that were there before (only these are not removed)
+    unsynced: list[int] = []  # open temp files, fsynced in batches
+    written = 0  # respondents whose temp file exists
+    published = 0  # respondents whose file has its name
+    started: str | None = None  # a temp file being created
+    current: str | None = None
     try:
         try:
-            for target, text in files:
-                current = target
-                unsynced.append(_fresh_temp(target, text.encode("utf-8"), flags, temps))
-                if target in replaced:
-                    os.chmod(temps[-1][0], os.stat(target).st_mode & 0o777)
+            for record in spool:
+                name = names.name(record[0], record[1])
+                current = os.path.join(folder, name)
+                data = _answers_text(record, skeleton).encode("utf-8")
+                started = _temp_name(folder, name, token)  # before the call: a signal can come once it exists
+                fd = os.open(started, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
+                try:
+                    if force and os.path.exists(current):
+                        existed.add(name)
+                        os.chmod(started, os.stat(current).st_mode & 0o777)  # the replaced file's mode
+                    _write_fd(fd, data)
+                finally:
+                    unsynced.append(fd)
+                started = None
+                written += 1
                 if len(unsynced) >= _SYNC_BATCH:
                     _sync_and_close(unsynced)
                 progress.advance()
@@ -421,53 +689,109 @@ def _write_all(files: Iterable[tuple[Path, str]], progress: Progress, existing: 
             for fd in unsynced:
                 with contextlib.suppress(OSError):
                     os.close(fd)
-        for tmp, target in temps:
-            current = target
-            os.replace(tmp, target)
+        for name in names:
+            current = os.path.join(folder, name)
+            tmp = _temp_name(folder, name, token)
+            if force:
+                os.replace(tmp, current)
+                published += 1
+            else:
+                linked = _publish_new(tmp, current)
+                published += 1
+                if linked:
+                    os.unlink(tmp)
     except BaseException as exc:  # whatever stopped it (a full disk, Ctrl-C, a refused value): no file is left
-        for tmp, _ in temps:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
+        _remove_written(folder, names, token, written, published, started, existed)
         if isinstance(exc, OSError):
             raise InputError(f"cannot write: {exc.strerror or exc}; no answers file was written",
-                             file=str(current) if current else None) from None
+                             file=current) from None
         raise
-    if temps:
+    with contextlib.suppress(OSError):
+        directory = os.open(out, os.O_RDONLY)
+        try:
+            os.fsync(directory)
+        finally:
+            os.close(directory)
+
+
+_NO_HARD_LINKS = {getattr(errno, name) for name in ("EPERM", "ENOTSUP", "EOPNOTSUPP", "ENOSYS", "EMLINK", "EXDEV")
+                  if hasattr(errno, name)}
+
+
+def _publish_new(tmp: str, target: str) -> bool:
+    """Give the written temp file its answers-file name, refusing a file of that name that appeared since the
+    directory was checked (FileExistsError). Usually a hard link (True: the temp name is still to remove); a
+    file system without hard links (exFAT, some network shares) gets a check and a rename instead (False):
+    the same result, with a moment in which a file appearing would be replaced."""
+    try:
+        os.link(tmp, target, follow_symlinks=False)
+        return True
+    except FileExistsError:
+        raise
+    except OSError as exc:
+        if exc.errno not in _NO_HARD_LINKS:
+            raise
+    if os.path.lexists(target):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
+    os.replace(tmp, target)
+    return False
+
+
+def _temp_name(folder: str, name: str, token: str) -> str:
+    return f"{folder}{os.sep}.{name}.{token}.tmp"
+
+
+@contextlib.contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """While files are written, a hang-up or `kill` stops the import as Ctrl-C does: the files written go.
+
+    (Answers files get their final names as they are written; only a kill that cannot be caught, or a
+    crash, can leave some of them.) A signal someone chose to ignore (nohup) stays ignored.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous: dict[int, Any] = {}
+    for name in ("SIGTERM", "SIGHUP"):
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def _write_fd(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _remove_written(folder: str, names: _Names, token: str, written: int, published: int, started: str | None,
+                    existed: set[str]) -> None:
+    """Remove the temp files of the first `written` respondents, the one being created, and the files of the
+    first `published` (but not a file that was there before, which --force replaced)."""
+    if started is not None:
         with contextlib.suppress(OSError):
-            directory = os.open(temps[0][1].parent, os.O_RDONLY)
-            try:
-                os.fsync(directory)
-            finally:
-                os.close(directory)
-
-
-_SYNC_BATCH = 256
+            os.unlink(started)
+    for index, name in enumerate(itertools.islice(names, written)):
+        with contextlib.suppress(OSError):
+            os.unlink(_temp_name(folder, name, token))
+        if index < published and name not in existed:
+            with contextlib.suppress(OSError):
+                os.unlink(os.path.join(folder, name))
 
 
 def _sync_and_close(fds: list[int]) -> None:
     while fds:
         os.fsync(fds[-1])
         os.close(fds.pop())
-
-
-def _fresh_temp(target: Path, data: bytes, flags: int, temps: list[tuple[str, Path]]) -> int:
-    """A new temp file beside `target` holding `data`, left open (not yet synced); listed in `temps` at once."""
-    for _ in range(100):
-        tmp = str(target.parent / f".{target.name}.{os.urandom(6).hex()}.tmp")
-        try:
-            fd = os.open(tmp, flags, 0o666)  # the umask applies, as for a file written plainly
-        except FileExistsError:
-            continue
-        temps.append((tmp, target))
-        try:
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
-        except BaseException:
-            os.close(fd)
-            raise
-        return fd
-    raise FileExistsError(errno.EEXIST, "no free temporary file name", str(target.parent))
 
 
 def _check_header_options(request: ImportRequest) -> None:
@@ -489,19 +813,31 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
         raise UsageError(f"--lens {request.lens} is not a lens of {q.id} (lenses: {', '.join(q.lenses)})")
     _check_header_options(request)
     column_map = load_column_map(request.column_map, q) if request.column_map else None
-    table = read_table(request.survey, encoding=request.encoding, delimiter=request.delimiter, sheet=request.sheet)
+    with read_table(request.survey, encoding=request.encoding, delimiter=request.delimiter,
+                    sheet=request.sheet) as table:
+        return _import_rows(request, table, column_map, progress)
+
+
+def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnMap | None,
+                 progress: Progress) -> ImportOutcome:
+    q = request.questionnaire
     path = table.path
-    if not table.rows or table.rows[0].blank:
-        raise InputError("the first row must be the header row (question texts or ids); it is empty",
-                         file=path, line=1, column=1)
-    layout = layouts.LAYOUTS[request.layout] if request.layout else layouts.detect(table.rows)
+
+    def refuse(error: InputError) -> NoReturn:
+        table.check()  # a broken row further down the file is the first thing to fix, as when it was read whole
+        raise error
+
+    if not table.head or table.head[0].blank:
+        refuse(InputError("the first row must be the header row (question texts or ids); it is empty",
+                          file=path, line=1, column=1))
+    layout = layouts.LAYOUTS[request.layout] if request.layout else layouts.detect(table.head)
     plan = _plan_columns(table, layout, request, column_map)
     if plan.errors:
-        raise InputError(plan.errors[0].message, problems=[*plan.warnings, *plan.errors])
+        refuse(InputError(plan.errors[0].message, problems=[*plan.warnings, *plan.errors]))
     matched = {c.question for c in plan.columns if c.question is not None}
     if not matched:
-        raise InputError(f"no column matches a question of {q.id} (by id or wording); give a --map file, or "
-                         f"check --questionnaire (layout read as {layout.title})", file=path, line=1, column=1)
+        refuse(InputError(f"no column matches a question of {q.id} (by id or wording); give a --map file, or "
+                          f"check --questionnaire (layout read as {layout.title})", file=path, line=1, column=1))
     warnings = list(plan.warnings)
     missing = [full for full in q.questions if full not in matched]
     if missing:
@@ -510,51 +846,69 @@ def import_survey(request: ImportRequest, progress: Progress | None = None) -> I
         warnings.append(Problem(f"warning: {counted(len(missing), 'question')} of {q.id} {have} no column and will be "
                                 f"unanswered: {listed}", path))
 
-    data = [row for row in table.rows[layout.header_rows:] if not row.blank]
-    progress.start("Reading responses", len(data))
-    good: list[_Respondent] = []
+    progress.start("Reading responses", table.count_filled(layout.header_rows) if progress.counting else 0)
+    names = _Names(request.lens)
     errors: list[Problem] = []
     skipped_rows: list[int] = []
-    for row in data:
-        respondent, problems = _read_row(row, plan, request, column_map, table.delimiter == ";", path)
-        progress.advance()
-        if problems:
-            errors.extend(problems)
-            skipped_rows.append(row.number)
-            continue
-        if not respondent.answers:
-            warnings.append(Problem(f"warning: row {row.number} answers no question; skipped", path, row.number, 1))
-            continue
-        good.append(respondent)
-    if errors and not request.skip_invalid:
-        cells, rows = counted(len(errors), "unreadable cell"), counted(len(skipped_rows), "row")
-        errors.append(Problem(f"nothing written: {cells} in {rows}; "
-                              "fix them, or write the good rows with --skip-invalid", path))
-        raise InputError(errors[0].message, problems=[*warnings, *errors])
-    if not good:
-        raise InputError("no respondent to import: every row is empty or unreadable", file=path)
-
-    out = request.out_dir
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"{out} is a file; -o takes a directory for the answers files")
-    names = _file_names(good, request.lens)
-    targets = [out / name for name in names]
-    existing = [t for t in targets if t.exists()]
-    if existing and not request.force:
-        more = f" and {len(existing) - 1} more" if len(existing) > 1 else ""
-        raise UsageError(f"{existing[0]}{more} already {plural(len(existing), 'exists')}; nothing written "
-                         "(use --force to overwrite)")
+    spool = _Spool()
     try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
-    source = Path(path).name
-    progress.start("Writing answers files", len(good))
-    skeleton = _Skeleton(request)
-    _write_all(((target, _answers_text(respondent, request, source, skeleton))
-                for target, respondent in zip(targets, good, strict=True)), progress, existing)
-    written = set(targets)
-    others = sorted(p for p in out.glob("*.y*ml") if p not in written and not p.name.startswith("."))
-    return ImportOutcome(layout=layout.title, written=targets, warnings=warnings, invalid=errors,
+        unwritable: UnwritableText | None = None  # raised where writing would have met it
+        renderer = _Renderer(request, Path(path).name)
+        rows = _RowReader(plan, request, column_map, table.delimiter == ";", path)
+        for row in table.rows(layout.header_rows):
+            if row.blank:
+                continue
+            respondent, problems = rows.read(row)
+            progress.advance()
+            if problems:
+                errors.extend(problems)
+                skipped_rows.append(row.number)
+                continue
+            if not respondent.answers:
+                warnings.append(Problem(f"warning: row {row.number} answers no question; skipped", path, row.number,
+                                        1))
+                continue
+            names.add(respondent.row, _safe_id(respondent.respondent_id))
+            if (errors and not request.skip_invalid) or unwritable is not None:
+                continue  # nothing will be written: the rows are only checked
+            try:
+                spool.add(renderer.record(respondent))
+            except UnwritableText as exc:
+                unwritable = exc
+        table.close()
+        if errors and not request.skip_invalid:
+            cells, bad = counted(len(errors), "unreadable cell"), counted(len(skipped_rows), "row")
+            errors.append(Problem(f"nothing written: {cells} in {bad}; "
+                                  "fix them, or write the good rows with --skip-invalid", path))
+            raise InputError(errors[0].message, problems=[*warnings, *errors])
+        if not len(names):
+            raise InputError("no respondent to import: every row is empty or unreadable", file=path)
+
+        out = request.out_dir
+        if out.exists() and not out.is_dir():
+            raise UsageError(f"{out} is a file; -o takes a directory for the answers files")
+        if not request.force and out.is_dir():  # with --force, files found there as they are written are replaced
+            existing = (name for name in names if _exists(os.path.join(out, name)))
+            first = next(existing, None)
+            if first is not None:
+                count = 1 + sum(1 for _ in existing)
+                more = f" and {count - 1} more" if count > 1 else ""
+                raise UsageError(f"{out / first}{more} already {plural(count, 'exists')}; nothing written "
+                                 "(use --force to overwrite)")
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
+        if unwritable is not None:
+            raise unwritable
+        progress.start("Writing answers files", len(names))
+        _write_all(out, spool, names, _Skeleton(request), progress, force=request.force)
+    finally:
+        spool.close()
+    with os.scandir(out) as entries:  # as out.glob("*.y*ml"), without a list of every entry
+        others = sorted(out / entry.name for entry in entries if _YAML_NAME.match(entry.name)
+                        and not entry.name.startswith(".") and not names.holds(entry.name))
+    written = WrittenFiles(out, names)
+    return ImportOutcome(layout=layout.title, written=written, warnings=warnings, invalid=errors,
                          skipped_rows=skipped_rows, questions_matched=len(matched),
                          questions_total=len(q.questions), other_files=others)
