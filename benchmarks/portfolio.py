@@ -6,9 +6,10 @@ each against a parse-only floor run side by side.
 
 Inputs are generated once into --dir and reused until the generator or a built-in questionnaire changes
 (benchmarks/generate.py, fixed seed): a portfolio per size (1% broken files), and one company's survey of
---respondents answers files (one questionnaire, one date, many respondents: the "many voices" flow). crmcheck's own modules are compiled first (this environment may set
-PYTHONDONTWRITEBYTECODE, and a run that compiles crmcheck is not what users see), and the files are read once
-so that every run finds them in the page cache. Then, interleaved and repeated, each run a fresh process:
+--respondents answers files (one questionnaire, one date, many respondents: the "many voices" flow).
+crmcheck's own modules are compiled first (this environment may set PYTHONDONTWRITEBYTECODE, and a run that
+compiles crmcheck is not what users see), and the files are read once so that every run finds them in the
+page cache. Then, interleaved and repeated, each run a fresh process:
 
 - floor: one Python process, one core, walks the same files and runs `yaml.load(text, Loader=yaml.CSafeLoader)`
   on each (reading included): parsing alone, no checks, no scores;
