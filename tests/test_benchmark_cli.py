@@ -212,3 +212,29 @@ def test_help_has_an_example() -> None:
     assert "crmcheck benchmark portfolio/ --company" in run.out
     for option in ("--company", "--by", "--all-dates", "--format", "--strict", "--jobs", "--progress"):
         assert option in run.out
+
+
+def test_a_broken_custom_questionnaire_fails_the_files_that_use_it_and_two_with_one_id_fail_the_run(
+        tmp_path: Path) -> None:
+    """As docs/benchmark.md says: a questionnaire that fails its checks is each using file's load error (listed,
+    exit 0; 2 with --strict); a directory with two questionnaires of one id is a broken directory (exit 2)."""
+    (tmp_path / "qs").mkdir()
+    (tmp_path / "qs" / "bad.yaml").write_text(
+        "format: 1\nid: bad\ntitle: Bad\nversion: 1\nkind: scored\nsource: S\n"
+        "levels: [{level: 1, name: I, min: 0}]\ndefault_target: 1\nsections: []\n")
+    (tmp_path / "p").mkdir()
+    (tmp_path / "p" / "uses-bad.yaml").write_text(
+        "format: 1\ncompany: A\nassessed_on: 2026-11-01\nquestionnaires:\n  bad:\n    answers: {}\n")
+    (tmp_path / "p" / "good.yaml").write_text((EXAMPLES / "assessment-2026.yaml").read_text())
+    run = run_cli("benchmark", "p", "--questionnaires", "qs", "--format", "json", cwd=tmp_path)
+    assert run.code == 0, run.err
+    assert json.loads(run.out)["failed"] == [
+        {"file": "p/uses-bad.yaml", "errors": ["qs/bad.yaml:9:11: sections: must not be empty"]}]
+    assert run.err == "qs/bad.yaml:9:11: sections: must not be empty\n"
+    strict = run_cli("benchmark", "p", "--questionnaires", "qs", "--strict", "-o", "out.json", cwd=tmp_path)
+    assert strict.code == 2 and (tmp_path / "out.json").exists()
+    (tmp_path / "qs" / "bad-again.yaml").write_text((tmp_path / "qs" / "bad.yaml").read_text())
+    twice = run_cli("benchmark", "p", "--questionnaires", "qs", cwd=tmp_path)
+    # files are read in sorted order ("bad-again" before "bad."): the second one met is named as the duplicate
+    assert (twice.code, twice.out, twice.err) == (
+        2, "", "qs/bad.yaml:2:1: questionnaire id 'bad' is also defined in qs/bad-again.yaml\n")
