@@ -509,6 +509,8 @@ def test_progress_bar_on_a_large_file(tmp_path: Path) -> None:
     child = pexpect.spawn(sys.executable, args, env={**os.environ, "COLUMNS": "100"}, encoding="utf-8",
                           timeout=120, dimensions=(24, 100))
     child.expect("Reading responses")
+    child.expect("Writing answers files")
+    child.expect("Naming answers files")
     child.expect("wrote 600 answers file")
     child.expect(pexpect.EOF)
     child.close()

@@ -689,6 +689,7 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
             for fd in unsynced:
                 with contextlib.suppress(OSError):
                     os.close(fd)
+        progress.start("Naming answers files", written)
         for name in names:
             current = os.path.join(folder, name)
             tmp = _temp_name(folder, name, token)
@@ -700,6 +701,7 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
                 published += 1
                 if linked:
                     os.unlink(tmp)
+            progress.advance()
     except BaseException as exc:  # whatever stopped it (a full disk, Ctrl-C, a refused value): no file is left
         _remove_written(folder, names, token, written, published, started, existed)
         if isinstance(exc, OSError):
