@@ -98,7 +98,8 @@ def test_number_bands_pick_greatest_min_not_above_value(small: Questionnaire) ->
         assert result.sections[1].score == expected, days
 
 
-STAGED = """
+# The header of a four-stage questionnaire (scale, levels, pass mark, dimensions, stages): sections follow.
+STAGED_HEADER = """
 format: 1
 id: staged
 title: Staged
@@ -122,7 +123,15 @@ stages:
   - {number: 3, id: three, name: Three}
   - {number: 4, id: four, name: Four}
 sections:
-  - id: s2
+"""
+
+
+def staged_header(qid: str) -> str:
+    """STAGED_HEADER under another id and title."""
+    return STAGED_HEADER.replace("id: staged\ntitle: Staged", f"id: {qid}\ntitle: {qid.title()}")
+
+
+STAGED = STAGED_HEADER + """  - id: s2
     stage: 2
     title: Stage two
     questions:

@@ -15,35 +15,11 @@ from crmcheck.resolve import resolve
 from crmcheck.scoring import section_flags, summarise, tally_sections
 from crmcheck.yamlio import parse
 from tests.conftest import questionnaire_from, run_cli
-from tests.test_scoring import score
+from tests.test_scoring import score, staged_header
 
 # Stage 2 has a critical question; stage 3 has no `people` question; choice scores 0.6/0.7/0.8 make
 # means that floating point puts just below 70.
-STAGES = """
-format: 1
-id: stages
-title: Stages
-version: 1
-kind: staged
-source: S
-scales:
-  p:
-    - {value: 0, label: No, score: 0}
-    - {value: 1, label: Half, score: 0.5}
-    - {value: 2, label: Full, score: 1}
-levels:
-  - {level: 1, name: Initial, min: 0}
-  - {level: 2, name: Good, min: 50}
-default_target: 4
-pass_mark: 70
-dimensions: [strategy, people]
-stages:
-  - {number: 1, id: one, name: One}
-  - {number: 2, id: two, name: Two}
-  - {number: 3, id: three, name: Three}
-  - {number: 4, id: four, name: Four}
-sections:
-  - id: s2
+STAGES = staged_header("stages") + """  - id: s2
     stage: 2
     title: Stage two
     questions:
