@@ -7,6 +7,7 @@ import subprocess
 import sys
 import textwrap
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,6 +43,11 @@ def answer_line(questionnaire: str, question: str, path: Path | None = None) -> 
     lines = (path or EXAMPLES / "assessment-2026.yaml").read_text().splitlines()
     start = lines.index(f"  {questionnaire}:")
     return next(n for n, line in enumerate(lines[start:], start + 1) if line.strip().startswith(f"{question}:"))
+
+
+def questions_of(questionnaire: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Every question of one questionnaire of a JSON report, by full id."""
+    return {q["id"]: q for s in questionnaire["sections"] for q in s["questions"]}
 
 
 def questionnaire_from(text: str, path: str = "test.yaml") -> Questionnaire:

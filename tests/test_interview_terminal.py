@@ -16,7 +16,7 @@ import pexpect
 import pytest
 
 from crmcheck.answers_layout import KeptLine, read_kept
-from tests.conftest import ROOT, run_cli
+from tests.conftest import ROOT, questions_of, run_cli
 from tests.interview_fixtures import TINY_V2, answers_of, write_questionnaire
 
 PROMPT = "q quit\r\n> "  # the last line shown for every question, then the answer prompt
@@ -118,7 +118,7 @@ def test_full_interview_with_every_key_then_the_report(work: Path) -> None:
     tiny = data["questionnaires"][0]
     assert (data["company"], tiny["score"], tiny["level"]) == ("Acme Corp", 66.7, 3)
     assert [(s["id"], s["score"]) for s in tiny["sections"]] == [("basics", 83.3), ("results", 50.0)]
-    questions = {q["id"]: q for s in tiny["sections"] for q in s["questions"]}
+    questions = questions_of(tiny)
     assert questions["basics.practice"]["note"] == "Sales and service only"
     assert questions["results.speed"]["evidence"] == "ticket-report-2026.pdf"
     assert questions["results.review"]["status"] == "n/a"

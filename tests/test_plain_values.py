@@ -7,7 +7,7 @@ from pathlib import Path
 
 from crmcheck.models.answers import parse_answers
 from crmcheck.yamlio import parse
-from tests.conftest import questionnaire_from, run_cli
+from tests.conftest import questionnaire_from, questions_of, run_cli
 
 TRAPS = """\
 format: 1
@@ -51,7 +51,7 @@ def test_traps_through_the_real_report(tmp_path: Path) -> None:
     assert report["assessor"] == "on"
     assert report["respondent"] == {"name": "off", "role": "y", "lens": "company"}
     assert report["segment"] == {"industry": "1:30", "size": "010"}
-    questions = {q["id"]: q for s in report["questionnaires"][0]["sections"] for q in s["questions"]}
+    questions = questions_of(report["questionnaires"][0])
     assert (questions["best-customers.flagged"]["value"], questions["best-customers.flagged"]["score"]) == (True, 100)
     assert (questions["innovation.disruption-plan"]["value"], questions["innovation.disruption-plan"]["score"]) == (
         False, 0)
@@ -69,7 +69,7 @@ def test_yes_no_answers_in_every_spelling(tmp_path: Path) -> None:
                     "      products-vs-customers.usage-tracking: true\n      experience-metrics.targets: NO\n")
     run = run_cli("report", str(path), "--format", "json")
     assert run.code == 0, run.err
-    questions = {q["id"]: q for s in json.loads(run.out)["questionnaires"][0]["sections"] for q in s["questions"]}
+    questions = questions_of(json.loads(run.out)["questionnaires"][0])
     assert [questions[q]["value"] for q in ("best-customers.flagged", "innovation.disruption-plan",
                                             "products-vs-customers.usage-tracking", "experience-metrics.targets")] == [
         True, False, True, False]

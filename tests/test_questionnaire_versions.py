@@ -14,7 +14,7 @@ import yaml
 
 from crmcheck.baseline import compare_files
 from crmcheck.catalog import Catalog
-from tests.conftest import EXAMPLES, ROOT, run_cli
+from tests.conftest import EXAMPLES, ROOT, questions_of, run_cli
 
 OLD = EXAMPLES / "assessment-2025.yaml"
 NEW = EXAMPLES / "assessment-2026.yaml"
@@ -155,7 +155,7 @@ def test_a_version_1_perception_answer_lands_on_its_split_question(tmp_path: Pat
     run = run_cli("report", str(old), "--format", "json")
     assert run.code == 0, run.err
     data = json.loads(run.out)
-    questions = {q["id"]: q for s in data["questionnaires"][0]["sections"] for q in s["questions"]}
+    questions = questions_of(data["questionnaires"][0])
     assert questions["experience.easy-ordering"]["score"] == 25.0
     # a motive is a profile answer now: reported, never scored
     assert questions["loyalty.main-reason"]["score"] is None
