@@ -50,6 +50,14 @@ def questions_of(questionnaire: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return {q["id"]: q for s in questionnaire["sections"] for q in s["questions"]}
 
 
+def questionnaire_dir(directory: Path, **questionnaires: str) -> Path:
+    """A custom questionnaire directory holding `NAME.yaml` for each NAME=TEXT given."""
+    directory.mkdir(parents=True, exist_ok=True)
+    for name, text in questionnaires.items():
+        (directory / f"{name}.yaml").write_text(text)
+    return directory
+
+
 def questionnaire_from(text: str, path: str = "test.yaml") -> Questionnaire:
     return parse_questionnaire(parse(textwrap.dedent(text), path))
 

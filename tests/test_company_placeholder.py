@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crmcheck.models.questionnaire import with_company
-from tests.conftest import run_cli
+from tests.conftest import questionnaire_dir, run_cli
 
 LOYAL = "Would you stay with {company} if a rival offered the same for less?"
 QUESTIONNAIRE = """\
@@ -40,10 +40,7 @@ sections:
 
 @pytest.fixture
 def qdir(tmp_path: Path) -> Path:
-    directory = tmp_path / "q"
-    directory.mkdir()
-    (directory / "loyal.yaml").write_text(QUESTIONNAIRE)
-    return directory
+    return questionnaire_dir(tmp_path / "q", loyal=QUESTIONNAIRE)
 
 
 @pytest.mark.parametrize(("company", "expected"), [

@@ -30,6 +30,13 @@ def _rows(count: int, first: int = 0) -> str:
     return "".join(f"{n % 5},{'yes' if n % 2 else 'no'}\n" for n in range(first, first + count))
 
 
+def _survey(tmp_path: Path, rows: int) -> Path:
+    """survey.csv: the header and `rows` good rows."""
+    survey = tmp_path / "survey.csv"
+    survey.write_text(HEADER + _rows(rows))
+    return survey
+
+
 def _import(survey: Path, out: Path, *args: str) -> Any:
     return invoke("import", survey, "--questionnaire", "tooling", "--lens", "company", "--company", "Acme",
                   "--date", "2026-11-02", "--questionnaires", TOOLING, "-o", out, *args)
@@ -79,8 +86,7 @@ def _fail_at(monkeypatch: pytest.MonkeyPatch, nth: int, error: BaseException) ->
 
 def test_a_failure_midway_through_writing_removes_every_file_written(tmp_path: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    survey = tmp_path / "survey.csv"
-    survey.write_text(HEADER + _rows(600))
+    survey = _survey(tmp_path, 600)
     out = tmp_path / "out"
     out.mkdir()
     (out / "keep.txt").write_text("x")
@@ -98,8 +104,7 @@ def test_a_failure_midway_through_writing_removes_every_file_written(tmp_path: P
 
 def test_a_failure_midway_with_force_keeps_the_old_files_as_they_were(tmp_path: Path,
                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
-    survey = tmp_path / "survey.csv"
-    survey.write_text(HEADER + _rows(300))
+    survey = _survey(tmp_path, 300)
     out = tmp_path / "out"
     out.mkdir()
     old = {out / f"company-row-{n:03d}.yaml": f"# old {n}\n" for n in (2, 150, 301)}
@@ -124,8 +129,7 @@ def test_a_failure_midway_with_force_keeps_the_old_files_as_they_were(tmp_path: 
 
 def test_a_file_that_appears_while_writing_is_not_overwritten(tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    survey = tmp_path / "survey.csv"
-    survey.write_text(HEADER + _rows(10))
+    survey = _survey(tmp_path, 10)
     out = tmp_path / "out"
     calls = []
     original = survey_module._answers_text
@@ -145,8 +149,7 @@ def test_a_file_that_appears_while_writing_is_not_overwritten(tmp_path: Path,
 
 
 def test_a_kill_while_writing_removes_every_file_written(tmp_path: Path) -> None:
-    survey = tmp_path / "survey.csv"
-    survey.write_text(HEADER + _rows(600))
+    survey = _survey(tmp_path, 600)
     out = tmp_path / "out"
     faults = str(ROOT / "tests" / "crmcheck_with_faults.py")
     child = subprocess.Popen(
@@ -266,8 +269,7 @@ def test_an_encoding_that_is_no_text_encoding_is_unknown(tmp_path: Path, encodin
 def test_a_kill_that_cannot_be_caught_leaves_no_half_written_answers_file(tmp_path: Path) -> None:
     """SIGKILL while files are written, and again while they are being given their names: whatever is left
     under an answers file's name is the whole file (temp files, hidden, may stay: nothing can remove them)."""
-    survey = tmp_path / "survey.csv"
-    survey.write_text(HEADER + _rows(300))
+    survey = _survey(tmp_path, 300)
     complete = tmp_path / "complete"
     assert _import(survey, complete).code == 0
     faults = str(ROOT / "tests" / "crmcheck_with_faults.py")
@@ -293,8 +295,7 @@ def test_without_hard_links_files_are_named_by_a_rename_that_still_refuses_a_new
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """exFAT and some network shares have no hard links: the same files, and a file that appeared meanwhile is
     still not overwritten."""
-    survey = tmp_path / "survey.csv"
-    survey.write_text(HEADER + _rows(10))
+    survey = _survey(tmp_path, 10)
     complete = tmp_path / "complete"
     assert _import(survey, complete).code == 0
 

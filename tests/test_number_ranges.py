@@ -9,7 +9,7 @@ import pytest
 
 from crmcheck.interview import read_reply
 from crmcheck.models.questionnaire import Questionnaire
-from tests.conftest import STANDARD_LEVELS, questionnaire_from, run_cli
+from tests.conftest import STANDARD_LEVELS, questionnaire_dir, questionnaire_from, run_cli
 
 RANGES = """\
 format: 1
@@ -45,10 +45,7 @@ sections:
 
 @pytest.fixture
 def qdir(tmp_path: Path) -> Path:
-    directory = tmp_path / "questionnaires"
-    directory.mkdir()
-    (directory / "ranges.yaml").write_text(RANGES)
-    return directory
+    return questionnaire_dir(tmp_path / "questionnaires", ranges=RANGES)
 
 
 def answers(path: Path, **values: object) -> Path:
