@@ -34,13 +34,13 @@ from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError
 from crmcheck.resolve import Response, compiled, resolve_plain
 from crmcheck.yamlio import (
-    _DEPTH_PRESCAN_THRESHOLD,
-    _NOT_PRINTABLE,
+    DEPTH_PRESCAN_THRESHOLD,
     MAX_BYTES,
-    _construct,
-    _Loader,
-    _prescan,
+    NOT_PRINTABLE,
+    StrictLoader,
     collector_paused,
+    construct,
+    prescan,
 )
 
 # Bytes a YAML stream may hold as they are: tab, line feed, carriage return, printable ASCII, and every byte
@@ -68,14 +68,14 @@ def read_text(path: str) -> tuple[str, int, bool] | None:
     except UnicodeDecodeError:
         return None
     # C1 control characters are U+0080..U+009F (0xC2 0x80..0x9F in UTF-8); U+FFFE and U+FFFF start 0xEF 0xBF
-    if not raw.isascii() and (b"\xc2" in raw or b"\xef\xbf" in raw) and _NOT_PRINTABLE.search(text):
+    if not raw.isascii() and (b"\xc2" in raw or b"\xef\xbf" in raw) and NOT_PRINTABLE.search(text):
         return None
     marks = raw.translate(None, _NOT_STRUCTURAL)
     indicators = marks.count(b"&") + marks.count(b"*") + marks.count(b"!")
     return text, len(marks) - indicators, indicators > 0
 
 
-class _FastLoader(_Loader):
+class _FastLoader(StrictLoader):
     """`yamlio`'s loader, with the composer's two calls per node into the (empty) path resolvers made into calls
     of C functions that do nothing: the same nodes, some 300 Python calls fewer per answers file."""
 
@@ -90,9 +90,9 @@ def load_data(path: str) -> dict[str, Any] | None:
         return None
     text, structural, indicators = read
     with collector_paused():
-        if structural >= _DEPTH_PRESCAN_THRESHOLD:
+        if structural >= DEPTH_PRESCAN_THRESHOLD:
             try:
-                _prescan(path, text)  # may be deep: the event stream first, as the full path does
+                prescan(path, text)  # may be deep: the event stream first, as the full path does
             except CrmcheckError:
                 return None
             indicators = False  # the pre-scan passed: no anchor, alias or tag
@@ -103,7 +103,7 @@ def load_data(path: str) -> dict[str, Any] | None:
         if root is None:
             return None
         try:
-            data = _construct(path, root, 0)
+            data = construct(path, root, 0)
         except CrmcheckError:
             return None
         if indicators and not _indicators_inert(text, root):

@@ -25,7 +25,7 @@ MAX_NUMBER_CHARS = 40
 # Any value nested N deep needs N structural characters; below this count the
 # C composer (which recurses in C and can overflow the stack) is safe to call
 # without first checking depth on the event stream.
-_DEPTH_PRESCAN_THRESHOLD = 2000
+DEPTH_PRESCAN_THRESHOLD = 2000
 
 _INT = re.compile(r"[-+]?(?:0|[1-9][0-9]*)\Z")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?\Z")
@@ -39,13 +39,13 @@ _MAP_TAG = "tag:yaml.org,2002:map"
 _STANDARD_TAG_PREFIX = "tag:yaml.org,2002:"
 # Characters YAML does not allow in a stream (libyaml's reader rejects them with a message that
 # has no usable position); we find them first so that the error points at the character.
-_NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+NOT_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 _DEFAULT_TAGS = {yaml.ScalarNode: _STR_TAG, yaml.SequenceNode: _SEQ_TAG, yaml.MappingNode: _MAP_TAG}
 
 
-class _Loader(yaml.CSafeLoader):
+class StrictLoader(yaml.CSafeLoader):
     """libyaml composer with no implicit typing: plain scalars stay text until we type them."""
 
     def resolve(self, kind: type[yaml.Node], value: Any, implicit: Any) -> str:
@@ -54,7 +54,7 @@ class _Loader(yaml.CSafeLoader):
         return _DEFAULT_TAGS[kind]
 
 
-_Loader.yaml_implicit_resolvers = {}
+StrictLoader.yaml_implicit_resolvers = {}
 
 
 class DecimalText(float):
@@ -159,7 +159,7 @@ def _decode(path: str, raw: bytes) -> str:
             "(the file may be Latin-1 or Windows-1252); save it as UTF-8",
         )
         raise return_error from None
-    bad = _NOT_PRINTABLE.search(text)
+    bad = NOT_PRINTABLE.search(text)
     if bad is not None:
         index = bad.start()
         offset = bom + len(text[:index].encode("utf-8"))
@@ -180,7 +180,7 @@ def _tag_error(path: str, mark: Any, tag: str) -> InputError:
                              "(in quotes if it must stay text)")
 
 
-def _prescan(path: str, text: str) -> None:
+def prescan(path: str, text: str) -> None:
     """Reject anchors, aliases, tags and deep nesting from the event stream, before composing.
 
     libyaml's composer recurses once per nesting level and overflows the C stack (a segfault, not
@@ -189,11 +189,11 @@ def _prescan(path: str, text: str) -> None:
     (nearly all real files) skip the extra pass.
     """
     bound = sum(text.count(c) for c in "[{-:?")
-    if bound < _DEPTH_PRESCAN_THRESHOLD and not any(c in text for c in "&*!"):
+    if bound < DEPTH_PRESCAN_THRESHOLD and not any(c in text for c in "&*!"):
         return
     depth = 0
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=StrictLoader):
             if isinstance(event, yaml.AliasEvent):
                 raise _fail(path, event.start_mark, f"aliases (*{event.anchor}) are not allowed; write the value out")
             anchor = getattr(event, "anchor", None)
@@ -326,7 +326,7 @@ def read_header(path: Path | str, fields: frozenset[str]) -> tuple[dict[str, Any
     depth = 0
     key: str | None = None
     try:
-        for event in yaml.parse(text, Loader=_Loader):
+        for event in yaml.parse(text, Loader=StrictLoader):
             if isinstance(event, yaml.CollectionStartEvent):
                 depth += 1
                 if depth == 1 and not isinstance(event, yaml.MappingStartEvent):
@@ -353,7 +353,7 @@ def read_header(path: Path | str, fields: frozenset[str]) -> tuple[dict[str, Any
     return values, positions
 
 
-def _construct(path: str, node: yaml.Node, depth: int) -> Any:
+def construct(path: str, node: yaml.Node, depth: int) -> Any:
     # Scalars are typed inline in the loops below (one call fewer per value: this runs for every node).
     scalar_node = yaml.ScalarNode
     if node.__class__ is scalar_node:
@@ -377,12 +377,12 @@ def _construct(path: str, node: yaml.Node, depth: int) -> Any:
                 raise _fail(path, key_node.start_mark, f"duplicate key '{key}' (first given on line {first_at[key]})")
             first_at[key] = key_node.start_mark.line + 1
             result[key] = (_scalar(path, value_node) if value_node.__class__ is scalar_node
-                           else _construct(path, value_node, depth + 1))
+                           else construct(path, value_node, depth + 1))
         return result
     if isinstance(node, yaml.SequenceNode):
         if node.tag != _SEQ_TAG:
             raise _tag_error(path, node.start_mark, node.tag)
-        return [_scalar(path, item) if item.__class__ is scalar_node else _construct(path, item, depth + 1)
+        return [_scalar(path, item) if item.__class__ is scalar_node else construct(path, item, depth + 1)
                 for item in node.value]
     raise _fail(path, node.start_mark, "unsupported YAML node")  # pragma: no cover
 
@@ -407,9 +407,9 @@ def parse(text: str, path: str) -> Document:
 
 
 def _parse(text: str, path: str) -> Document:
-    _prescan(path, text)
+    prescan(path, text)
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=StrictLoader)
     except yaml.MarkedYAMLError as exc:
         if "expected a single document" in (exc.context or ""):
             mark = exc.problem_mark
@@ -427,7 +427,7 @@ def _parse(text: str, path: str) -> Document:
     if root is None:
         what = "file is empty" if not text.strip() else "file holds only comments"
         raise InputError(f"{what}; expected a YAML mapping of fields", file=path, line=1, column=1)
-    return Document(path, _construct(path, root, 0), root)
+    return Document(path, construct(path, root, 0), root)
 
 
 def special_kind(path: Path | str) -> str | None:
