@@ -673,9 +673,9 @@ def _write_each(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pr
                 started = _temp_name(folder, name, token)  # before the call: a signal can come once it exists
                 fd = os.open(started, _NEW_FILE, 0o666)  # the umask applies, as for a file written plainly
                 try:
-                    if force and os.path.exists(current):
+                    if force and (mode := _mode_of(current)) is not None:
                         existed.add(name)
-                        os.chmod(started, os.stat(current).st_mode & 0o777)  # the replaced file's mode
+                        os.chmod(started, mode)  # the replaced file's mode
                     _write_fd(fd, data)
                 finally:
                     unsynced.append(fd)
@@ -737,6 +737,14 @@ def _publish_new(tmp: str, target: str) -> bool:
         raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), target)
     os.replace(tmp, target)
     return False
+
+
+def _mode_of(path: str) -> int | None:
+    """The permission bits of an existing file, or None when there is none."""
+    try:
+        return os.stat(path).st_mode & 0o777
+    except FileNotFoundError:
+        return None
 
 
 def _temp_name(folder: str, name: str, token: str) -> str:
