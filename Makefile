@@ -47,7 +47,7 @@ lock: | $(UV)
 # The suite against the newest releases the ranges allow, in a venv of its own, so an upstream release shows here first.
 test-latest: | $(UV)
 	$(UV) venv --quiet --allow-existing --python $(PYTHON) .venv-latest
-	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade --reinstall-package crmcheck -e '.[dev,xlsx,collect]'
+	VIRTUAL_ENV=.venv-latest $(UV) pip install --quiet --upgrade --reinstall-package crmcheck -e '.[dev,xlsx,collect,measure]'
 	.venv-latest/bin/pytest -n $(PYTEST_WORKERS)
 
 bench: $(STAMP)

@@ -381,7 +381,7 @@ def _stage_result(
                     continue
                 if response.status == "unanswered" or (response.score or 0) < 1:
                     next_steps.append(NextStep(question=full, text=question.wording(),
-                                               recommendation=question.recommendation))
+                                               recommendation=question.recommendation_for(response.score)))
     reached_stage = questionnaire.stage(reached)
     result = StageResult(
         reached=reached, name=reached_stage.name if reached_stage else str(reached), target=target,
@@ -441,7 +441,7 @@ def score_questionnaire(
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
-                reason=response.reason, recommendation=question.recommendation, profile=question.profile,
+                reason=response.reason, recommendation=question.recommendation_for(s), profile=question.profile,
             ))
             if question.profile:
                 tally_of = ProfileTally(question)
@@ -452,7 +452,7 @@ def score_questionnaire(
                 priority = section.weight * question.weight * (1 - s) * (1 + (gap or 0))
                 recommendations.append((priority, order, Recommendation(
                     question=full, section=section.id, questionnaire=questionnaire.id, priority=round(priority, 3),
-                    text=question.recommendation or f"Improve: {question.wording(lens, company)}",
+                    text=question.recommendation_for(s) or f"Improve: {question.wording(lens, company)}",
                     question_text=question.wording(lens, company), score=round(100 * s, 1),
                 )))
             order += 1

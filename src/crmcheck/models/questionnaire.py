@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Callable
 from functools import cached_property
 from typing import Any, Literal
@@ -67,10 +68,34 @@ class Band(Strict):
     score: Score
 
 
+class RecommendationByLevel(Strict):
+    """A recommendation that depends on how far the answer is: `start` for an answer scoring below 0.5 (or none),
+    `routine` from 0.5 (done, but not yet a habit), `improve` from 0.75 (done; now measure and improve)."""
+
+    start: Text
+    routine: Text
+    improve: Text
+
+    def for_score(self, score: float | None) -> str:
+        if score is None or score < ROUTINE_FROM:
+            return self.start
+        return self.routine if score < IMPROVE_FROM else self.improve
+
+
+ROUTINE_FROM = 0.5  # RecommendationByLevel: the score from which an answer gets the `routine` text
+IMPROVE_FROM = 0.75  # ... and the `improve` text
+
+
 class Question(Strict):
     id: Id
     text: Text | dict[Lens, Text]
-    help: OptionalText = None
+    help: OptionalText = None  # for the assessor only: never shown to a respondent
+    respondent_help: Text | dict[Lens, Text] | None = Field(default=None, description=(
+        "one plain sentence a respondent sees to help them answer (never which answer is good); per lens like text"))
+    anchors: dict[Text, Text] | None = Field(default=None, description=(
+        "scale and choice questions: for every scale value (or option id), what that answer looks like here"))
+    evidence_request: OptionalText = Field(default=None, description=(
+        "what the assessor asks to see to evidence the answer (a report, an export, a sample of records)"))
     type: QuestionType
     scale: Id | None = None
     options: list[Option] | None = None
@@ -85,7 +110,13 @@ class Question(Strict):
         "never scored"))
     weight: Weight = 1
     critical: bool = False
-    recommendation: OptionalText = None
+    recommendation: Text | RecommendationByLevel | None = None
+    reverse_scored: bool = Field(default=False, description=(
+        "scale questions: the statement is keyed negatively, so agreeing scores low (score = 1 - the scale's score)"))
+    unknown_scores: Score | None = Field(default=None, description=(
+        "number questions: makes `unknown` a valid answer that scores this value (not knowing is the finding)"))
+    measure: Id | None = Field(default=None, description=(
+        "number questions: the id of the metric `crmcheck measure` computes that answers this question"))
     dimension: Id | None = None
     renamed_from: list[Text] = Field(default_factory=list)
 
@@ -119,9 +150,33 @@ class Question(Strict):
     def option(self, option_id: str) -> Option | None:
         return next((o for o in self.options or () if o.id == option_id), None)
 
+    def anchor(self, value: object) -> str | None:
+        """What the answer `value` (a scale value or an option id) looks like for this question, if anchored."""
+        return None if self.anchors is None else self.anchors.get(str(value))
+
+    def recommendation_for(self, score: float | None) -> str | None:
+        """The recommendation for an answer with this score (None: unanswered), whether one text or by level."""
+        if isinstance(self.recommendation, RecommendationByLevel):
+            return self.recommendation.for_score(score)
+        return self.recommendation
+
+    def respondent_wording(self, lens: str | None = None, company: str | None = None) -> str | None:
+        """The respondent's help for a lens, `{company}` filled; None when the question has none."""
+        return lens_text(self.respondent_help, lens, company)
+
 
 COMPANY_PLACEHOLDER = "{company}"
 NO_COMPANY = "the company"
+
+
+def lens_text(text: str | dict[Any, str] | None, lens: str | None, company: str | None) -> str | None:
+    """Wording given once or per lens: the lens's (the company's when none is given), `{company}` filled."""
+    if text is None:
+        return None
+    if isinstance(text, str):
+        return with_company(text, company)
+    chosen = text.get(lens or "company")
+    return None if chosen is None else with_company(chosen, company)
 
 
 def with_company(text: str, company: str | None) -> str:
@@ -139,8 +194,14 @@ class Section(Strict):
     source_item: OptionalText = None
     weight: Weight = 1
     summary: OptionalText = None
+    respondent_intro: Text | dict[Lens, Text] | None = Field(default=None, description=(
+        "a short introduction a respondent sees above the section's questions; per lens like a question's text"))
     stage: int | None = Field(default=None, ge=1, le=MAX_LEVEL)
     questions: list[Question] = Field(min_length=1)
+
+    def respondent_wording(self, lens: str | None = None, company: str | None = None) -> str | None:
+        """The respondent's introduction for a lens, `{company}` filled; None when the section has none."""
+        return lens_text(self.respondent_intro, lens, company)
 
     @cached_property
     def scored_questions(self) -> list[tuple[str, Question]]:
@@ -283,6 +344,7 @@ def _check(q: Questionnaire, doc: Document) -> list[Problem]:
                 report(f"stage {section.stage} is not declared in stages (declared: {declared})", *where, "stage")
         elif section.stage is not None:
             report("'stage' belongs to sections of staged questionnaires only", *where, "stage", key=True)
+        problems.extend(_check_lens_keys(q, section.respondent_intro, doc, (*where, "respondent_intro")))
         unique(section.questions, "id", "question id", *where, "questions")
         for qi, question in enumerate(section.questions):
             all_ids.add(f"{section.id}.{question.id}")
@@ -379,16 +441,71 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
                f"has one (dimensions: {known})")
     if isinstance(question.text, dict):
         missing = [lens for lens in q.lenses if lens not in question.text]
-        extra = [lens for lens in question.text if lens not in q.lenses]
-        if not q.lenses:
-            report("text given per lens, but the questionnaire declares no 'lenses' (add, for example, "
-                   "'lenses: [company, customer]' at the top level)", "text")
-        elif extra:
-            report(f"text has wording for undeclared lens {', '.join(extra)} (lenses: {', '.join(q.lenses)})",
-                   "text", extra[0], key=True)
-        if missing:
+        if missing and q.lenses:
             report(f"text has no wording for lens {', '.join(missing)}", "text")
+    problems.extend(_check_lens_keys(q, question.text, doc, (*where, "text")))
+    problems.extend(_check_lens_keys(q, question.respondent_help, doc, (*where, "respondent_help")))
+    _check_new_fields(q, question, report)
     return problems
+
+
+def _check_lens_keys(q: Questionnaire, text: object, doc: Document, where: tuple[Any, ...]) -> list[Problem]:
+    """Wording given per lens names only the questionnaire's declared lenses."""
+    if not isinstance(text, dict):
+        return []
+    field = where[-1]
+    if not q.lenses:
+        pos = doc.position(where)
+        return [Problem(f"{field} given per lens, but the questionnaire declares no 'lenses' (add, for example, "
+                        "'lenses: [company, customer]' at the top level)", doc.path, pos.line, pos.column)]
+    extra = [lens for lens in text if lens not in q.lenses]
+    if extra:
+        pos = doc.position((*where, extra[0]), key=True)
+        return [Problem(f"{field} has wording for undeclared lens {', '.join(extra)} (lenses: "
+                        f"{', '.join(q.lenses)})", doc.path, pos.line, pos.column)]
+    return []
+
+
+def _check_new_fields(q: Questionnaire, question: Question, report: Callable[..., None]) -> None:
+    """anchors, reverse_scored, unknown_scores and measure: each only where it means something."""
+    kind = question.type
+    if question.anchors is not None:
+        if kind not in ("scale", "choice") or not question.scored:
+            report(f"'anchors' are for scored scale and choice questions (this one is {kind}"
+                   f"{'' if question.scored else ', not scored'})", "anchors", key=True)
+        elif kind == "choice":
+            expected: list[Any] = [o.id for o in question.options or ()]
+            _check_anchor_keys(question.anchors, expected, "option", report)
+        elif question.scale in q.scales:
+            _check_anchor_keys(question.anchors, [lv.value for lv in q.scales[question.scale]], "scale value",
+                               report)
+    if question.reverse_scored and kind != "scale":
+        report(f"'reverse_scored' is for scale questions (this one is {kind})", "reverse_scored", key=True)
+    for field in ("unknown_scores", "measure"):
+        if getattr(question, field) is not None and kind != "number":
+            report(f"'{field}' is for number questions (this one is {kind})", field, key=True)
+    if question.measure is not None:
+        from crmcheck.measure.catalog import METRICS
+
+        if question.measure not in METRICS:
+            close = difflib.get_close_matches(question.measure, list(METRICS), n=1)
+            hint = f"; did you mean '{close[0]}'?" if close else ""
+            report(f"unknown metric '{question.measure}'{hint} (crmcheck measure computes: "
+                   f"{', '.join(METRICS)})", "measure")
+
+
+def _check_anchor_keys(anchors: dict[str, str], values: list[Any], what: str, report: Callable[..., None]) -> None:
+    """Anchors for every scale value (or option) and nothing else: a partial set would leave answers undescribed."""
+    expected = [str(v) for v in values]
+    extra = [k for k in anchors if k not in expected]
+    if extra:
+        report(f"anchor for unknown {what} '{extra[0]}' (expected: {', '.join(expected)})",
+               "anchors", extra[0], key=True)
+        return
+    missing = [e for e in expected if e not in anchors]
+    if missing:
+        report(f"anchors must describe every {what} or none: missing {', '.join(missing)}",
+               "anchors")
 
 
 def _check_range(question: Question, report: Callable[..., None]) -> None:
