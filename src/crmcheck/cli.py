@@ -8,9 +8,10 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperGroup
 
 from crmcheck import __version__
 from crmcheck.errors import (
@@ -29,6 +30,7 @@ from crmcheck.wording import counted
 
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
+    from crmcheck.models.result import AssessmentResult
     from crmcheck.render import RenderOptions
 
 app = typer.Typer(
@@ -89,6 +91,7 @@ class SchemaName(StrEnum):
     policy = "policy"
     selection = "selection"
     card = "card"
+    plan = "plan"
 
 
 class Lens(StrEnum):
@@ -115,6 +118,14 @@ BaselineQuestionnaireDirs = Annotated[
         "today's (repeatable); a file here takes the place of the questionnaire with the same id.",
     ),
 ]
+
+
+PlanOption = Annotated[str | None, typer.Option(
+    "--plan", metavar="PLAN", help="An improvement plan (crmcheck plan): each section lists its actions and their "
+    "status.")]
+TodayOption = Annotated[str | None, typer.Option(
+    "--today", metavar="DATE", help="With --plan: the day that decides which actions are overdue, YYYY-MM-DD "
+    "(default today).")]
 
 
 def _catalog(directories: list[Path] | None) -> Catalog:
@@ -410,6 +421,8 @@ def report(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 when a directory holds a named pipe, device or socket called *.yaml (such files "
         "are always listed on stderr and left out).")] = False,
+    plan: PlanOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
@@ -423,6 +436,8 @@ def report(
     Example: crmcheck report answers/2026.yaml --format html --title "CRM health check" --logo logo.png -o report.html
 
     Example: crmcheck report answers/2026.yaml --format xlsx -o report.xlsx
+
+    Example: crmcheck report answers/2026.yaml --plan plan.yaml --format markdown -o report.md
     """
     from crmcheck.baseline import assess_report
     from crmcheck.render import ReportFormat, renderer_for
@@ -431,7 +446,8 @@ def report(
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
     if logo is not None and fmt is not ReportFormatChoice.html:
         raise UsageError("--logo is for the HTML report: add --format html")
-    guard({"-o": output}, *answers, baseline, template, logo, *(questionnaires or []), *(baseline_questionnaires or []))
+    guard({"-o": output}, *answers, baseline, template, logo, plan, *(questionnaires or []),
+          *(baseline_questionnaires or []))
     extra: tuple[tuple[str, object], ...] = ()
     if logo is not None:
         from crmcheck.render.branding import load_logo
@@ -446,6 +462,8 @@ def report(
         note(str(problem))
     if strict and skipped:
         raise UsageError(f"{counted(len(skipped), 'special file')} in the directories given (--strict)")
+    if plan is not None:
+        result = _with_plan(result, plan, today, catalog)
     options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
     emit(renderer_for(ReportFormat(fmt.value))(for_terminal(result, output), options), output)
 
@@ -587,17 +605,30 @@ def compare(
         "before is no longer assessed.")] = False,
     questionnaires: QuestionnaireDirs = None,
     baseline_questionnaires: BaselineQuestionnaireDirs = None,
+    plan: PlanOption = None,
+    today: TodayOption = None,
 ) -> None:
     """Show what changed between two assessments: scores, levels, risk and stages, and every changed answer.
 
+    With --plan, each section's actions are set against the change ("best-customers: 3 of 3 actions done,
+    level 2 → 3").
+
     Example: crmcheck compare answers/2025.yaml answers/2026.yaml --format markdown -o changes.md
+
+    Example: crmcheck compare answers/2025.yaml answers/2026.yaml --plan plan.yaml
     """
     from crmcheck.baseline import compare_files
     from crmcheck.render.comparison_view import render_comparison
 
-    guard({"-o": output}, old, new, *(questionnaires or []), *(baseline_questionnaires or []))
+    guard({"-o": output}, old, new, plan, *(questionnaires or []), *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     comparison = compare_files(old, new, catalog, catalog.with_earlier_versions(baseline_questionnaires))
+    if plan is not None:
+        from crmcheck.plan.progress import plan_effects
+        from crmcheck.plan.run import read_plan
+
+        summary = read_plan(plan, None, _parse_date(today, "--today"), catalog)
+        comparison = comparison.model_copy(update={"plan_effects": plan_effects(comparison, summary)})
     emit(render_comparison(for_terminal(comparison, output), fmt.value, render_options(output)), output)
     if fail_on_regression and comparison.regressions:
         note(f"crmcheck: {counted(len(comparison.regressions), 'regression')} since {comparison.baseline_on}")
@@ -624,6 +655,9 @@ def check(
     output: Output = None,
     questionnaires: QuestionnaireDirs = None,
     baseline_questionnaires: BaselineQuestionnaireDirs = None,
+    plan: Annotated[str | None, typer.Option(
+        "--plan", metavar="PLAN", help="The improvement plan (crmcheck plan), for the rules no-overdue-actions and "
+        "high-risk-has-action; the default policy then adds both.")] = None,
 ) -> None:
     """Gate CI on an assessment: exit 0 when every rule of the policy held, 1 when one broke, 2 on bad input.
 
@@ -631,17 +665,20 @@ def check(
     broken rules.
 
     Example: crmcheck check answers/2026.yaml --baseline answers/2025.yaml --policy crm-policy.yaml --junit crm.xml
+
+    Example: crmcheck check answers/2026.yaml --plan plan.yaml
     """
     from crmcheck.check import run_check
     from crmcheck.github_actions import publish
     from crmcheck.render.check_view import render_check
     from crmcheck.render.junit_report import render_check as junit_check
 
-    guard({"-o": output, "--junit": junit}, answers, baseline, policy, *(questionnaires or []),
+    guard({"-o": output, "--junit": junit}, answers, baseline, policy, plan, *(questionnaires or []),
           *(baseline_questionnaires or []))
     catalog = _catalog(questionnaires)
     result = run_check(answers, baseline=baseline, policy=policy, today=_parse_date(today, "--today"),
-                       catalog=catalog, baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires))
+                       catalog=catalog, baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
+                       plan=plan)
     emit(render_check(for_terminal(result, output), fmt.value, render_options(output)), output)
     if junit:
         emit(junit_check(result), junit)
@@ -816,6 +853,129 @@ def collect_close(directory: CollectionDir) -> None:
     closed = Collection(directory).close()
     note(f"{directory} {'is now closed' if closed else 'was already closed'}; report: crmcheck report "
          f"{directory}/responses")
+
+
+def _with_plan(result: AssessmentResult, plan: str, today: str | None, catalog: Catalog) -> AssessmentResult:
+    from crmcheck.plan.progress import with_plan
+    from crmcheck.plan.run import read_plan
+
+    return with_plan(result, read_plan(plan, result, _parse_date(today, "--today"), catalog))
+
+
+class PlanGroup(TyperGroup):
+    """`crmcheck plan ANSWERS...` means `crmcheck plan make ANSWERS...`: a file where a subcommand would be."""
+
+    def parse_args(self, ctx: Any, args: list[str]) -> list[str]:
+        if args and args[0] not in self.commands and not args[0].startswith("-"):
+            args = ["make", *args]
+        parsed: list[str] = super().parse_args(ctx, args)
+        return parsed
+
+
+plan_app = typer.Typer(
+    name="plan", cls=PlanGroup,
+    help="An improvement plan kept in git: one action per gap, with owners and due dates; next year's report, "
+    "compare and check read it (see docs/plan.md).\n\n"
+    "Example: crmcheck plan answers/2025.yaml -o plan.yaml\n\n"
+    "Example: crmcheck plan answers/2026.yaml --update plan.yaml\n\n"
+    "Example: crmcheck plan show plan.yaml --format markdown -o plan.md",
+    no_args_is_help=True,
+)
+app.add_typer(plan_app)
+
+
+class PlanFormatChoice(StrEnum):
+    terminal = "terminal"
+    markdown = "markdown"
+    html = "html"
+    json = "json"
+    xlsx = "xlsx"
+    csv = "csv"
+
+
+class CsvLayoutChoice(StrEnum):
+    jira = "jira"
+    github = "github"
+
+
+@plan_app.command("make")
+def plan_make(
+    answers: Annotated[list[str], typer.Argument(
+        metavar="ANSWERS...", help="The assessment: answers files, or directories of them.")],
+    output: Output = None,
+    update: Annotated[str | None, typer.Option(
+        "--update", metavar="PLAN", help="Bring this plan up to the assessment, in place: every edit and comment "
+        "is kept, new gaps are added and closed ones marked gap_closed.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace an existing -o file.")] = False,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Make an improvement plan from an assessment's recommendations (`crmcheck plan ANSWERS...` for short).
+
+    Example: crmcheck plan answers/2025.yaml -o plan.yaml
+
+    Example: crmcheck plan answers/2026.yaml --update plan.yaml
+    """
+    from crmcheck.plan.run import new_plan, update_plan_file
+
+    catalog = _catalog(questionnaires)
+    if update is not None:
+        if output is not None:
+            raise UsageError("--update changes the plan in place; leave out -o")
+        guard({"--update": update}, *answers, *(questionnaires or []))
+        outcome = update_plan_file(answers, update, catalog)
+        note(f"updated {update}: {counted(len(outcome.added), 'action')} added, "
+             f"{counted(len(outcome.closed), 'gap')} closed, {counted(len(outcome.reopened), 'gap')} open again; "
+             f"every other line is as it was")
+        return
+    guard({"-o": output}, *answers, *(questionnaires or []))
+    text = new_plan(answers, catalog)
+    if output in (None, "-"):
+        emit(text, output)
+        return
+    from crmcheck.plan.store import write_new
+
+    write_new(str(output), text, force=force)
+    note(f"wrote {output}; give each action an owner and a due date, commit it, then next year: crmcheck plan "
+         f"NEW.yaml --update {output}")
+
+
+@plan_app.command("show")
+def plan_show(
+    plan: Annotated[str, typer.Argument(metavar="PLAN", help="The plan file.")],
+    fmt: Annotated[PlanFormatChoice, typer.Option("--format", "-f", help="Output format.")] = (
+        PlanFormatChoice.terminal),
+    csv_layout: Annotated[CsvLayoutChoice, typer.Option(
+        "--csv-layout", help="With --format csv: the columns of Jira's or GitHub's issue import.")] = (
+        CsvLayoutChoice.jira),
+    answers: Annotated[list[str] | None, typer.Option(
+        "--answers", metavar="FILE", help="A newer assessment, to show which gaps it closed (repeatable).")] = None,
+    today: TodayOption = None,
+    output: Output = None,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Show a plan's actions by phase and owner, overdue first.
+
+    Example: crmcheck plan show plan.yaml
+
+    Example: crmcheck plan show plan.yaml --format markdown -o plan.md
+
+    Example: crmcheck plan show plan.yaml --format csv --csv-layout jira -o plan.csv
+    """
+    from crmcheck.plan.formats import CsvLayout, PlanFormat, renderer_for
+    from crmcheck.plan.run import read_plan
+
+    if fmt is PlanFormatChoice.xlsx and _to_terminal(output):
+        raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
+    guard({"-o": output}, plan, *(answers or []), *(questionnaires or []))
+    catalog = _catalog(questionnaires)
+    result = None
+    if answers:
+        from crmcheck.baseline import assess_report
+
+        result = assess_report(answers, catalog)
+    summary = read_plan(plan, result, _parse_date(today, "--today"), catalog)
+    options = render_options(output, extra=(("csv_layout", CsvLayout(csv_layout.value)),))
+    emit(renderer_for(PlanFormat(fmt.value))(for_terminal(summary, output), options), output)
 
 
 vendors_app = typer.Typer(

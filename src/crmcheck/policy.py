@@ -10,9 +10,12 @@ from typing import Any
 from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import AnswersDocument
 from crmcheck.models.check import OutcomeStatus, RuleOutcome
+from crmcheck.models.plan_view import PlanSummary
 from crmcheck.models.policy import (
     BASELINE_RULES,
+    PLAN_RULES,
     Evidence,
+    HighRiskHasAction,
     MaxAge,
     MaxScoreDrop,
     MinCompleteness,
@@ -22,6 +25,7 @@ from crmcheck.models.policy import (
     NoHighRisk,
     NoLevelDrop,
     NoNewHighRisk,
+    NoOverdueActions,
     NoStageDrop,
     Policy,
     percent,
@@ -40,15 +44,17 @@ from crmcheck.scoring import EDGE_DIGITS
 DEFAULT_MAX_AGE_DAYS = 400
 
 
-def default_policy() -> Policy:
+def default_policy(*, with_plan: bool = False) -> Policy:
     """The policy `check` applies without --policy: a recent assessment with something answered, and no step back
-    against a baseline."""
+    against a baseline; with a plan, also no overdue action and an action for every high-risk section."""
+    plan_rules = [{"rule": "no-overdue-actions"}, {"rule": "high-risk-has-action"}] if with_plan else []
     return Policy.model_validate({"format": 1, "description": "the default policy", "rules": [
         {"rule": "max-age", "days": DEFAULT_MAX_AGE_DAYS},
         {"rule": "no-level-drop"},
         {"rule": "no-new-high-risk"},
         # at least 0% answered, and (as every completeness rule asks) something answered: not all n/a or blank
         {"rule": "min-completeness", "completeness": 0, "name": "something answered (not all n/a or blank)"},
+        *plan_rules,
     ]})
 
 
@@ -95,6 +101,7 @@ class _Context:
     questionnaires: Mapping[str, Questionnaire]
     today: dt.date
     locations: AnswerLocations
+    plan: PlanSummary | None = None
 
     @property
     def comparison(self) -> Comparison | None:
@@ -120,7 +127,8 @@ class _Outcomes:
         self.items: list[RuleOutcome] = []
 
     def add(self, status: OutcomeStatus, found: str, message: str | None = None, questionnaire: str | None = None,
-            section: str | None = None, question: str | None = None, line: int | None = None) -> None:
+            section: str | None = None, question: str | None = None, line: int | None = None,
+            file: str | None = None) -> None:
         """One outcome; without a message (a rule that held) the message is the scope and what was found."""
         if questionnaire is None:
             scope = "assessment"
@@ -133,7 +141,7 @@ class _Outcomes:
         self.items.append(RuleOutcome(
             rule=self.rule.rule, rule_number=self.number, rule_name=self.rule.name, requirement=self.rule.requirement(),
             scope=scope, questionnaire=questionnaire, section=section, question=question, status=status,
-            found=found, message=message or f"{scope}: {found}", file=self.ctx.locations.file,
+            found=found, message=message or f"{scope}: {found}", file=file or self.ctx.locations.file,
             line=line if line is not None else self.ctx.locations.line(questionnaire, section, question),
         ))
 
@@ -410,10 +418,54 @@ def _no_new_high_risk(number: int, rule: NoNewHighRisk, ctx: _Context) -> list[R
     return out.items
 
 
+def _no_overdue_actions(number: int, rule: NoOverdueActions, ctx: _Context) -> list[RuleOutcome]:
+    out = _Outcomes(number, rule, ctx)
+    assert ctx.plan is not None
+    plan = ctx.plan
+    for a in plan.actions:
+        if rule.questionnaire is not None and a.questionnaire != rule.questionnaire:
+            continue
+        if a.status in ("done", "dropped") or a.due is None or a.gap == "closed":
+            continue  # nothing owed: finished, undated, or its gap closed
+        where = {"questionnaire": a.questionnaire, "section": a.section, "file": plan.file, "line": a.line}
+        owner = f" (owner {a.owner})" if a.owner else " (no owner)"
+        out.held_if(not a.overdue, f"{a.status}, due {a.due}",
+                    f"action {a.id}{owner} is {a.status} and was due on {a.due}, "
+                    f"{(plan.today - a.due).days} days before {plan.today}: finish it, or move its due date",
+                    **where)
+    if not out.items:
+        out.add("skipped", "no dated open action",
+                "no action is open or in progress with a due date, so none can be overdue; give actions due dates",
+                file=plan.file, line=1)
+    return out.items
+
+
+def _high_risk_has_action(number: int, rule: HighRiskHasAction, ctx: _Context) -> list[RuleOutcome]:
+    out = _Outcomes(number, rule, ctx)
+    assert ctx.plan is not None
+    for q in _questionnaires(rule, ctx, out):
+        if q.kind != "scored":
+            continue
+        for s in _sections(rule, q, every_by_default=True) or ():
+            if s.risk != "high":
+                continue
+            mine = [a for a in ctx.plan.actions if a.questionnaire == q.id and a.section == s.id
+                    and a.status != "dropped"]
+            found = ", ".join(f"{a.id} ({a.status})" for a in mine) or "no action"
+            out.held_if(bool(mine), found,
+                        f"{q.id}/{s.id} is at high risk (score {s.score}) and the plan {ctx.plan.file} has no open, "
+                        f"in-progress or done action for it: `crmcheck plan ANSWERS --update {ctx.plan.file}` "
+                        "adds one", questionnaire=q.id, section=s.id)
+    if not out.items:
+        out.add("skipped", "no section at high risk", "no section in scope is at high risk; nothing needs an action")
+    return out.items
+
+
 _EVALUATORS: dict[type, Callable[[int, Any, _Context], list[RuleOutcome]]] = {
     MinLevel: _min_level, MinStage: _min_stage, NoHighRisk: _no_high_risk, MinCompleteness: _min_completeness,
     MaxAge: _max_age, MustAnswer: _must_answer, Evidence: _evidence, MaxScoreDrop: _max_score_drop,
     NoLevelDrop: _no_level_drop, NoStageDrop: _no_stage_drop, NoNewHighRisk: _no_new_high_risk,
+    NoOverdueActions: _no_overdue_actions, HighRiskHasAction: _high_risk_has_action,
 }
 
 
@@ -423,14 +475,21 @@ def evaluate(
     questionnaires: Mapping[str, Questionnaire],
     today: dt.date,
     locations: AnswerLocations,
+    plan: PlanSummary | None = None,
 ) -> list[RuleOutcome]:
-    """Apply every rule to every scope it covers; `result.comparison` feeds the rules against a baseline."""
-    ctx = _Context(result, questionnaires, today, locations)
+    """Apply every rule to every scope it covers; `result.comparison` feeds the rules against a baseline, `plan`
+    the rules about the improvement plan."""
+    ctx = _Context(result, questionnaires, today, locations, plan)
     outcomes: list[RuleOutcome] = []
     for number, rule in enumerate(policy.rules, 1):
         if rule.rule in BASELINE_RULES and result.comparison is None:
             out = _Outcomes(number, rule, ctx)
             out.add("skipped", "no baseline", "this rule compares with a baseline; give --baseline OLD to apply it")
+            outcomes.extend(out.items)
+            continue
+        if rule.rule in PLAN_RULES and plan is None:
+            out = _Outcomes(number, rule, ctx)
+            out.add("skipped", "no plan", "this rule reads the improvement plan; give --plan PLAN.yaml to apply it")
             outcomes.extend(out.items)
             continue
         items = _EVALUATORS[type(rule)](number, rule, ctx)

@@ -50,6 +50,7 @@ class CheckResult(Model):
     rules: int = Field(description="how many rules the policy has")
     outcomes: list[RuleOutcome]
     comparison: Comparison | None = None
+    plan: str | None = Field(default=None, description="the improvement plan file (--plan), if given")
 
     def count(self, status: OutcomeStatus) -> int:
         return sum(o.status == status for o in self.outcomes)

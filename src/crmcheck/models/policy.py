@@ -160,19 +160,37 @@ class NoNewHighRisk(_SectionRule):
     def requirement(self) -> str:
         return "not newly at high risk"
 
+class NoOverdueActions(_QuestionnaireRule):
+    """No action of the improvement plan (--plan) is open or in progress past its due date."""
+
+    rule: Literal["no-overdue-actions"]
+
+    def requirement(self) -> str:
+        return "no plan action open past its due date"
+
+class HighRiskHasAction(_SectionRule):
+    """Every section at high risk has an action in the improvement plan (--plan) that is open, in progress or done."""
+
+    rule: Literal["high-risk-has-action"]
+
+    def requirement(self) -> str:
+        return "every high-risk section has a plan action"
+
 Rule = Annotated[
     MinLevel | MinStage | NoHighRisk | MinCompleteness | MaxAge | MustAnswer | Evidence | MaxScoreDrop
-    | NoLevelDrop | NoStageDrop | NoNewHighRisk,
+    | NoLevelDrop | NoStageDrop | NoNewHighRisk | NoOverdueActions | HighRiskHasAction,
     Field(discriminator="rule"),
 ]
 RULE_KINDS: tuple[str, ...] = (
     "min-level", "min-stage", "no-high-risk", "min-completeness", "max-age", "must-answer", "evidence",
-    "max-score-drop", "no-level-drop", "no-stage-drop", "no-new-high-risk",
+    "max-score-drop", "no-level-drop", "no-stage-drop", "no-new-high-risk", "no-overdue-actions",
+    "high-risk-has-action",
 )
+PLAN_RULES = frozenset({"no-overdue-actions", "high-risk-has-action"})
 BASELINE_RULES = frozenset({"max-score-drop", "no-level-drop", "no-stage-drop", "no-new-high-risk"})
 SECTION_RULES = frozenset({"min-level", "no-high-risk", "min-completeness", "evidence", "max-score-drop",
                            "no-level-drop", "no-new-high-risk"})
-RISK_RULES = frozenset({"no-high-risk", "no-new-high-risk"})
+RISK_RULES = frozenset({"no-high-risk", "no-new-high-risk", "high-risk-has-action"})
 STAGE_RULES = frozenset({"min-stage", "no-stage-drop"})
 
 

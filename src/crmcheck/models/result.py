@@ -8,6 +8,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from crmcheck.models.answers import Respondent, Segment
+from crmcheck.models.plan_view import ActionView, PlanEffect, PlanSummary
 
 RESULT_FORMAT = 1
 Risk = Literal["high", "medium", "low"]
@@ -81,6 +82,7 @@ class SectionResult(Model):
     not_applicable: int
     questions: list[QuestionResult]
     not_evidenced: list[NotEvidenced] = Field(default_factory=list)
+    actions: list[ActionView] = Field(default_factory=list, description="the plan's actions for this section (--plan)")
 
 
 class Recommendation(Model):
@@ -370,6 +372,8 @@ class Comparison(Model):
     days_between: int
     questionnaires: list[QuestionnaireChange]
     regressions: list[Regression]
+    plan_effects: list[PlanEffect] = Field(default_factory=list, description=(
+        "with --plan: each section's actions set against how its level changed"))
 
 
 class AssessmentResult(Model):
@@ -384,6 +388,7 @@ class AssessmentResult(Model):
     respondents: list[LensRespondents] = Field(
         default_factory=list, description="with several answers files: who answered, by lens")
     perception_gaps: list[PerceptionGap] = Field(default_factory=list)
+    plan: PlanSummary | None = Field(default=None, description="the improvement plan read beside it (--plan)")
 
     def top_recommendations(self, limit: int) -> list[Recommendation]:
         """The highest-priority recommendations across every questionnaire."""

@@ -36,6 +36,11 @@ class Renderer(Protocol):
 
 def renderer_for(fmt: ReportFormat) -> Renderer:
     """The render function of a format's module (imported only when that format is used)."""
-    module = importlib.import_module(f"crmcheck.render.{fmt.value}_report")
+    return module_renderer(f"crmcheck.render.{fmt.value}_report")
+
+
+def module_renderer(module_name: str) -> Renderer:
+    """The `render` function of a format module, imported only when that format is used."""
+    module = importlib.import_module(module_name)
     render: Renderer = module.render
     return render

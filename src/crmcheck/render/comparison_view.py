@@ -135,6 +135,10 @@ def comparison_block(comparison: Comparison, width: int, *, full: bool) -> Rende
                              ("Questions renamed", [f"{r.previous_id} → {r.question}" for r in q.questions_renamed])):
             if items:
                 parts.append(Text(f"{label}: {', '.join(items)}"))
+    if comparison.plan_effects:
+        from crmcheck.plan.formats.terminal_format import effects_block
+
+        parts += [Text(""), effects_block(comparison.plan_effects)]
     return Group(*parts)
 
 

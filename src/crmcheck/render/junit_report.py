@@ -79,6 +79,17 @@ def _section_failure(s: SectionResult, kind: str) -> tuple[str, str, str] | None
     return ("below-target" if s.gap else "high-risk", message, detail)
 
 
+def _actions_text(s: SectionResult) -> str:
+    """The section's plan actions (--plan) in the testcase's output: how many, by status, and which are overdue."""
+    if not s.actions:
+        return ""
+    statuses = ", ".join(f"{n} {st}" for st in ("done", "doing", "open", "dropped")
+                         if (n := sum(a.status == st for a in s.actions)))
+    overdue = [a.id for a in s.actions if a.overdue]
+    late = f"; overdue: {', '.join(overdue)}" if overdue else ""
+    return f"\nplan: {len(s.actions)} action{'s' if len(s.actions) != 1 else ''} ({statuses}){late}"
+
+
 def render(result: AssessmentResult, options: RenderOptions) -> str:
     """`report --format junit`: one testcase per section; it fails below its target or at high risk."""
     root = ET.Element("testsuites", {"name": xml_safe(f"crmcheck report: {result.company}")})
@@ -91,7 +102,8 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
                 suite.case(f"crmcheck.{q.id}", name, skipped="not assessed: no scored answer in this section")
             else:
                 suite.case(f"crmcheck.{q.id}", name, failure=_section_failure(s, q.kind),
-                           output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip())
+                           output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip()
+                           + _actions_text(s))
         suite.close({"company": result.company, "assessed_on": str(result.assessed_on),
                      "questionnaire_version": str(q.version)})
         suites.append(suite)

@@ -197,6 +197,12 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
 
         console.print()
         console.print(comparison_block(result.comparison, options.width, full=False))
+    if result.plan is not None:
+        from crmcheck.plan.formats.terminal_format import report_block
+
+        console.print()
+        console.print(report_block(result.plan, [(q.id, s.id, s.actions) for q in result.questionnaires
+                                                 for s in q.sections if s.actions]))
     missing = sum(len(q.unanswered) for q in result.questionnaires)
     if missing:
         console.print(Text(f"{counted(missing, 'question')} unanswered; see the markdown report for the list.",

@@ -136,6 +136,12 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
 
+def write_table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
+                keys: int = 1, header: str = "") -> None:
+    """A sheet of one table laid out as the report's sheets are (for other workbooks: `plan show`)."""
+    _table(wb, title, columns, rows, keys=keys, header=header)
+
+
 def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
         Column("Questionnaire", 20), Column("Title", 40, wrap=True), Column("Kind", 8), Column("Version", 8, INTEGER),
@@ -298,6 +304,12 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
         _perception(wb, parts, header)
     if parts.changes is not None:
         _changes(wb, parts, {q.id: q.title for q in result.questionnaires}, header)
+    if result.plan is not None:
+        from crmcheck.plan.formats.xlsx_format import effects_sheet, plan_sheet
+
+        plan_sheet(wb, result.plan, header)
+        if result.comparison is not None and result.comparison.plan_effects:
+            effects_sheet(wb, result.comparison.plan_effects, header)
     _reading(wb, result, header)
     wb.properties.title = text_cell_value(options.title or f"CRM assessment: {result.company}")
     wb.properties.creator = "crmcheck"
