@@ -370,6 +370,53 @@ def report_in_every_format(target: Path, work: Path, *extra: str | Path) -> dict
     return data
 
 
+def plan_in_every_format(old: Path, new: Path, work: Path) -> None:
+    """A plan made from the baseline, read beside the newer assessment in every report format, by compare and
+    by check. Its actions and their gaps are worked out here from the two JSON reports, not from the plan."""
+    plan = work / "plan.yaml"
+    run = invoke("plan", old, "-o", plan)
+    assert run.code == 0, run.err
+    before = json.loads(invoke("report", old, "--format", "json").out)
+    wanted = {f"{q['id']}.{r['question']}": (q["id"], r["section"], r["question"])
+              for q in before["questionnaires"] for r in q["recommendations"]}
+    actions = yaml.safe_load(plan.read_text(encoding="utf-8"))["actions"] or []
+    assert {a["id"] for a in actions} == set(wanted) and len(actions) == len(wanted)
+    texts: dict[str, str] = {}
+    data: dict[str, Any] = {}
+    for fmt in FORMATS:
+        out = work / "plan-report.xlsx" if fmt == "xlsx" else None
+        run = invoke("report", new, "--plan", plan, "--today", TODAY, "--format", fmt, *(("-o", out) if out else ()))
+        check_output(fmt, run, out)
+        texts[fmt] = run.out
+        if fmt == "json":
+            data = json.loads(run.out)
+    recommended = {(q["id"], r["question"]) for q in data["questionnaires"] for r in q["recommendations"]}
+    status = {(q["id"], qr["id"]): qr["status"] for q in data["questionnaires"] for s in q["sections"]
+              for qr in s["questions"]}
+    shown = {a["id"]: (q["id"], s["id"], a["gap"]) for q in data["questionnaires"] for s in q["sections"]
+             for a in s["actions"]}
+    assert set(shown) == set(wanted)
+    for ident, (qid, section, question) in wanted.items():
+        gap = ("not assessed" if status[(qid, question)] == "unanswered" else
+               "open" if (qid, question) in recommended else "closed")
+        assert shown[ident] == (qid, section, gap), ident
+    for fmt in ("markdown", "html"):
+        assert all(ident in texts[fmt] for ident in wanted), fmt
+    from openpyxl import load_workbook
+
+    rows = list(load_workbook(work / "plan-report.xlsx")["Plan"].values)
+    assert {row[2] for row in rows[1:]} == set(wanted)
+    run = invoke("compare", old, new, "--plan", plan, "--format", "json")
+    assert run.code == 0, run.err
+    for effect in json.loads(run.out)["plan_effects"]:
+        mine = [w for w in wanted.values() if (w[0], w[1]) == (effect["questionnaire"], effect["section"])]
+        assert (effect["actions"], effect["done"]) == (len(mine), 0), effect
+    run = invoke("check", new, "--plan", plan, "--today", TODAY, "--format", "json")
+    if run.code != 2:  # 2: nothing answered at all in the newer file is its own finding, tested elsewhere
+        outcomes = [o for o in json.loads(run.out)["outcomes"] if o["rule"] == "no-overdue-actions"]
+        assert [o["status"] for o in outcomes] == ["skipped"]  # a new plan has no due dates: nothing is owed
+
+
 def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work: Path) -> None:
     answers_dir = work / "answers"
     answers_dir.mkdir()
@@ -411,6 +458,8 @@ def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work:
         assert run.code in (0, 1), run.err
         outcomes = json.loads(run.out)["outcomes"]
         assert run.code == (1 if any(o["status"] == "broken" for o in outcomes) else 0)
+
+    plan_in_every_format(old, files[0], work)
 
     # import a survey export of the same answers, one per lens, and report it
     imported = work / "imported"

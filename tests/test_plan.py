@@ -419,3 +419,31 @@ def test_plan_schema_describes_the_file() -> None:
     assert set(action) >= {"id", "title", "questionnaire", "section", "questions", "why", "owner", "due", "status",
                            "phase", "effort", "impact", "notes", "done_on", "gap_closed"}
     assert code == 0
+
+
+def test_demo_writes_the_example_plan_and_reads_it_in_the_report_and_comparison(tmp_path: Path) -> None:
+    from tests.conftest import EXAMPLES
+
+    run = run_cli("demo", "--out", str(tmp_path / "out"))
+    assert run.code == 0, run.err
+    out = tmp_path / "out"
+    kept = (EXAMPLES / "plan-2025.yaml").read_text()
+    assert (out / "plan-2025.yaml").read_text() == kept
+    example = load_plan(str(EXAMPLES / "plan-2025.yaml")).plan
+    owners = {a.owner for a in example.actions if a.owner}
+    statuses = {a.status for a in example.actions}
+    assert len(owners) >= 3 and statuses == {"open", "doing", "done", "dropped"}
+    report = json.loads((out / "report.json").read_text())
+    assert report["plan"]["by_status"]["done"] == sum(a.status == "done" for a in example.actions)
+    assert sum(len(s["actions"]) for q in report["questionnaires"] for s in q["sections"]) == len(example.actions)
+    effects = report["comparison"]["plan_effects"]
+    assert effects and all(re.match(r"[a-z0-9-]+: (\d+ of \d+ actions? done|no action), ", e["text"]) for e in effects)
+    assert "**The plan against the change:**" in (out / "comparison.md").read_text()
+    assert "```mermaid\ngantt\n" in (out / "plan.md").read_text()
+    # the plan brought up to 2026 keeps every line of the one the team kept
+    updated = (out / "plan-2026.yaml").read_text().splitlines()
+    remaining = iter(updated)
+    assert all(any(line == other for other in remaining) for line in kept.splitlines()
+               if not line.startswith("assessment:"))
+    assert "gap_closed: " in "\n".join(updated)
+    assert "improvement plan plan-2025.yaml:" in run.err

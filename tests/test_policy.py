@@ -37,7 +37,7 @@ def policy_errors(text: str) -> list[str]:
     ("format: 1\nrules:\n  - level: 3\n",
      "policy.yaml:3:5: rules[0]: every rule needs 'rule:', one of min-level, min-stage, no-high-risk, "
      "min-completeness, max-age, must-answer, evidence, max-score-drop, no-level-drop, no-stage-drop, "
-     "no-new-high-risk"),
+     "no-new-high-risk, no-overdue-actions, high-risk-has-action"),
     ("format: 1\nrules:\n  - rule: max-age\n    days: 400\n    sections: all\n",
      "policy.yaml:5:5: unknown field 'sections' in rules[0]; allowed: name, rule, days"),
     ("format: 1\nrules:\n  - rule: max-age\n", "policy.yaml:3:5: rules[0]: missing required field 'days'"),
@@ -139,7 +139,7 @@ def test_schema_policy_lists_every_rule() -> None:
     mapping = schema["properties"]["rules"]["items"]["discriminator"]["mapping"]
     assert sorted(mapping) == sorted(["min-level", "min-stage", "no-high-risk", "min-completeness", "max-age",
                                       "must-answer", "evidence", "max-score-drop", "no-level-drop", "no-stage-drop",
-                                      "no-new-high-risk"])
+                                      "no-new-high-risk", "no-overdue-actions", "high-risk-has-action"])
 
 
 # --- judging rules on hand-worked assessments of the small test questionnaire -------------------------

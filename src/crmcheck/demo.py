@@ -10,6 +10,7 @@ from crmcheck.assessment import assess_paths
 from crmcheck.baseline import assess_with_baseline
 from crmcheck.catalog import Catalog, data_dir
 from crmcheck.check import run_check
+from crmcheck.models.result import AssessmentResult
 from crmcheck.render import RenderOptions, ReportFormat, renderer_for
 from crmcheck.render.check_view import render_check, verdict
 from crmcheck.render.comparison_view import render_comparison
@@ -34,6 +35,29 @@ def _vendor_reports(options: RenderOptions) -> dict[str, str | bytes]:
             "vendors.html": vendor_renderer(VendorFormat.HTML)(report, options)}
 
 
+def _plan_files(result: AssessmentResult, catalog: Catalog, today: dt.date,
+                options: RenderOptions) -> tuple[AssessmentResult, dict[str, str | bytes]]:
+    """The improvement plan the example's team kept through the year: read beside the 2026 report, shown on its
+    own, and brought up to the 2026 assessment (new gaps added, closed ones marked)."""
+    from crmcheck.models.plan import load_plan
+    from crmcheck.plan.formats import PlanFormat
+    from crmcheck.plan.formats import renderer_for as plan_renderer
+    from crmcheck.plan.progress import plan_summary, with_plan
+    from crmcheck.plan.run import current_ids
+    from crmcheck.plan.update import update_plan
+
+    source = load_plan(str(example_path("plan-2025.yaml")))
+    current = current_ids(catalog)
+    summary = plan_summary(source, result, today, current)
+    updated = update_plan(source, result, "assessment-2026.yaml", current)
+    files: dict[str, str | bytes] = {
+        "plan-2025.yaml": source.text,
+        "plan.md": plan_renderer(PlanFormat.MARKDOWN)(plan_summary(source, None, today, current), options),
+        "plan-2026.yaml": updated.text,
+    }
+    return with_plan(result, summary), files
+
+
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
     """Score the example's latest assessment against the year before, write its reports (markdown, JSON, HTML),
     the comparison, the policy check and the perception-gap report of its staff and customers; return the
@@ -42,17 +66,18 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
     current, previous, policy = (example_path(name) for name in
                                  ("assessment-2026.yaml", "assessment-2025.yaml", "policy.yaml"))
     result = assess_with_baseline(str(current), str(previous), catalog)
+    today = dt.date.today()
+    plain = RenderOptions(width=options.width)
+    result, plan_files = _plan_files(result, catalog, today, plain)
     # the perception gap: three staff and five customers answered the same questions from their side
     perception = assess_paths([str(example_path("perception"))], catalog)
-    check = run_check(str(current), baseline=str(previous), policy=str(policy), today=dt.date.today(),
-                      catalog=catalog)
+    check = run_check(str(current), baseline=str(previous), policy=str(policy), today=today, catalog=catalog)
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         from crmcheck.errors import InputError
 
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
-    plain = RenderOptions(width=options.width)
     assert result.comparison is not None
     files: dict[str, str | bytes] = {
         "report.md": renderer_for(ReportFormat.MARKDOWN)(result, plain),
@@ -63,6 +88,7 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
         "perception.html": renderer_for(ReportFormat.HTML)(perception, plain),
         "check.md": render_check(check, "markdown", plain),
         **_vendor_reports(plain),
+        **plan_files,
     }
     for name, content in files.items():
         write_atomic(out / name, content)
@@ -71,4 +97,9 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
     for name in files:
         note(f"wrote {out / name}")
     note(f"policy check against {policy.name}: {verdict(check)}; `crmcheck check` would exit {check.exit_code}")
+    if result.plan is not None:
+        p = result.plan
+        note(f"improvement plan {example_path('plan-2025.yaml').name}: {p.by_status['done']} of {len(p.actions)} "
+             f"actions done, {p.overdue} overdue on {today}, {p.gaps_closed} gaps closed by 2026 (see plan.md; "
+             f"plan-2026.yaml is the plan brought up to the 2026 assessment)")
     return text if isinstance(text, str) else text.decode()

@@ -36,7 +36,7 @@ def _status_text(action: ActionView) -> Text:
 
 def action_table(actions: list[ActionView]) -> Table:
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
-    table.add_column("Action", ratio=1)
+    table.add_column("Action", ratio=1, overflow="fold")
     table.add_column("Owner", max_width=18)
     table.add_column("Due", no_wrap=True)
     table.add_column("Status", max_width=22)
