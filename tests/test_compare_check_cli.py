@@ -168,8 +168,8 @@ def test_demo_writes_the_comparison_and_the_check(tmp_path: Path) -> None:
     run = run_cli("demo", "--out", str(tmp_path / "out"))
     assert run.code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "check.md", "comparison.md", "perception.html", "perception.md", "report.html", "report.json", "report.md",
-        "vendors.html", "vendors.md"]
+        "check.md", "comparison.md", "perception.html", "perception.md", "plan-2025.yaml", "plan-2026.yaml",
+        "plan.md", "report.html", "report.json", "report.md", "vendors.html", "vendors.md"]
     assert (tmp_path / "out" / "comparison.md").read_text().startswith("# What changed: Brightwater Field Systems")
     assert "## Since the last assessment" in (tmp_path / "out" / "report.md").read_text()
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in run.out

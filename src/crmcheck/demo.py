@@ -96,10 +96,10 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
     note(f"example answers: {current} (baseline {previous.name})")
     for name in files:
         note(f"wrote {out / name}")
-    note(f"policy check against {policy.name}: {verdict(check)}; `crmcheck check` would exit {check.exit_code}")
     if result.plan is not None:
         p = result.plan
         note(f"improvement plan {example_path('plan-2025.yaml').name}: {p.by_status['done']} of {len(p.actions)} "
              f"actions done, {p.overdue} overdue on {today}, {p.gaps_closed} gaps closed by 2026 (see plan.md; "
              f"plan-2026.yaml is the plan brought up to the 2026 assessment)")
+    note(f"policy check against {policy.name}: {verdict(check)}; `crmcheck check` would exit {check.exit_code}")
     return text if isinstance(text, str) else text.decode()
