@@ -410,6 +410,9 @@ def report(
     strict: Annotated[bool, typer.Option(
         "--strict", help="Exit 2 when a directory holds a named pipe, device or socket called *.yaml (such files "
         "are always listed on stderr and left out).")] = False,
+    min_answered: Annotated[str | None, typer.Option(
+        "--min-answered", metavar="PCT", help="Leave out respondents who answered less than PCT% of their scored "
+        "questions (n/a ones aside); the report says how many it left out.")] = None,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
@@ -437,11 +440,14 @@ def report(
         from crmcheck.render.branding import load_logo
 
         extra = (("logo", load_logo(logo)),)
+    from crmcheck.finished import parse_min_answered
+
+    minimum = parse_min_answered(min_answered) if min_answered is not None else None
     catalog = _catalog(questionnaires)
     skipped: list[Problem] = []
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
-                           show_respondents=show_respondents, skipped=skipped)
+                           show_respondents=show_respondents, skipped=skipped, min_answered=minimum)
     for problem in skipped:
         note(str(problem))
     if strict and skipped:
