@@ -681,7 +681,10 @@ def demo(
     """
     from crmcheck.demo import run_demo
 
-    emit(run_demo(out, render_options(None), note), None)
+    notes: list[str] = []  # said after the report, so that the screen ends with what the run means
+    emit(run_demo(out, render_options(None), notes.append), None)
+    for line in notes:
+        note(line)
 
 
 collect_app = typer.Typer(
