@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import textwrap
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
 from crmcheck.catalog import Catalog
 from crmcheck.check import run_check
 from crmcheck.finished import Progress, parse_min_answered
 from crmcheck.scoring import is_provisional
-from tests.conftest import SMALL, run_cli
+from tests.conftest import ROOT, SMALL, run_cli
 from tests.test_aggregate import MINI, answers_text
 
 # SMALL: section alpha has 3 scored questions (one, two, three; `note` is text), beta has 4 (pick1-3, days): 7 in all.
@@ -83,15 +85,22 @@ def test_two_of_forty_five_answered_reads_as_provisional(tmp_path: Path) -> None
                     .replace("      best-customers.flagged:\n", "      best-customers.flagged: yes\n"))
     data = json.loads(run_cli("report", str(path), "--format", "json").out)
     [q] = data["questionnaires"]
-    scored = sum(s["scored_questions"] for s in q["sections"])
-    assert scored == 45
-    # defined (weight 2, scale 3 = 0.75) and flagged (weight 1, yes = 1): (2 * 0.75 + 1) / 3 = 83.3; 2/45 = 0.044
-    assert (q["score"], q["level_name"], q["provisional"], q["completeness"]) == (83.3, "Managed", True, 0.044)
+    scored = sum(s["scored_questions"] for s in q["sections"])  # 45 in version 2
+    # worked from the YAML: defined (a scale answer 3) and flagged (yes = 1), each by its weight
+    yaml_questions = {f"{s['id']}.{x['id']}": x for s in yaml.safe_load(
+        (ROOT / "questionnaires" / "crm-mistakes.yaml").read_text())["sections"] for x in s["questions"]}
+    defined, flagged = yaml_questions["best-customers.defined"], yaml_questions["best-customers.flagged"]
+    three = next(Fraction(str(lv["score"])) for lv in yaml.safe_load(
+        (ROOT / "questionnaires" / "crm-mistakes.yaml").read_text())["scales"][defined["scale"]] if lv["value"] == 3)
+    w1, w2 = Fraction(str(defined.get("weight", 1))), Fraction(str(flagged.get("weight", 1)))
+    score = 100 * (w1 * three + w2) / (w1 + w2)  # (2 * 0.75 + 1) / 3 = 83.3 in version 2
+    assert q["score"] == math.floor(score * 10 + Fraction(1, 2)) / 10
+    assert (q["provisional"], q["completeness"]) == (True, round(2 / scored, 3))
     best = q["sections"][0]
     assert (best["id"], best["answered"], best["provisional"]) == ("best-customers", 2, True)
     terminal = run_cli("report", str(path)).out
-    assert "score 83.3 (provisional)  level 4 Managed (provisional)" in terminal
-    assert "Provisional: only 2 of its 45 scored questions (4%) answered" in terminal
+    assert f"score {q['score']:.1f} (provisional)  level {q['level']} {q['level_name']} (provisional)" in terminal
+    assert f"Provisional: only 2 of its {scored} scored questions ({2 / scored:.0%}) answered" in terminal
 
 
 # ---------- several respondents ----------

@@ -71,3 +71,20 @@ def test_no_step_back_is_said_too(tmp_path: Path, fmt: str) -> None:
     run = run_cli("report", same, "--baseline", same, "--format", fmt)
     assert run.code == 0, run.err
     assert "No step back: no level or stage fell and no section became high risk." in plain(run.out)
+
+
+def test_the_terminal_lists_the_unanswered_questions(tmp_path: Path) -> None:
+    path = tmp_path / "two.yaml"
+    assert run_cli("new", "crm-mistakes", "--company", "Two Co", "--date", "2026-11-01", "-o", str(path)).code == 0
+    path.write_text(path.read_text().replace("      best-customers.defined:\n", "      best-customers.defined: 3\n")
+                    .replace("      best-customers.flagged:\n", "      best-customers.flagged: yes\n"))
+    [q] = json.loads(run_cli("report", str(path), "--format", "json").out)["questionnaires"]
+    unanswered = q["unanswered"]
+    missing = sum(s["scored_questions"] for s in q["sections"]) - 2  # 45 - 2 = 43 in version 2
+    assert len(unanswered) == missing > 20
+    text = plain(run_cli("report", str(path)).out)
+    assert "see the markdown report" not in text
+    # the first 20 by id, in questionnaire order, then how many more
+    assert f"Unanswered: {missing} questions The nine CRM mistakes: " + ", ".join(unanswered[:20]) in text
+    assert f"… and {missing - 20} more (the markdown and HTML reports list them all)" in text
+    assert unanswered[20] not in text.split(f"Unanswered: {missing} questions", 1)[1]
