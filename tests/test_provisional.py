@@ -298,3 +298,12 @@ def test_a_provisional_baseline_section_is_not_compared_either(tmp_path: Path) -
     assert alpha.status == "skipped"
     assert "provisional in the baseline (33% answered)" in alpha.message
     assert result.passed
+
+
+def test_min_answered_with_a_baseline_is_a_usage_error(tmp_path: Path) -> None:
+    old = write_small(tmp_path, "old.yaml", FULL, "2025-03-01")
+    new = write_small(tmp_path, "new.yaml", FULL)
+    run = run_cli("report", str(new), "--baseline", str(old), "--min-answered", "50", "--questionnaires",
+                  str(tmp_path / "q"))
+    assert (run.code, run.out) == (2, "")
+    assert "--min-answered leaves out respondents of several; --baseline compares one assessment" in run.err
