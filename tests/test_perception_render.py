@@ -127,9 +127,9 @@ def test_json_has_perception_gap_and_not_evidenced(mini_report: tuple[Path, Path
     data = json.loads(report(mini_report, "--format", "json"))
     [gap] = data["perception_gaps"]
     assert gap["sections"][0] == {"id": "trust", "section": "trust", "title": "Trust", "company": 93.8,
-                                  "customer": 17.9, "gap": 75.9}
+                                  "customer": 17.9, "gap": 75.9, "provisional": False}
     assert gap["questions"][-1] == {"id": "care.known", "section": "care", "title": "We know our customers.",
-                                    "company": 87.5, "customer": 33.3, "gap": 54.2}
+                                    "company": 87.5, "customer": 33.3, "gap": 54.2, "provisional": False}
     company = data["questionnaires"][0]
     assert company["sections"][0]["not_evidenced"] == [
         {"question": "care.known", "text": "We know our customers.", "score": 87.5, "answers": 1, "respondents": 2},

@@ -307,3 +307,42 @@ def test_min_answered_with_a_baseline_is_a_usage_error(tmp_path: Path) -> None:
                   str(tmp_path / "q"))
     assert (run.code, run.out) == (2, "")
     assert "--min-answered leaves out respondents of several; --baseline compares one assessment" in run.err
+
+
+def test_junit_skips_a_provisional_section_never_passes_or_fails_it(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    # alpha 1 of 3 answered (provisional, 75.0: level 4 is at its target of 4 but would be judged); beta blank
+    path = write_small(tmp_path, "answers.yaml", "alpha.one: 3")
+    run = run_cli("report", str(path), "--questionnaires", str(tmp_path / "q"), "--format", "junit")
+    assert run.code == 0, run.err
+    suite = ET.fromstring(run.out).find("testsuite")
+    assert suite is not None
+    cases = {case.get("name"): case for case in suite.iter("testcase")}
+    alpha = cases["alpha: Alpha"].find("skipped")
+    assert alpha is not None and alpha.get("message") == (
+        "provisional: score 75.0, level 4 Managed on 33% of its questions answered (under half); not judged")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("skipped")) == ("2", "0", "2")
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties["provisional"].startswith("Provisional: only 1 of its 7 scored questions (14%) answered")
+
+
+def test_the_perception_gap_marks_a_provisional_section(stopping: tuple[Path, Path], tmp_path: Path) -> None:
+    # customers' trust rests on 2 of 5 cells (provisional); care is at exactly half for them, 3 of 4 for staff
+    data = mini_report(stopping)
+    [gap] = data["perception_gaps"]
+    assert {line["id"]: line["provisional"] for line in gap["sections"]} == {"care": False, "trust": True}
+    answers, questionnaires = stopping
+    common = (str(answers), "--questionnaires", str(questionnaires))
+    terminal = run_cli("report", *common).out
+    assert "Trust (provisional)" in terminal
+    markdown = run_cli("report", *common, "--format", "markdown").out
+    assert "| Trust (provisional) |" in markdown
+    page = run_cli("report", *common, "--format", "html").out
+    assert '<tr><td>Trust <span class="provisional">provisional</span></td>' in page
+    out = tmp_path / "gap.xlsx"
+    assert run_cli("report", *common, "--format", "xlsx", "-o", str(out)).code == 0
+    from openpyxl import load_workbook
+
+    sheet = list(load_workbook(out)["Perception gap"].iter_rows(values_only=True))
+    assert {row[1]: row[-1] for row in sheet[1:]} == {"care": "no", "trust": "yes"}

@@ -242,7 +242,8 @@ def _largest_first(lines: list[GapLine]) -> list[GapLine]:
 def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) -> PerceptionGap:
     """Company score − customer score per section and per question of one questionnaire, largest first."""
     sections = [
-        GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score))
+        GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score),
+                provisional=c.provisional or k.provisional)
         for c, k in zip(company.sections, customer.sections, strict=True)
     ]
     customer_profile = {p.question: p for p in customer.profile}

@@ -253,6 +253,8 @@ class GapLine(Model):
     company: float | None
     customer: float | None
     gap: float | None
+    provisional: bool = Field(default=False, description=(
+        "a section whose company or customer score is provisional (under half its answer cells answered)"))
 
 
 class PerceptionGap(Model):

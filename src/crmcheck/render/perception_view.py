@@ -73,7 +73,8 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
     if with_bar:
         table.add_column("", no_wrap=True, width=GAP_BAR_WIDTH)
     for line in gap.sections:
-        cells: list[RenderableType] = [Text(line.title), _score(line.company), _score(line.customer),
+        title = Text(line.title).append(" (provisional)" if line.provisional else "", style="yellow")
+        cells: list[RenderableType] = [title, _score(line.company), _score(line.customer),
                  Text(signed(line.gap), style="bold red" if (line.gap or 0) > 0 else "")]
         table.add_row(*cells, *([gap_bar(line.gap)] if with_bar else []))
     parts: list[RenderableType] = [heading, lead, table]

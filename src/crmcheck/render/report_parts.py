@@ -75,6 +75,7 @@ class PerceptionGap:
     customer: float | None
     company_respondents: int | None = None
     customer_respondents: int | None = None
+    provisional: bool = False  # the company or the customer score rests on under half its answer cells
 
     @property
     def gap(self) -> float | None:
@@ -111,7 +112,7 @@ def optional_parts(result: AssessmentResult) -> OptionalParts:
     perception = [
         PerceptionGap(questionnaire=gap.questionnaire, section=line.id, title=line.title, company=line.company,
                       customer=line.customer, company_respondents=gap.company_respondents,
-                      customer_respondents=gap.customer_respondents)
+                      customer_respondents=gap.customer_respondents, provisional=line.provisional)
         for gap in result.perception_gaps
         for line in gap.sections
     ]

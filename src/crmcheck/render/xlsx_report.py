@@ -253,10 +253,12 @@ def _perception(wb: Workbook, parts: OptionalParts, header: str) -> None:
         Column("Questionnaire", 20), Column("Section", 22), Column("Title", 44, wrap=True),
         Column("Company", 10, SCORE), Column("Customers", 10, SCORE), Column("Gap", 8, SCORE),
         Column("Company respondents", 12, INTEGER), Column("Customer respondents", 12, INTEGER),
+        Column("Provisional", 11),
     ]
     questionnaires = list(dict.fromkeys(p.questionnaire for p in parts.perception))
     rows = [[p.questionnaire, p.section, p.title, p.company, p.customer, p.gap, p.company_respondents,
-             p.customer_respondents] for qid in questionnaires for p in parts.perception_of(qid)]
+             p.customer_respondents, "yes" if p.provisional else "no"]
+            for qid in questionnaires for p in parts.perception_of(qid)]
     _table(wb, "Perception gap", columns, rows, keys=2, header=header)
 
 
