@@ -274,8 +274,9 @@ def test_report_of_a_directory_gives_the_hand_worked_numbers_as_json(tmp_path: P
         ("company", 2, 93.1), ("customer", 3, 23.1)]
     gap = data["perception_gaps"][0]
     assert [(s["id"], s["gap"]) for s in gap["sections"]] == [("trust", 75.9), ("care", 58.4)]
-    assert data["respondents"] == [{"lens": "company", "count": 2, "people": None},
-                                   {"lens": "customer", "count": 3, "people": None}]
+    # every respondent answered each scored question or marked it n/a: all finished, none left out
+    assert data["respondents"] == [{"lens": "company", "count": 2, "people": None, "finished": 2, "left_out": 0},
+                                   {"lens": "customer", "count": 3, "people": None, "finished": 3, "left_out": 0}]
     assert "Cara Diaz" not in run.out and "Answer the phone" not in run.out
 
 

@@ -32,9 +32,9 @@ def test_twenty_staff_and_fifty_customers(tmp_path: Path) -> None:
     terminal = run_cli("report", str(tmp_path / "staff"), str(tmp_path / "customers"))
     assert terminal.code == 0, terminal.err
     first_page = terminal.out.splitlines()[:24]
-    assert first_page[1] == "70 respondents: 20 company, 50 customer"
+    assert first_page[1] == "70 respondents: 20 company, 50 customer; 70 finished"
     assert first_page[3] == "Perception gap: The company-customer perception gap"
-    assert first_page[5] == "Where the company rates itself above its customers (gap = company − customer):"
+    assert first_page[5] == "Gap by section (company − customer); the company rates itself higher in 9 of 9:"
     assert any(line.startswith("Largest gaps by question:") for line in first_page)
 
     data = json.loads(run_cli("report", str(tmp_path / "staff"), str(tmp_path / "customers"), "-f", "json").out)

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 from tests.conftest import EXAMPLES, run_cli
@@ -173,4 +176,16 @@ def test_demo_writes_the_comparison_and_the_check(tmp_path: Path) -> None:
     assert (tmp_path / "out" / "comparison.md").read_text().startswith("# What changed: Brightwater Field Systems")
     assert "## Since the last assessment" in (tmp_path / "out" / "report.md").read_text()
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in run.out
-    assert run.err.splitlines()[-1].startswith("policy check against policy.yaml: FAILED: 6 of ")
+    *_, verdict, point, worked = run.err.splitlines()
+    assert verdict.startswith("policy check against policy.yaml: FAILED: 6 of ")
+    # the closing lines say the failure is the example's point, not a broken demo (4 steps back since 2025)
+    assert point.startswith("That FAILED check is the example's point: the example company took 4 steps back")
+    assert worked == (f"The demo itself worked: every file listed above was written; open "
+                      f"{tmp_path / 'out' / 'report.html'} to see each step back.")
+    # on a screen (stdout and stderr together) the run ends with those lines, after the terminal report
+    both = subprocess.run([sys.executable, "-m", "crmcheck", "demo", "--out", str(tmp_path / "again")],
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=120,
+                          env={**os.environ, "NO_COLOR": "1", "COLUMNS": "80"})
+    lines = both.stdout.rstrip().splitlines()
+    assert lines[-1] == worked.replace(str(tmp_path / "out"), str(tmp_path / "again"))
+    assert lines.index("How to read this report") < len(lines) - 3

@@ -233,6 +233,17 @@ class Expected:
     questions: dict[str, tuple[Fraction | None, int]]  # full id -> (mean score 0..1, scored respondents)
     sections: dict[str, Fraction | None]
     overall: Fraction | None
+    # answered cells and asked cells (respondents × scored questions, less n/a cells): section id or None -> counts
+    cells: dict[str | None, tuple[int, int]] = field(default_factory=dict)
+
+    def completeness(self, section: str | None) -> float:
+        answered, asked = self.cells[section]
+        return round(answered / asked if asked else 1.0, 3)
+
+    def provisional(self, section: str | None) -> bool:
+        """Under half the asked cells answered (with something answered), compared in whole numbers."""
+        answered, asked = self.cells[section]
+        return answered > 0 and Fraction(answered, asked) < Fraction(1, 2)
 
 
 def expected(spec: Spec, people: list[Respondent]) -> Expected:
@@ -254,14 +265,23 @@ def expected(spec: Spec, people: list[Respondent]) -> Expected:
         sections[str(section["id"])] = None if mean is None else 100 * mean
     overall = _mean((Fraction(str(s.get("weight", 1))), sections[str(s["id"])] or Fraction(0))
                     for s in spec.sections if sections[str(s["id"])] is not None)
-    return Expected(questions, sections, overall)
+    cells: dict[str | None, tuple[int, int]] = {}
+    for section_id in [*(str(s["id"]) for s in spec.sections), None]:
+        values = [person.value(q.full) for q in spec.questions if q.scored and section_id in (None, q.section)
+                  for person in people]
+        cells[section_id] = (sum(v not in (None, "n/a") for v in values), sum(v != "n/a" for v in values))
+    return Expected(questions, sections, overall, cells)
 
 
 def assert_numbers(result: dict[str, Any], want: Expected, *, several: bool) -> None:
     """The JSON report of one questionnaire (one lens) against the recomputed numbers."""
     assert result["score"] == _shown(want.overall), result["id"]
+    # completeness over every respondent's cells: one who stopped early counts for each question left blank
+    assert (result["completeness"], result["provisional"]) == (want.completeness(None), want.provisional(None))
     for section in result["sections"]:
         assert section["score"] == _shown(want.sections[section["id"]]), section["id"]
+        assert (section["completeness"], section["provisional"]) == (
+            want.completeness(section["id"]), want.provisional(section["id"])), section["id"]
         for question in section["questions"]:
             mean, count = want.questions[question["id"]]
             if mean is None:
@@ -538,3 +558,54 @@ def test_every_command_through_the_console_script(entry: dict[str, Any],
         assert made.code == 0 and run_cli("validate", str(work / "new.yaml")).code == 0
 
     run()
+
+
+# ---------- provisional reports: one answer of many, in every format ----------
+
+def one_value(spec: Spec, question: Q) -> Any:
+    """A valid answer to a scored question, from the YAML alone."""
+    kind = question.type
+    if kind == "scale":
+        return spec.data["scales"][question.data["scale"]][-1]["value"]
+    if kind == "yes_no":
+        return True
+    if kind == "choice":
+        return question.options[0]["id"]
+    if kind == "checklist":
+        return [question.options[0]["id"]]
+    return question.data["bands"][0]["min"]
+
+
+@pytest.mark.parametrize("entry", BUILT_INS, ids=[e["id"] for e in BUILT_INS])
+def test_a_provisional_report_says_so_in_every_format(entry: dict[str, Any], tmp_path: Path) -> None:
+    spec = Spec.read(entry["path"])
+    first = next(q for q in spec.questions if q.scored)
+    scored = sum(q.scored for q in spec.questions)
+    assert scored >= 3  # one answer of three or more is under half
+    person = Respondent("one", spec.lenses[0], {first.full: one_value(spec, first)})
+    answers = write_answers(tmp_path / "one.yaml", person, spec.id)
+    for fmt in FORMATS:
+        out = tmp_path / "one.xlsx"
+        run = invoke("report", answers, "--format", fmt, *(("-o", out) if fmt == "xlsx" else ()))
+        assert run.code == 0, (fmt, run.err)
+        if fmt == "json":
+            [q] = json.loads(run.out)["questionnaires"]
+            assert q["provisional"] is True and q["completeness"] == round(1 / scored, 3)
+            [section] = [s for s in q["sections"] if s["id"] == first.section]
+            in_section = sum(q.scored for q in spec.questions if q.section == first.section)
+            assert section["provisional"] is (in_section > 2)  # 1 answered of more than 2
+            continue
+        if fmt == "xlsx":
+            from openpyxl import load_workbook
+
+            book = load_workbook(out)
+            summary = list(book["Summary"].iter_rows(values_only=True))
+            header, row = summary[0], summary[1]
+            assert row[header.index("Provisional")] == "yes"
+            assert str(row[header.index("Level name")]).endswith("(provisional)")
+            continue
+        text = run.out.lower()
+        assert "provisional" in text, fmt
+        if fmt in ("terminal", "markdown", "html"):
+            # beside the headline number, not only in the explanations at the end
+            assert text.index("provisional") < text.index("how to read"), fmt

@@ -45,11 +45,11 @@ def test_terminal_opens_with_the_perception_gap(mini_report: tuple[Path, Path]) 
     lines = [line.rstrip() for line in report(mini_report).splitlines()]
     assert lines[:12] == [
         "Mini Co — CRM assessment of 2026-11-02, assessor Dana Lee",
-        "5 respondents: 2 company, 3 customer",
+        "5 respondents: 2 company, 3 customer; 5 finished",
         "",
         "Perception gap: Mini gap",
         "company view 93.1 (2) against customer view 23.1 (3): gap +70.0",
-        "Where the company rates itself above its customers (gap = company − customer):",
+        "Gap by section (company − customer); the company rates itself higher in 2 of 2:",
         "Section                                Company   Customer      Gap",
         "───────────────────────────────────────────────────────────────────────────────",
         "Trust                                     93.8       17.9    +75.9   ████████",
@@ -85,7 +85,7 @@ def test_markdown_perception_gap_comes_first_and_adds_up(mini_report: tuple[Path
     headings = [line for line in md.splitlines() if line.startswith("## ")]
     assert headings[:2] == ["## Perception gap: Mini gap", "## Summary"]
     assert ("**Company:** Mini Co · **Assessed on:** 2026-11-02 · **Assessor:** Dana Lee · "
-            "**Respondents:** 2 company, 3 customer") in md
+            "**Respondents:** 5 respondents: 2 company, 3 customer; 5 finished") in md
     assert ("The company rates itself **+70.0** points above its customers: company view 93.1 (2 respondents), "
             "customer view 23.1 (3 respondents).") in md
     assert ("| Section | Company | Customer | Gap |\n|---|---:|---:|---:|\n"
@@ -127,9 +127,9 @@ def test_json_has_perception_gap_and_not_evidenced(mini_report: tuple[Path, Path
     data = json.loads(report(mini_report, "--format", "json"))
     [gap] = data["perception_gaps"]
     assert gap["sections"][0] == {"id": "trust", "section": "trust", "title": "Trust", "company": 93.8,
-                                  "customer": 17.9, "gap": 75.9}
+                                  "customer": 17.9, "gap": 75.9, "provisional": False}
     assert gap["questions"][-1] == {"id": "care.known", "section": "care", "title": "We know our customers.",
-                                    "company": 87.5, "customer": 33.3, "gap": 54.2}
+                                    "company": 87.5, "customer": 33.3, "gap": 54.2, "provisional": False}
     company = data["questionnaires"][0]
     assert company["sections"][0]["not_evidenced"] == [
         {"question": "care.known", "text": "We know our customers.", "score": 87.5, "answers": 1, "respondents": 2},

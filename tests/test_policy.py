@@ -204,9 +204,17 @@ def test_min_level_per_questionnaire_and_per_section(check: Check) -> None:
         - {rule: min-level, level: 3}
         - {rule: min-level, level: 3, questionnaire: small, sections: all}
         """)
-    assert statuses(result) == [("small", "held"), ("small/alpha", "held"), ("small/beta", "broken")]
-    assert result.outcomes[0].found == "level 3 Defined (score 62.5)"
+    # the questionnaire as a whole rests on 3 of its 7 scored questions: provisional, so skipped, never held
+    assert statuses(result) == [("small", "skipped"), ("small/alpha", "held"), ("small/beta", "broken")]
+    assert result.outcomes[0].found == "provisional"
+    assert "small is provisional (42.9% answered, under half its questions)" in result.outcomes[0].message
+    assert result.outcomes[1].found == "level 3 Defined (score 62.5)"
     assert result.outcomes[2].message == "small/beta is not assessed; the policy asks for level 3 or above"
+    # one more answer (4 of 7) and the questionnaire's level counts: (2*62.5 + 60) / 3 = 61.7, level 3
+    more = check("alpha.one: 1\nalpha.two: yes\nalpha.three: [a, b, c]\nbeta.pick1: x\n",
+                 "- {rule: min-level, level: 3}")
+    assert statuses(more) == [("small", "held")]
+    assert more.outcomes[0].found == "level 3 Defined (score 61.7)"
 
 
 def test_no_high_risk_catches_a_critical_question_at_zero(check: Check) -> None:

@@ -82,7 +82,8 @@ def test_json_counts_and_shares_per_lens_never_in_a_score(survey: tuple[Path, Pa
     assert (company["lens"], customer["lens"]) == ("company", "customer")
     # only `known` is scored: company 1, 1, 1 -> 100; customers 0, 0.5, 0 -> 16.7; k4 left it blank
     assert (company["score"], customer["score"]) == (100.0, 16.7)
-    assert (company["completeness"], customer["completeness"]) == (1.0, 1.0)
+    # completeness counts each respondent's cell of the one scored question: k4's blank is 1 of 4 customer cells
+    assert (company["completeness"], customer["completeness"]) == (1.0, 0.75)
     assert company["recommendations"] == [] and customer["unanswered"] == []
     reason, channels = company["profile"]
     assert (reason["question"], reason["answered"], reason["not_applicable"]) == ("loyalty.reason", 3, 0)

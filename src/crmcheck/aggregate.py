@@ -12,11 +12,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from crmcheck import fastpath
 from crmcheck.catalog import Catalog
+from crmcheck.errors import UsageError
+from crmcheck.finished import Progress, progress_of, total
 from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.questionnaire import Questionnaire
@@ -33,7 +36,7 @@ from crmcheck.models.result import (
 )
 from crmcheck.profile import ProfileTally, compare_profiles
 from crmcheck.resolve import UNANSWERED, Response
-from crmcheck.scoring import EDGE_DIGITS, answer_text, needs_evidence, score_questionnaire
+from crmcheck.scoring import EDGE_DIGITS, answer_text, is_provisional, needs_evidence, score_questionnaire
 
 LENS_ORDER = ("company", "customer")
 DISAGREEMENT_SPREAD = 0.5  # half of the 0..1 score range
@@ -65,6 +68,11 @@ class AnswerSet:
         if self.respondent is not None and self.respondent.name:
             return self.respondent.name
         return Path(self.file).stem
+
+    @property
+    def progress(self) -> Progress:
+        """How much of every questionnaire in the file the respondent answered."""
+        return total(progress_of(a.questionnaire, a.responses) for a in self.questionnaires)
 
 
 def _score100(score: float) -> float:
@@ -115,6 +123,7 @@ class _LensTally:
     lens: str
     keep_individual: bool
     respondents: int = 0
+    finished: int = 0  # respondents who answered every scored question (or marked it n/a)
     targets: dict[str, int] = field(default_factory=dict)
     questions: dict[str, _QuestionTally] = field(default_factory=dict)
     profiles: dict[str, ProfileTally] = field(default_factory=dict)
@@ -127,6 +136,7 @@ class _LensTally:
 
     def add(self, answered: AnsweredQuestionnaire, label: str) -> None:
         self.respondents += 1
+        self.finished += progress_of(answered.questionnaire, answered.responses).finished
         for section_id, target in answered.targets.items():
             # respondents may state different targets; the report aims at the highest one
             self.targets[section_id] = max(target, self.targets.get(section_id, target))
@@ -168,11 +178,31 @@ class _LensTally:
                              answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored)
                 for qr in questions if self.questions[qr.id].unevidenced
             ]
-            sections.append(section.model_copy(update={"questions": questions, "not_evidenced": not_evidenced}))
+            answered, asked = self._cells(section.id)
+            sections.append(section.model_copy(update={
+                "questions": questions, "not_evidenced": not_evidenced,
+                "completeness": round(answered / asked if asked else 1.0, 3),
+                "provisional": is_provisional(answered, asked)}))
         sections_of = {full: section.id for full, (section, _) in self.questionnaire.questions.items()}
         profile = [tally.result(full, sections_of[full], self.lens) for full, tally in self.profiles.items()]
-        return base.model_copy(update={"sections": sections, "lens": self.lens, "respondents": self.respondents,
-                                       "profile": profile})
+        answered, asked = self._cells(None)
+        return base.model_copy(update={
+            "sections": sections, "lens": self.lens, "respondents": self.respondents, "profile": profile,
+            "completeness": round(answered / asked if asked else 1.0, 3),
+            "provisional": is_provisional(answered, asked), "finished": self.finished})
+
+    def _cells(self, section_id: str | None) -> tuple[int, int]:
+        """Answered cells and asked cells (respondents × scored questions, less the n/a cells) of one section, or
+        of the whole questionnaire: a respondent who stopped early counts for every question they left blank."""
+        answered = asked = 0
+        for section in self.questionnaire.sections:
+            if section_id is not None and section.id != section_id:
+                continue
+            for full, _ in section.scored_questions:
+                tally = self.questions[full]
+                answered += tally.scored
+                asked += self.respondents - tally.not_applicable
+        return answered, asked
 
     def _question(self, qr: QuestionResult) -> QuestionResult:
         tally = self.questions[qr.id]
@@ -212,7 +242,8 @@ def _largest_first(lines: list[GapLine]) -> list[GapLine]:
 def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) -> PerceptionGap:
     """Company score − customer score per section and per question of one questionnaire, largest first."""
     sections = [
-        GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score))
+        GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score),
+                provisional=c.provisional or k.provisional)
         for c, k in zip(company.sections, customer.sections, strict=True)
     ]
     customer_profile = {p.question: p for p in customer.profile}
@@ -235,8 +266,11 @@ def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) 
 class Aggregation:
     """Answers files folded in one at a time; `result()` gives the report of them all."""
 
-    def __init__(self, *, show_respondents: bool = False) -> None:
+    def __init__(self, *, show_respondents: bool = False, min_answered: Fraction | None = None) -> None:
         self.show_respondents = show_respondents
+        self.min_answered = min_answered
+        self._finished: dict[str, int] = {}
+        self._left_out: dict[str, int] = {}
         self._tallies: dict[tuple[str, str], _LensTally] = {}
         self._order: list[str] = []
         self._people: dict[str, list[RespondentEntry]] = {}
@@ -244,8 +278,22 @@ class Aggregation:
         self._assessors: set[str | None] = set()
         self._segments: set[Segment | None] = set()
 
+    @property
+    def kept(self) -> int:
+        """Respondents counted so far (those below --min-answered are left out)."""
+        return sum(self._counts.values())
+
+    @property
+    def left_out(self) -> int:
+        return sum(self._left_out.values())
+
     def add(self, answers: AnswerSet) -> None:
+        progress = answers.progress
+        if self.min_answered is not None and not progress.reaches(self.min_answered):
+            self._left_out[answers.lens] = self._left_out.get(answers.lens, 0) + 1
+            return
         self._counts[answers.lens] = self._counts.get(answers.lens, 0) + 1
+        self._finished[answers.lens] = self._finished.get(answers.lens, 0) + progress.finished
         self._assessors.add(answers.assessor)
         self._segments.add(answers.segment)
         if self.show_respondents:
@@ -269,6 +317,7 @@ class Aggregation:
         results: list[QuestionnaireResult] = []
         gaps: list[PerceptionGap] = []
         lenses = sorted(self._counts, key=_lens_rank)
+        everyone = sorted({*self._counts, *self._left_out}, key=_lens_rank)
         for qid in self._order:
             by_lens = {lens: self._tallies[(qid, lens)].result(company) for lens in lenses
                        if (qid, lens) in self._tallies}
@@ -276,12 +325,15 @@ class Aggregation:
             if "company" in by_lens and "customer" in by_lens:
                 gaps.append(perception_gap(by_lens["company"], by_lens["customer"]))
         respondents = [
-            LensRespondents(lens=lens, count=self._counts[lens],
+            LensRespondents(lens=lens, count=self._counts.get(lens, 0), finished=self._finished.get(lens, 0),
+                            left_out=self._left_out.get(lens, 0),
                             people=self._people.get(lens, []) if self.show_respondents else None)
-            for lens in lenses
+            for lens in everyone
         ]
+        minimum = None if self.min_answered is None else float(self.min_answered)
         return AssessmentResult(company=company, assessed_on=assessed_on, assessor=assessor, segment=segment,
-                                questionnaires=results, respondents=respondents, perception_gaps=gaps)
+                                questionnaires=results, respondents=respondents, perception_gaps=gaps,
+                                min_answered=minimum)
 
 
 def _lens_rank(lens: str) -> tuple[int, str]:
@@ -322,9 +374,19 @@ def quick_answer_set(path: str, catalog: Catalog, company: str, assessed_on: dt.
 
 
 def aggregate(answer_sets: Iterable[AnswerSet], *, company: str, assessed_on: dt.date,
-              show_respondents: bool = False) -> AssessmentResult:
-    """The report of several respondents' answers (all of one company and date)."""
-    aggregation = Aggregation(show_respondents=show_respondents)
+              show_respondents: bool = False, min_answered: Fraction | None = None) -> AssessmentResult:
+    """The report of several respondents' answers (all of one company and date); with `min_answered`, those who
+    answered less than that share of their scored questions are left out (and counted)."""
+    aggregation = Aggregation(show_respondents=show_respondents, min_answered=min_answered)
     for answers in answer_sets:
         aggregation.add(answers)
+    if not aggregation.kept:
+        raise UsageError(f"--min-answered {percent_text(min_answered)}: every one of the "
+                         f"{aggregation.left_out} respondents answered less; nothing left to report (lower it)")
     return aggregation.result(company=company, assessed_on=assessed_on)
+
+
+def percent_text(share: Fraction | None) -> str:
+    """A share as a percentage, without needless decimals (1/2 -> '50%', 1/3 -> '33.3%')."""
+    value = float(share or 0) * 100
+    return f"{value:.1f}".rstrip("0").rstrip(".") + "%"

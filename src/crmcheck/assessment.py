@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator, Sequence
+from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from crmcheck.catalog import Catalog
-from crmcheck.errors import InputError, Problem
+from crmcheck.errors import InputError, Problem, UsageError
+from crmcheck.finished import Progress, total
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import Response, resolve
@@ -116,13 +118,28 @@ def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument)
 
 
 def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bool = False,
-                 skipped: list[Problem] | None = None) -> AssessmentResult:
-    """The report of one answers file, or of several respondents (files and directories) of one company."""
-    from crmcheck.aggregate import aggregate
+                 skipped: list[Problem] | None = None, min_answered: Fraction | None = None) -> AssessmentResult:
+    """The report of one answers file, or of several respondents (files and directories) of one company; with
+    `min_answered`, respondents who answered less than that share of their scored questions are left out."""
+    from crmcheck.aggregate import aggregate, percent_text
 
     files = answers_files(paths, skipped)
     first = load_answers(files[0])
     if len(files) == 1:
-        return assess_document(first, catalog)
+        result = assess_document(first, catalog)
+        if min_answered is not None:
+            progress = result_progress(result)
+            if not progress.reaches(min_answered):
+                raise UsageError(f"--min-answered {percent_text(min_answered)}: {files[0]} answers "
+                                 f"{progress.answered} of {progress.asked} scored questions, less; nothing left to "
+                                 "report (lower it)")
+        return result
     return aggregate(_answer_sets(files, catalog, first), company=first.answers.company,
-                     assessed_on=first.answers.assessed_on, show_respondents=show_respondents)
+                     assessed_on=first.answers.assessed_on, show_respondents=show_respondents,
+                     min_answered=min_answered)
+
+
+def result_progress(result: AssessmentResult) -> Progress:
+    """One answers file's progress from its scored result (the same counts `progress_of` makes)."""
+    return total(Progress(s.answered, s.not_applicable, s.scored_questions)
+                 for q in result.questionnaires for s in q.sections)

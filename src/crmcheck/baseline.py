@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from fractions import Fraction
 
 from crmcheck.assessment import answers_files, assess_document, assess_paths
 from crmcheck.catalog import Catalog
@@ -119,12 +120,16 @@ def assess_with_baseline(
 
 def assess_report(
     paths: Sequence[str], catalog: Catalog, *, baseline: str | None = None, baseline_catalog: Catalog | None = None,
-    show_respondents: bool = False, skipped: list[Problem] | None = None,
+    show_respondents: bool = False, skipped: list[Problem] | None = None, min_answered: Fraction | None = None,
 ) -> AssessmentResult:
     """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together.
     Special files (named pipes, devices) in directories are left out and listed in `skipped`."""
-    if baseline is None:
-        return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped)
+    if baseline is None or min_answered is not None:
+        if baseline is not None:
+            raise UsageError("--min-answered leaves out respondents of several; --baseline compares one assessment: "
+                             "give one or the other")
+        return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped,
+                            min_answered=min_answered)
     files = answers_files(paths, skipped)
     if len(files) > 1:
         raise UsageError(f"--baseline compares one assessment with an earlier one; {len(files)} answers files "

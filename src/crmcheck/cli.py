@@ -423,6 +423,9 @@ def report(
         "are always listed on stderr and left out).")] = False,
     plan: PlanOption = None,
     today: TodayOption = None,
+    min_answered: Annotated[str | None, typer.Option(
+        "--min-answered", metavar="PCT", help="Leave out respondents who answered less than PCT% of their scored "
+        "questions (n/a ones aside); the report says how many it left out.")] = None,
 ) -> None:
     """Score an assessment and write its maturity and gap report.
 
@@ -453,11 +456,14 @@ def report(
         from crmcheck.render.branding import load_logo
 
         extra = (("logo", load_logo(logo)),)
+    from crmcheck.finished import parse_min_answered
+
+    minimum = parse_min_answered(min_answered) if min_answered is not None else None
     catalog = _catalog(questionnaires)
     skipped: list[Problem] = []
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
-                           show_respondents=show_respondents, skipped=skipped)
+                           show_respondents=show_respondents, skipped=skipped, min_answered=minimum)
     for problem in skipped:
         note(str(problem))
     if strict and skipped:
@@ -712,7 +718,10 @@ def demo(
     """
     from crmcheck.demo import run_demo
 
-    emit(run_demo(out, render_options(None), note), None)
+    notes: list[str] = []  # said after the report, so that the screen ends with what the run means
+    emit(run_demo(out, render_options(None), notes.append), None)
+    for line in notes:
+        note(line)
 
 
 collect_app = typer.Typer(

@@ -10,6 +10,7 @@ from crmcheck.models.result import (
     AssessmentResult,
     Comparison,
     LevelChange,
+    NotComparable,
     QuestionnaireChange,
     QuestionnaireResult,
     QuestionResult,
@@ -55,7 +56,8 @@ def _section_change(old: SectionResult | None, new: SectionResult | None) -> Sec
                            old.level_name if old else None, new.level_name if new else None),
         risk_before=old.risk if old else None, risk_after=new.risk if new else None,
         completeness_before=old.completeness if old else None, completeness_after=new.completeness if new else None,
-        trend=trend_of(change) if old and new else "not comparable",
+        trend=trend_of(change) if old and new and not (old.provisional or new.provisional) else "not comparable",
+        provisional_before=bool(old and old.provisional), provisional_after=bool(new and new.provisional),
     )
 
 
@@ -137,7 +139,8 @@ def _questionnaire_change(
                            old.level_name if old else None, new.level_name if new else None),
         completeness_before=old.completeness if old else None, completeness_after=new.completeness if new else None,
         stage=stage, sections=sections, answers_changed=answers, questions_added=added, questions_removed=removed,
-        questions_renamed=renamed,
+        questions_renamed=renamed, provisional_before=bool(old and old.provisional),
+        provisional_after=bool(new and new.provisional),
     )
 
 
@@ -148,8 +151,41 @@ def _level_words(change: LevelChange) -> str:
     return f"{one(change.before, change.before_name)} → {one(change.after, change.after_name)}"
 
 
+def _percent(fraction: float | None) -> str:
+    return f"{(fraction or 0) * 100:.0f}%"
+
+
+def provisional_reason(before: bool, after: bool, completeness_before: float | None,
+                       completeness_after: float | None) -> str:
+    """Why a score is not compared: which side is provisional, and how much was answered there."""
+    sides = []
+    if before:
+        sides.append(f"in the baseline ({_percent(completeness_before)} answered)")
+    if after:
+        sides.append(f"now ({_percent(completeness_after)} answered)")
+    return (f"provisional {' and '.join(sides)}: under half its questions answered, so not compared "
+            "(never counted as a step back)")
+
+
+def not_comparable_of(changes: list[QuestionnaireChange]) -> list[NotComparable]:
+    """Every questionnaire and section in both assessments whose score is provisional on either side."""
+    found: list[NotComparable] = []
+    for q in changes:
+        if q.presence != "both":
+            continue
+        if q.provisional_before or q.provisional_after:
+            found.append(NotComparable(questionnaire=q.id, section=None, text=f"{q.id}: " + provisional_reason(
+                q.provisional_before, q.provisional_after, q.completeness_before, q.completeness_after)))
+        found.extend(
+            NotComparable(questionnaire=q.id, section=s.id, text=f"{q.id}/{s.id}: " + provisional_reason(
+                s.provisional_before, s.provisional_after, s.completeness_before, s.completeness_after))
+            for s in q.sections if s.presence == "both" and (s.provisional_before or s.provisional_after))
+    return found
+
+
 def regressions_of(changes: list[QuestionnaireChange]) -> list[Regression]:
-    """Steps back: a level or stage reached that fell, a section newly at high risk, something no longer assessed."""
+    """Steps back: a level or stage reached that fell, a section newly at high risk, something no longer assessed.
+    A provisional score on either side is not comparable: it is never a step back (see `not_comparable_of`)."""
     found: list[Regression] = []
     for q in changes:
         if q.presence == "removed":
@@ -158,14 +194,15 @@ def regressions_of(changes: list[QuestionnaireChange]) -> list[Regression]:
             continue
         if q.presence == "added":
             continue
-        if q.level.change is not None and q.level.change < 0:
+        whole = not (q.provisional_before or q.provisional_after)
+        if whole and q.level.change is not None and q.level.change < 0:
             found.append(Regression(questionnaire=q.id, section=None, kind="level",
                                     text=f"{q.id}: level {_level_words(q.level)}"))
-        if q.stage and q.stage.reached.change is not None and q.stage.reached.change < 0:
+        if whole and q.stage and q.stage.reached.change is not None and q.stage.reached.change < 0:
             found.append(Regression(questionnaire=q.id, section=None, kind="stage",
                                     text=f"{q.id}: stage reached {_level_words(q.stage.reached)}"))
         for s in q.sections:
-            if s.presence != "both":
+            if s.presence != "both" or s.provisional_before or s.provisional_after:
                 continue
             where = f"{q.id}/{s.id}"
             if s.level.before is not None and s.level.after is None:
@@ -191,5 +228,5 @@ def compare_assessments(
     return Comparison(
         company=new.company, baseline_on=old.assessed_on, assessed_on=new.assessed_on,
         days_between=(new.assessed_on - old.assessed_on).days, questionnaires=changes,
-        regressions=regressions_of(changes),
+        regressions=regressions_of(changes), not_comparable=not_comparable_of(changes),
     )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crmcheck.compare import provisional_reason
 from crmcheck.inert import has_visible_text
 from crmcheck.models.answers import AnswersDocument
 from crmcheck.models.check import OutcomeStatus, RuleOutcome
@@ -173,6 +174,22 @@ def _sections(rule: Any, q: QuestionnaireResult, *, every_by_default: bool) -> l
     return [s for s in q.sections if s.id in sections]
 
 
+PROVISIONAL_FOUND = "provisional"
+
+
+def _skip_provisional(out: _Outcomes, scope: QuestionnaireResult | SectionResult, questionnaire: str,
+                      section: str | None = None) -> bool:
+    """Skip (with the reason) a scope whose score rests on under half its questions: it is not comparable,
+    so a rule neither holds nor breaks on it. True when skipped."""
+    if not scope.provisional:
+        return False
+    where = f"{questionnaire}/{section}" if section else questionnaire
+    out.add("skipped", PROVISIONAL_FOUND, f"{where} is provisional ({percent(scope.completeness)} answered, under "
+            "half its questions): its score is not judged; answer more of it, or require answers with a "
+            "min-completeness rule", questionnaire=questionnaire, section=section)
+    return True
+
+
 def _min_level(number: int, rule: MinLevel, ctx: _Context) -> list[RuleOutcome]:
     out = _Outcomes(number, rule, ctx)
     for q in _questionnaires(rule, ctx, out):
@@ -181,7 +198,10 @@ def _min_level(number: int, rule: MinLevel, ctx: _Context) -> list[RuleOutcome]:
             [(None, q.level, q.level_name, q.score)] if sections is None
             else [(s.id, s.level, s.level_name, s.score) for s in sections]
         )
+        by_id = {s.id: s for s in q.sections}
         for section, level, name, score in scopes:
+            if _skip_provisional(out, by_id[section] if section else q, q.id, section):
+                continue
             found = _level_text(level, name, score)
             where = f"{q.id}/{section}" if section else q.id
             state = f"at {found}" if level is not None else found
@@ -194,7 +214,7 @@ def _min_level(number: int, rule: MinLevel, ctx: _Context) -> list[RuleOutcome]:
 def _min_stage(number: int, rule: MinStage, ctx: _Context) -> list[RuleOutcome]:
     out = _Outcomes(number, rule, ctx)
     for q in _questionnaires(rule, ctx, out):
-        if q.stage is None:
+        if q.stage is None or _skip_provisional(out, q, q.id):
             continue
         found = f"stage {q.stage.reached} {q.stage.name}"
         out.held_if(q.stage.reached >= rule.stage, found,
@@ -211,6 +231,8 @@ def _no_high_risk(number: int, rule: NoHighRisk, ctx: _Context) -> list[RuleOutc
             if s.score is None:
                 out.add("skipped", "not assessed", f"{q.id}/{s.id} is not assessed (no scored answer other than "
                         "n/a), so its risk is unknown; nothing to check", questionnaire=q.id, section=s.id)
+                continue
+            if _skip_provisional(out, s, q.id, s.id):
                 continue
             found = f"{s.risk} risk (score {s.score:.1f})"
             out.held_if(s.risk != "high", found, f"{q.id}/{s.id} is at high risk (score {s.score})",
@@ -350,6 +372,11 @@ def _baseline_sections(
                 out.add("skipped", "not assessed in the baseline", f"{q.id}/{s.id} was not assessed in the baseline; "
                         "nothing to compare", questionnaire=q.id, section=s.id)
                 continue
+            if s.provisional_before or s.provisional_after:
+                out.add("skipped", PROVISIONAL_FOUND, f"{q.id}/{s.id}: " + provisional_reason(
+                    s.provisional_before, s.provisional_after, s.completeness_before, s.completeness_after),
+                    questionnaire=q.id, section=s.id)
+                continue
             yield q, s
 
 
@@ -399,6 +426,11 @@ def _no_stage_drop(number: int, rule: NoStageDrop, ctx: _Context) -> list[RuleOu
     for q in _baseline_questionnaires(rule, ctx, out, kind="staged"):
         if q.stage is None:
             continue
+        if q.provisional_before or q.provisional_after:
+            out.add("skipped", PROVISIONAL_FOUND, f"{q.id}: " + provisional_reason(
+                q.provisional_before, q.provisional_after, q.completeness_before, q.completeness_after),
+                questionnaire=q.id)
+            continue
         reached = q.stage.reached
         found = f"stage {reached.before} → {reached.after}" if reached.change else f"stage {reached.after}, unchanged"
         out.held_if((reached.change or 0) >= 0, found,
@@ -447,7 +479,7 @@ def _high_risk_has_action(number: int, rule: HighRiskHasAction, ctx: _Context) -
         if q.kind != "scored":
             continue
         for s in _sections(rule, q, every_by_default=True) or ():
-            if s.risk != "high":
+            if s.risk != "high" or _skip_provisional(out, s, q.id, s.id):
                 continue
             mine = [a for a in ctx.plan.actions if a.questionnaire == q.id and a.section == s.id
                     and a.status != "dropped"]

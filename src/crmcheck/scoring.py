@@ -32,6 +32,16 @@ NOT_EVIDENCED_MIN = 0.75  # a self-assessed answer scoring this or more should c
 SELF_ASSESSED_LENS = "company"  # customers' answers are their experience; they need no evidence
 
 
+PROVISIONAL_BELOW = 0.5  # a score resting on less than this share of its questions is provisional
+
+
+def is_provisional(answered: int, asked: int) -> bool:
+    """Whether a score resting on `answered` of `asked` questions (or answer cells) is provisional: it exists
+    (something answered) but rests on less than half of what was asked. Compared exactly, in whole numbers:
+    exactly half is not provisional."""
+    return answered > 0 and 2 * answered < asked
+
+
 def needs_evidence(score: float | None, lens: str | None) -> bool:
     """Whether an answer of this score, given through this lens, should cite evidence."""
     return (lens or SELF_ASSESSED_LENS) == SELF_ASSESSED_LENS and score is not None and (
@@ -87,9 +97,16 @@ class SectionTally:
     critical_failed: bool
 
     @property
+    def asked(self) -> int:
+        return self.scored - self.not_applicable
+
+    @property
     def completeness(self) -> float:
-        asked = self.scored - self.not_applicable
-        return self.answered / asked if asked else 1.0
+        return self.answered / self.asked if self.asked else 1.0
+
+    @property
+    def provisional(self) -> bool:
+        return is_provisional(self.answered, self.asked)
 
 
 def tally_sections(questionnaire: Questionnaire, responses: Mapping[str, Response]) -> list[SectionTally]:
@@ -461,7 +478,7 @@ def score_questionnaire(
             score=_score1(tally.score), level=level, level_name=questionnaire.level_name(level), risk=risk,
             target=target, gap=gap, completeness=round(tally.completeness, 3), answered=tally.answered,
             scored_questions=tally.scored, not_applicable=tally.not_applicable, questions=questions,
-            not_evidenced=not_evidenced,
+            not_evidenced=not_evidenced, provisional=tally.provisional,
         ))
 
     summary = summarise(questionnaire, [t.score for t in tallies], [section_flags(t) for t in tallies])
@@ -473,6 +490,7 @@ def score_questionnaire(
         id=questionnaire.id, title=questionnaire.title, version=questionnaire.version, kind=questionnaire.kind,
         source=questionnaire.source, score=_score1(overall), level=level,
         level_name=questionnaire.level_name(level), completeness=round(answered / asked if asked else 1.0, 3),
+        provisional=is_provisional(answered, asked),
         sections=sections, recommendations=[r for _, _, r in recommendations], stage=stage,
         unanswered=unanswered, not_applicable=not_applicable,
         levels=[LevelBand(level=lv.level, name=lv.name, min=lv.min) for lv in questionnaire.levels],

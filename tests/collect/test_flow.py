@@ -41,10 +41,16 @@ def answer_every_page(client: TestClient, token: str, choose: dict[str, str]) ->
         html = client.get(location).text
         form = read_form(html)
         fields: dict[str, object] = {"csrf": form.csrf(), "go": "next" if "value=\"next\"" in html else "finish"}
+        radios: dict[str, list[str]] = {}
         for control in form.controls:
             name, value = str(control.get("name")), str(control.get("value"))
-            if control.get("type") == "radio" and "." in name and value == choose.get(name, choose["*"]):
-                fields[name] = value
+            if control.get("type") == "radio" and "." in name:
+                radios.setdefault(name, []).append(value)
+        for name, values in radios.items():
+            # the value asked for where the question offers it (a scale), else its first option (yes/no, a choice):
+            # every question answered, so that the respondent has finished
+            wanted = choose.get(name, choose["*"])
+            fields[name] = wanted if wanted in values else values[0]
         response = client.post(location, data=fields)
         assert response.status_code == 303, response.text
         location = response.headers["location"]

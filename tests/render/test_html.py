@@ -303,10 +303,16 @@ def test_change_and_perception_parts_render_when_present(tmp_path: Path, small_d
     assert "Compared with the assessment of 1 March 2025" in text
     assert "Since last time: ▲ +7.5" in text
     assert "Since the last assessment (1 March 2025)" in text
-    assert "Alpha <b> 75.0 81.3 ▲ +6.3 Beta 72.5 70.0 ▼ -2.5 Gamma — — —" in text
+    assert "Alpha <b> 75.0 81.3 ▲ +6.3 4 Beta 72.5 70.0 ▼ -2.5 4 Gamma — — — —" in text
+    # the parts carry no regression: the chapter says there was no step back
+    assert "No step back: no level or stage fell and no section became high risk." in text
     assert "How the company sees itself, and how its customers see it" in text
     # largest gap first: alpha (+31.3) before beta (-5.0)
     assert "Alpha 81.3 50.0 +31.3 Beta 70.0 75.0 -5.0" in text
+    # the cover's "rates itself above its customers" lists the positive gap only
+    cover = parse(html[:html.index('class="priorities"')]).plain
+    assert "Where the company rates itself above its customers" in cover
+    assert "Alpha 81.3 50.0 +31.3" in cover and "-5.0" not in cover
     assert 'aria-labelledby="q-small-a-change-title q-small-a-change-desc"' in html
     assert "1. Alpha: customers 50.0, company 81.3. 2. Beta: customers 75.0, company 70.0." in html
     # only small-a has these parts

@@ -97,7 +97,7 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
     sections = rows(wb["Sections"])
     strengths = next(r for r in sections if r[1] == "strengths")
     assert strengths == ["crm-mistakes", "strengths", "Checking your strengths honestly", None, 1, 28.6, 2,
-                         "Developing", "high", 4, 2, 1, 5, 5, 0]
+                         "Developing", "high", 4, 2, 1, 5, 5, 0, "no"]
     recommendations = rows(wb["Recommendations"])
     assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.customer-rating", 4.5, 25]
     assert len(recommendations) == 1 + 40 + 27 + 24
@@ -175,9 +175,9 @@ def test_optional_sheets_when_present(tmp_path: Path) -> None:
     )
     wb = load_workbook(io.BytesIO(render_with(result, RenderOptions(), parts)))
     assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Perception gap", "Changes",
-                             "How to read"]
-    assert rows(wb["Perception gap"])[1:] == [["small-a", "alpha", "Alpha", 81.3, 50, 31.3, None, None],
-                                              ["small-a", "beta", "Beta", 70, 75, -5, 3, 5]]
+                             "Steps back", "How to read"]
+    assert rows(wb["Perception gap"])[1:] == [["small-a", "alpha", "Alpha", 81.3, 50, 31.3, None, None, "no"],
+                                              ["small-a", "beta", "Beta", 70, 75, -5, 3, 5, "no"]]
     assert rows(wb["Changes"])[1:] == [
         ["small-a", None, "Small-A", 70, 77.5, 7.5, None, None, dt.datetime(2025, 3, 1)],
         ["small-a", "alpha", "=Alpha", 75, 81.3, 6.3, 4, 4, dt.datetime(2025, 3, 1)],

@@ -18,7 +18,7 @@ from tests.render.report_inputs import write_partial_example
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 KEY_COLUMNS = {"Summary": 1, "Sections": 2, "Questions": 3, "Recommendations": 1, "Stages": 3, "Profile": 3,
-               "Profile both views": 2, "Changes": 2, "How to read": 0}
+               "Profile both views": 2, "Changes": 2, "Steps back": 2, "How to read": 0}
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +33,7 @@ def example_xlsx(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_every_sheet_has_a_print_setup(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
     assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Stages", "Profile", "Changes",
-                             "How to read"]
+                             "Steps back", "How to read"]
     for ws in wb.worksheets:
         keys = KEY_COLUMNS[ws.title]
         printed = 12 if ws.title == "Summary" else ws.max_column

@@ -30,7 +30,7 @@ from pydantic import Field
 from crmcheck.answers_layout import scalar
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, UsageError
-from crmcheck.models.answers import Date
+from crmcheck.models.answers import AnswersDocument, Date
 from crmcheck.models.base import Id, OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.yamlio import load_mapping, write_atomic
@@ -341,17 +341,19 @@ class Collection:
                                   self.closed)
         for inv in self.invites():
             path = self.response_path(inv.respondent)
-            answered = 0
+            answered, done = 0, False
             if path.exists():
                 with contextlib.suppress(InputError):
-                    file = load_answers(str(path)).answers
+                    source = load_answers(str(path))
+                    file = source.answers
                     answered = sum(a.value is not None for part in file.questionnaires.values()
                                    for a in part.answers.values())
+                    done = respondent_finished(source, catalog)
             progress = self.read_progress(inv.respondent)
             state: Literal["not started", "started", "finished", "revoked"]
             if inv.revoked:
                 state = "revoked"
-            elif progress.get("finished"):
+            elif done:  # the reports' rule (crmcheck.finished), not whether Finish was pressed
                 state = "finished"
             elif path.exists():
                 state = "started"
@@ -361,6 +363,15 @@ class Collection:
             result.respondents.append(RespondentStatus(inv.respondent, inv.lens, inv.name, state, answered, total,
                                                        saved if isinstance(saved, str) else None))
         return result
+
+
+def respondent_finished(source: AnswersDocument, catalog: Catalog) -> bool:
+    """Whether a respondent's answers file answers every scored question (or marks it n/a), as reports count it."""
+    from crmcheck.assessment import responses_of
+    from crmcheck.finished import progress_of, total
+
+    return total(progress_of(catalog.get(key), responses)
+                 for key, responses in responses_of(source, catalog).items()).finished
 
 
 def render_status(status: CollectionStatus, fmt: str) -> str:

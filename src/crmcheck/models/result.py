@@ -83,6 +83,9 @@ class SectionResult(Model):
     questions: list[QuestionResult]
     not_evidenced: list[NotEvidenced] = Field(default_factory=list)
     actions: list[ActionView] = Field(default_factory=list, description="the plan's actions for this section (--plan)")
+    provisional: bool = Field(default=False, description=(
+        "the score rests on less than half of the section's scored questions (answer cells with several "
+        "respondents): shown as provisional, never compared"))
 
 
 class Recommendation(Model):
@@ -236,6 +239,11 @@ class QuestionnaireResult(Model):
     respondents: int | None = Field(default=None, description="respondents aggregated into this result")
     profile: list[ProfileQuestion] = Field(
         default_factory=list, description="profile questions (scored: false): answers counted, never scored")
+    provisional: bool = Field(default=False, description=(
+        "the score rests on less than half of the questionnaire's scored questions (answer cells with several "
+        "respondents): shown as provisional, never compared"))
+    finished: int | None = Field(default=None, description=(
+        "with several respondents: how many answered every scored question of this questionnaire (or marked it n/a)"))
 
 
 class GapLine(Model):
@@ -247,6 +255,8 @@ class GapLine(Model):
     company: float | None
     customer: float | None
     gap: float | None
+    provisional: bool = Field(default=False, description=(
+        "a section whose company or customer score is provisional (under half its answer cells answered)"))
 
 
 class PerceptionGap(Model):
@@ -277,8 +287,11 @@ class LensRespondents(Model):
     """Who answered through one lens: a count, and the people only with --show-respondents."""
 
     lens: str
-    count: int
+    count: int = Field(description="respondents counted in the report")
     people: list[RespondentEntry] | None = None
+    finished: int = Field(default=0, description=(
+        "of those counted, how many answered every scored question (or marked it n/a)"))
+    left_out: int = Field(default=0, description="respondents left out for answering less than --min-answered")
 
 
 Presence = Literal["both", "added", "removed"]
@@ -326,6 +339,8 @@ class SectionChange(Model):
     completeness_before: float | None
     completeness_after: float | None
     trend: Trend
+    provisional_before: bool = Field(default=False, description="provisional in the baseline: not compared")
+    provisional_after: bool = Field(default=False, description="provisional now: not compared")
 
 
 class StageChange(Model):
@@ -361,6 +376,16 @@ class QuestionnaireChange(Model):
     questions_added: list[str]
     questions_removed: list[str]
     questions_renamed: list[RenamedQuestion]
+    provisional_before: bool = Field(default=False, description="provisional in the baseline: not compared")
+    provisional_after: bool = Field(default=False, description="provisional now: not compared")
+
+
+class NotComparable(Model):
+    """A questionnaire or section left out of the comparison because a score on either side is provisional."""
+
+    questionnaire: str
+    section: str | None
+    text: str
 
 
 class Comparison(Model):
@@ -374,6 +399,8 @@ class Comparison(Model):
     regressions: list[Regression]
     plan_effects: list[PlanEffect] = Field(default_factory=list, description=(
         "with --plan: each section's actions set against how its level changed"))
+    not_comparable: list[NotComparable] = Field(default_factory=list, description=(
+        "provisional scores (under half the questions answered) on either side: never counted as a regression"))
 
 
 class AssessmentResult(Model):
@@ -389,6 +416,8 @@ class AssessmentResult(Model):
         default_factory=list, description="with several answers files: who answered, by lens")
     perception_gaps: list[PerceptionGap] = Field(default_factory=list)
     plan: PlanSummary | None = Field(default=None, description="the improvement plan read beside it (--plan)")
+    min_answered: float | None = Field(default=None, description=(
+        "--min-answered as a fraction from 0 to 1: respondents who answered less were left out"))
 
     def top_recommendations(self, limit: int) -> list[Recommendation]:
         """The highest-priority recommendations across every questionnaire."""

@@ -55,6 +55,7 @@ def _heading(q: QuestionnaireChange) -> Text:
         "score ", (f"{score_text(q.score_before)} → {score_text(q.score_after)}", "bold"),
         (f" ({signed(q.score_change)})", TREND_STYLE[trend_of(q.score_change)]),
         "  level ", level_step(q.level, names=True),
+        (" (provisional, not compared)" if q.provisional_before or q.provisional_after else "", "yellow"),
     )
     if q.stage:
         text.append(f"\nstage reached {level_step(q.stage.reached, names=True)}")
@@ -79,6 +80,8 @@ def _sections_table(q: QuestionnaireChange, sections: list[SectionChange], width
         table.add_column("Risk", width=risk_width)
     for s in sections:
         title = s.title if s.presence == "both" else f"{s.title} ({s.presence} in v{q.version_after})"
+        if s.provisional_before or s.provisional_after:
+            title += " (provisional, not compared)"
         row: list[RenderableType] = [
             Text(title), score_text(s.score_before), score_text(s.score_after),
             Text(signed(s.score_change), style=TREND_STYLE[s.trend]), level_step(s.level),
@@ -110,6 +113,9 @@ def comparison_block(comparison: Comparison, width: int, *, full: bool) -> Rende
         parts.extend(Text(f"  ✗ {r.text}") for r in comparison.regressions)
     else:
         parts.append(Text("No step back: no level or stage fell and no section became high risk.", style="green"))
+    if comparison.not_comparable:
+        parts.append(Text(f"Not compared ({len(comparison.not_comparable)}, provisional):", style="bold yellow"))
+        parts.extend(Text(f"  ~ {n.text}") for n in comparison.not_comparable)
     for q in comparison.questionnaires:
         parts.append(Text(""))
         parts.append(_heading(q))

@@ -168,7 +168,9 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
         "level_scale": _shared_levels(result),
         "views": [questionnaire_view(q, parts) for q in result.questionnaires],
         "parts": parts,
-        "overrated": sorted((p for p in parts.perception if p.gap is not None), key=lambda p: -(p.gap or 0))[:5],
+        # under the heading "where the company rates itself above its customers": positive gaps only
+        "overrated": sorted((p for p in parts.perception if p.gap is not None and p.gap > 0),
+                            key=lambda p: -(p.gap or 0))[:5],
         "options": options,
         "reading": how_to_read(result),
     }

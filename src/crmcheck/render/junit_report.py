@@ -8,6 +8,7 @@ from collections import Counter
 from crmcheck.models.check import CheckResult
 from crmcheck.models.result import AssessmentResult, SectionResult
 from crmcheck.render import RenderOptions
+from crmcheck.render.reading import provisional_sentence
 from crmcheck.render.text import xml_safe
 
 TIME = "0.000"  # rules are evaluated in microseconds; CI tools want a time with three decimals
@@ -100,12 +101,19 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
             name = f"{s.id}: {s.title}"
             if s.score is None:
                 suite.case(f"crmcheck.{q.id}", name, skipped="not assessed: no scored answer in this section")
+            elif s.provisional:  # neither passed nor failed: a score on under half the questions is not judged
+                suite.case(f"crmcheck.{q.id}", name, skipped=(
+                    f"provisional: score {s.score:.1f}, level {s.level} {s.level_name or ''} on "
+                    f"{s.completeness * 100:.0f}% of its questions answered (under half); not judged"))
             else:
                 suite.case(f"crmcheck.{q.id}", name, failure=_section_failure(s, q.kind),
                            output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip()
                            + _actions_text(s))
-        suite.close({"company": result.company, "assessed_on": str(result.assessed_on),
-                     "questionnaire_version": str(q.version)})
+        properties = {"company": result.company, "assessed_on": str(result.assessed_on),
+                      "questionnaire_version": str(q.version)}
+        if q.provisional:
+            properties["provisional"] = provisional_sentence(q)
+        suite.close(properties)
         suites.append(suite)
     return _document(root, suites)
 

@@ -30,11 +30,10 @@ def lens_suffix(q: QuestionnaireResult) -> str:
 
 
 def respondents_line(result: AssessmentResult) -> Text | None:
-    if not result.respondents:
-        return None
-    total = sum(group.count for group in result.respondents)
-    parts = ", ".join(f"{group.count} {group.lens}" for group in result.respondents)
-    return Text(f"{total} respondents: {parts}")
+    from crmcheck.render.reading import respondents_sentence
+
+    sentence = respondents_sentence(result)
+    return None if sentence is None else Text(sentence)
 
 
 def signed(value: float | None) -> str:
@@ -60,10 +59,9 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
         f"{_score(gap.customer)} ({gap.customer_respondents}): gap ", (signed(gap.gap), "bold"),
     )
     overrated = [line for line in gap.sections if line.gap is not None and line.gap > 0]
-    lead = Text(
-        "Where the company rates itself above its customers (gap = company − customer):"
-        if overrated else "The company does not rate itself above its customers in any section.",
-        style="bold" if overrated else "")
+    # the table lists every section, so the lead names all of them, not only where the company rates itself higher
+    where = f"{len(overrated)} of {len(gap.sections)}" if overrated else "none"
+    lead = Text(f"Gap by section (company − customer); the company rates itself higher in {where}:", style="bold")
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
     # the bar goes before the figures or the title are squeezed
     with_bar = width - (7 + 8 + 6 + GAP_BAR_WIDTH) - 3 * 4 - 1 >= 16
@@ -75,7 +73,8 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
     if with_bar:
         table.add_column("", no_wrap=True, width=GAP_BAR_WIDTH)
     for line in gap.sections:
-        cells: list[RenderableType] = [Text(line.title), _score(line.company), _score(line.customer),
+        title = Text(line.title).append(" (provisional)" if line.provisional else "", style="yellow")
+        cells: list[RenderableType] = [title, _score(line.company), _score(line.customer),
                  Text(signed(line.gap), style="bold red" if (line.gap or 0) > 0 else "")]
         table.add_row(*cells, *([gap_bar(line.gap)] if with_bar else []))
     parts: list[RenderableType] = [heading, lead, table]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from crmcheck.models.result import AssessmentResult
+from crmcheck.models.result import AssessmentResult, NotComparable, Regression
 
 
 @dataclass(frozen=True)
@@ -51,6 +51,14 @@ class Changes:
 
     baseline_on: dt.date | None
     questionnaires: list[QuestionnaireChange]
+    regressions: list[Regression] = field(default_factory=list)  # every step back, as the terminal lists them
+    not_comparable: list[NotComparable] = field(default_factory=list)  # provisional scores left out, with why
+
+    def regressions_of(self, questionnaire: str) -> list[Regression]:
+        return [r for r in self.regressions if r.questionnaire == questionnaire]
+
+    def not_comparable_of(self, questionnaire: str) -> list[NotComparable]:
+        return [n for n in self.not_comparable if n.questionnaire == questionnaire]
 
     def of(self, questionnaire: str) -> QuestionnaireChange | None:
         return next((q for q in self.questionnaires if q.questionnaire == questionnaire), None)
@@ -67,6 +75,7 @@ class PerceptionGap:
     customer: float | None
     company_respondents: int | None = None
     customer_respondents: int | None = None
+    provisional: bool = False  # the company or the customer score rests on under half its answer cells
 
     @property
     def gap(self) -> float | None:
@@ -99,11 +108,11 @@ def optional_parts(result: AssessmentResult) -> OptionalParts:
                 stage_after=q.stage.reached.after if q.stage else None,
             )
             for q in comparison.questionnaires
-        ])
+        ], regressions=list(comparison.regressions), not_comparable=list(comparison.not_comparable))
     perception = [
         PerceptionGap(questionnaire=gap.questionnaire, section=line.id, title=line.title, company=line.company,
                       customer=line.customer, company_respondents=gap.company_respondents,
-                      customer_respondents=gap.customer_respondents)
+                      customer_respondents=gap.customer_respondents, provisional=line.provisional)
         for gap in result.perception_gaps
         for line in gap.sections
     ]

@@ -86,7 +86,10 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
     )
     env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change,
                        longdate=fmt_long_date, mermaid=mermaid_text, counted=counted)
-    env.globals.update(level=fmt_level, target_score=target_score)
+    from crmcheck.render.reading import provisional_sentence, respondents_sentence
+
+    env.globals.update(level=fmt_level, target_score=target_score, provisional_sentence=provisional_sentence,
+                       respondents_sentence=respondents_sentence)
     return env
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render import perception_view as many
-from crmcheck.render.reading import how_to_read
+from crmcheck.render.reading import PROVISIONAL, how_to_read, provisional_sentence
 from crmcheck.wording import counted
 
 RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green", None: "dim"}
@@ -75,17 +75,28 @@ def level_text(level: int | None, name: str | None) -> Text:
     return Text("—" if level is None else f"{level} {name or ''}".strip())
 
 
+PROVISIONAL_STYLE = "bold yellow"
+
+
+def provisional_mark(provisional: bool) -> Text:
+    """' (provisional)' after a score or level that rests on under half its questions; nothing otherwise."""
+    return Text(f" ({PROVISIONAL})", style=PROVISIONAL_STYLE) if provisional else Text("")
+
+
 def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
     heading = Text.assemble(
         (q.title + many.lens_suffix(q), "bold"), f"  (v{q.version})\n",
-        "score ", (f"{q.score:.1f}" if q.score is not None else "—", "bold"),
-        "  level ", level_text(q.level, q.level_name), "  complete ", percent(q.completeness),
+        "score ", (f"{q.score:.1f}" if q.score is not None else "—", "bold"), provisional_mark(q.provisional),
+        "  level ", level_text(q.level, q.level_name), provisional_mark(q.provisional),
+        "  complete ", percent(q.completeness),
     )
     if q.stage:
         heading.append_text(Text.assemble(
-            "\nstage reached ", (f"{q.stage.reached} {q.stage.name}", "bold"),
+            "\nstage reached ", (f"{q.stage.reached} {q.stage.name}", "bold"), provisional_mark(q.provisional),
             f"  (target {q.stage.target}, pass mark {q.stage.pass_mark:g})",
         ))
+    if q.provisional:
+        heading.append_text(Text("\n" + provisional_sentence(q), style=PROVISIONAL_STYLE))
     table = Table(box=box.SIMPLE_HEAD, expand=False, pad_edge=False, show_edge=False)
     # every figure keeps its width; the bar shrinks, then goes, then the level name wraps, then the title gives way
     scored = q.kind == "scored"
@@ -112,9 +123,13 @@ def questionnaire_block(q: QuestionnaireResult, width: int) -> RenderableType:
         style = RISK_STYLE[s.risk]
         row: list[RenderableType] = [Text(s.title), bar(s.score, style, bars)]
         if q.kind == "scored":
-            row += [level_text(s.level, s.level_name), Text(s.risk or "—", style=style)]
+            level = level_text(s.level, s.level_name)
+            if s.provisional:  # on a line of its own: the level column is narrow
+                level.append(f"\n{PROVISIONAL}", style=PROVISIONAL_STYLE)
+            row += [level, Text(s.risk or "—", style=style)]
         else:
-            row.append(Text(str(s.stage)))
+            row.append(Text(str(s.stage)).append(f"\n{PROVISIONAL}" if s.provisional else "",
+                                                 style=PROVISIONAL_STYLE))
         row += [Text("—" if s.gap is None else str(s.gap)), Text(percent(s.completeness))]
         table.add_row(*row)
     parts: list[RenderableType] = [heading, table]
@@ -156,6 +171,26 @@ def stage_table(q: QuestionnaireResult) -> RenderableType:
         table.add_row(Text(name), Text("—" if st.score is None else f"{st.score:.1f}"),
                       Text(st.status, style=STAGE_STYLE[st.status]), Text(st.reason))
     return table
+
+
+UNANSWERED_SHOWN = 20  # a blank file has dozens; the first ones and a count keep the report readable
+
+
+def unanswered_block(result: AssessmentResult) -> RenderableType | None:
+    """The unanswered questions by full id (the first 20, then how many more), questionnaire by questionnaire."""
+    missing = [(index, full) for index, q in enumerate(result.questionnaires) for full in q.unanswered]
+    if not missing:
+        return None
+    parts: list[RenderableType] = [Text(f"Unanswered: {counted(len(missing), 'question')}", style="bold")]
+    shown = missing[:UNANSWERED_SHOWN]
+    for index in dict.fromkeys(i for i, _ in shown):
+        q = result.questionnaires[index]
+        ids = [full for owner, full in shown if owner == index]
+        parts.append(Text.assemble("  ", (q.title + many.lens_suffix(q), "dim"), ": ", ", ".join(ids)))
+    if len(missing) > UNANSWERED_SHOWN:
+        parts.append(Text(f"  … and {len(missing) - UNANSWERED_SHOWN} more (the markdown and HTML reports list "
+                          "them all)", style="dim"))
+    return Group(*parts)
 
 
 def render(result: AssessmentResult, options: RenderOptions) -> str:
@@ -203,10 +238,10 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         console.print()
         console.print(report_block(result.plan, [(q.id, s.id, s.actions) for q in result.questionnaires
                                                  for s in q.sections if s.actions]))
-    missing = sum(len(q.unanswered) for q in result.questionnaires)
-    if missing:
-        console.print(Text(f"{counted(missing, 'question')} unanswered; see the markdown report for the list.",
-                           style="dim"))
+    unanswered = unanswered_block(result)
+    if unanswered is not None:
+        console.print()
+        console.print(unanswered)
     console.print()
     console.print(Text("How to read this report", style="bold"))
     for sentence in how_to_read(result):

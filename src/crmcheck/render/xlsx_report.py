@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from crmcheck.models.result import AssessmentResult
 from crmcheck.render import RenderOptions
-from crmcheck.render.reading import how_to_read
+from crmcheck.render.reading import how_to_read, respondents_sentence
 from crmcheck.render.report_parts import OptionalParts, optional_parts
 from crmcheck.render.text import xml_safe
 
@@ -136,6 +136,9 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
 
+def _provisional(level_name: str | None, provisional: bool) -> str | None:
+    """The level's name, marked provisional when its score rests on under half its questions."""
+    return f"{level_name or ''} (provisional)".strip() if provisional else level_name
 def write_table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
                 keys: int = 1, header: str = "") -> None:
     """A sheet of one table laid out as the report's sheets are (for other workbooks: `plan show`)."""
@@ -149,18 +152,19 @@ def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
         Column("Stage reached", 9, INTEGER), Column("Stage name", 18), Column("Target stage", 9, INTEGER),
         Column("Completeness", 13, PERCENT), Column("Recommendations", 18, INTEGER), Column("Company", 26, wrap=True),
         Column("Assessed on", 12, DATE), Column("Assessor", 18, wrap=True), Column("Respondent", 22, wrap=True),
-        Column("Respondent role", 26, wrap=True), Column("Lens", 10),
+        Column("Respondent role", 26, wrap=True), Column("Lens", 10), Column("Provisional", 11),
     ]
     respondent = result.respondent
     rows = []
     for q in result.questionnaires:
         stage = q.stage
         rows.append([
-            q.id, q.title, q.kind, q.version, q.score, q.level, NOT_ASSESSED if q.score is None else q.level_name,
+            q.id, q.title, q.kind, q.version, q.score, q.level,
+            NOT_ASSESSED if q.score is None else _provisional(q.level_name, q.provisional),
             stage.reached if stage else None, stage.name if stage else None, stage.target if stage else None,
             q.completeness, len(q.recommendations), result.company, result.assessed_on, result.assessor,
             respondent.name if respondent else None, respondent.role if respondent else None,
-            respondent.lens if respondent else None,
+            respondent.lens if respondent else None, "yes" if q.provisional else "no",
         ])
     _table(wb, "Summary", columns, rows, keys=1, printed=12, header=header)
 
@@ -171,13 +175,13 @@ def _sections(wb: Workbook, result: AssessmentResult, header: str) -> None:
         Column("Weight", 8, "0.##"), Column("Score", 8, SCORE), Column("Level", 7, INTEGER),
         Column("Level name", 13), Column("Risk", 9), Column("Target", 8, INTEGER), Column("Gap", 6, INTEGER),
         Column("Completeness", 13, PERCENT), Column("Answered", 10, INTEGER), Column("Scored questions", 10, INTEGER),
-        Column("Not applicable", 10, INTEGER),
+        Column("Not applicable", 10, INTEGER), Column("Provisional", 11),
     ]
     # a section nobody could score: blank numbers (so sums and averages skip it), and words that say why
     rows = [[q.id, s.id, s.title, s.stage, s.weight, s.score, s.level,
-             NOT_ASSESSED if s.score is None else s.level_name,
+             NOT_ASSESSED if s.score is None else _provisional(s.level_name, s.provisional),
              NOT_ASSESSED if s.score is None and q.kind == "scored" else s.risk, s.target, s.gap,
-             s.completeness, s.answered, s.scored_questions, s.not_applicable]
+             s.completeness, s.answered, s.scored_questions, s.not_applicable, "yes" if s.provisional else "no"]
             for q in result.questionnaires for s in q.sections]
     _table(wb, "Sections", columns, rows, keys=2, header=header)
 
@@ -253,10 +257,12 @@ def _perception(wb: Workbook, parts: OptionalParts, header: str) -> None:
         Column("Questionnaire", 20), Column("Section", 22), Column("Title", 44, wrap=True),
         Column("Company", 10, SCORE), Column("Customers", 10, SCORE), Column("Gap", 8, SCORE),
         Column("Company respondents", 12, INTEGER), Column("Customer respondents", 12, INTEGER),
+        Column("Provisional", 11),
     ]
     questionnaires = list(dict.fromkeys(p.questionnaire for p in parts.perception))
     rows = [[p.questionnaire, p.section, p.title, p.company, p.customer, p.gap, p.company_respondents,
-             p.customer_respondents] for qid in questionnaires for p in parts.perception_of(qid)]
+             p.customer_respondents, "yes" if p.provisional else "no"]
+            for qid in questionnaires for p in parts.perception_of(qid)]
     _table(wb, "Perception gap", columns, rows, keys=2, header=header)
 
 
@@ -278,10 +284,29 @@ def _changes(wb: Workbook, parts: OptionalParts, titles: dict[str, str], header:
     _table(wb, "Changes", columns, rows, keys=2, header=header)
 
 
+STEP_BACK_KINDS = {"level": "level fell", "stage": "stage reached fell", "risk": "newly high risk",
+                   "missing": "no longer assessed"}
+
+
+def _steps_back(wb: Workbook, parts: OptionalParts, header: str) -> None:
+    """Every regression the terminal and markdown list, then each provisional score left out of the comparison."""
+    assert parts.changes is not None
+    columns = [Column("Questionnaire", 20), Column("Section", 22), Column("Kind", 20), Column("What", 90, wrap=True)]
+    rows: list[list[Any]] = [[r.questionnaire, r.section, STEP_BACK_KINDS[r.kind], r.text]
+                             for r in parts.changes.regressions]
+    rows += [[n.questionnaire, n.section, "not compared (provisional)", n.text] for n in parts.changes.not_comparable]
+    if not parts.changes.regressions:
+        rows.insert(0, [None, None, "no step back",
+                        "No step back: no level or stage fell and no section became high risk."])
+    _table(wb, "Steps back", columns, rows, keys=2, header=header)
+
+
 def _reading(wb: Workbook, result: AssessmentResult, header: str) -> None:
     """The report's "how to read" sentences, last, so that every table sheet stays where it was."""
+    respondents = respondents_sentence(result)
+    sentences = ([f"Respondents: {respondents}."] if respondents else []) + how_to_read(result)
     _table(wb, "How to read", [Column("How to read this workbook", 110, wrap=True)],
-           [[sentence] for sentence in how_to_read(result)], keys=0, header=header)
+           [[sentence] for sentence in sentences], keys=0, header=header)
 
 
 def render_with(result: AssessmentResult, options: RenderOptions, parts: OptionalParts) -> bytes:
@@ -304,6 +329,7 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
         _perception(wb, parts, header)
     if parts.changes is not None:
         _changes(wb, parts, {q.id: q.title for q in result.questionnaires}, header)
+        _steps_back(wb, parts, header)
     if result.plan is not None:
         from crmcheck.plan.formats.xlsx_format import effects_sheet, plan_sheet
 
