@@ -8,9 +8,10 @@ import shutil
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
+from typer.core import TyperCommand
 
 from crmcheck import __version__
 from crmcheck.errors import (
@@ -30,6 +31,13 @@ from crmcheck.wording import counted
 if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
     from crmcheck.render import RenderOptions
+
+class PlainUsage(TyperCommand):
+    """Usage lines name the arguments as their help does (`show QUESTIONNAIRE`), without typer's {braces}."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # typer's own bundled click.Context
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in super().collect_usage_pieces(ctx)]
+
 
 app = typer.Typer(
     name="crmcheck",
@@ -81,6 +89,11 @@ class ListFormat(StrEnum):
     terminal = "terminal"
     json = "json"
     text = "text"
+
+
+# `text` is the older name of `terminal`: accepted, not offered again in the list of choices
+LIST_FORMATS = "<terminal|json>"
+LIST_FORMAT_HELP = "Output format ('text' is the older name of terminal)."
 
 
 class SchemaName(StrEnum):
@@ -207,9 +220,9 @@ def _root(
     """Options for every command."""
 
 
-@app.command("list")
+@app.command("list", cls=PlainUsage)
 def list_command(
-    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
@@ -224,10 +237,10 @@ def list_command(
          None, coloured=False)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def show(
-    questionnaire: Annotated[str, typer.Argument(help="Questionnaire id, e.g. crm-mistakes.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+    questionnaire: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE", help="Questionnaire id, e.g. crm-mistakes.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
@@ -241,7 +254,7 @@ def show(
     emit(render_show(q, fmt.value, render_options(None).width), None, coloured=False)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def new(
     questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
     output: Output = None,
@@ -296,7 +309,7 @@ def new(
         note(f"wrote {output}; fill it in, then: {_next_step(str(output), questionnaires)}")
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def interview(
     questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
@@ -351,10 +364,10 @@ def _parse_date(value: str | None, flag: str) -> dt.date:
         raise UsageError(f"{flag}: '{value}' is not a date in YYYY-MM-DD form") from None
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def validate(
     files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Questionnaire, answers or policy files.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
@@ -386,11 +399,11 @@ def validate(
         raise typer.Exit(EXIT_INPUT)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def report(
     answers: Annotated[list[str], typer.Argument(
         metavar="ANSWERS...", help="Answers files, or directories of them (several respondents).")],
-    fmt: Annotated[ReportFormatChoice, typer.Option("--format", "-f", help="Report format.")] = (
+    fmt: Annotated[ReportFormatChoice, typer.Option("--format", "-f", help="Output format.")] = (
         ReportFormatChoice.terminal
     ),
     output: Output = None,
@@ -450,7 +463,7 @@ def report(
     emit(renderer_for(ReportFormat(fmt.value))(for_terminal(result, output), options), output)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def benchmark(
     answers: Annotated[list[str], typer.Argument(
         metavar="ANSWERS...", help="Answers files, and directories searched recursively for *.yaml and *.yml.")],
@@ -462,7 +475,7 @@ def benchmark(
     all_dates: Annotated[bool, typer.Option(
         "--all-dates", help="Count every assessment, not only the latest of each company.")] = False,
     fmt: Annotated[BenchmarkFormatChoice, typer.Option(
-        "--format", "-f", help="terminal, markdown, json, or jsonl (one line per counted assessment).")] = (
+        "--format", "-f", help="Output format; jsonl writes one line per counted assessment.")] = (
         BenchmarkFormatChoice.terminal),
     output: Output = None,
     strict: Annotated[bool, typer.Option(
@@ -502,7 +515,7 @@ def benchmark(
         raise typer.Exit(EXIT_INPUT)
 
 
-@app.command("import")
+@app.command("import", cls=PlainUsage)
 def import_command(
     survey: Annotated[str, typer.Argument(metavar="SURVEY", help="Survey export: .csv (any delimiter) or .xlsx.")],
     questionnaire: Annotated[str, typer.Option("--questionnaire", "-q", metavar="ID",
@@ -573,11 +586,11 @@ def _schema_text(name: SchemaName) -> str:
     return json_schema(name.value)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def compare(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier answers file (the baseline).")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The later answers file of the same company.")],
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="terminal, markdown or json.")] = (
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ResultFormat.terminal
     ),
     output: Output = None,
@@ -604,7 +617,7 @@ def compare(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def check(
     answers: Annotated[str, typer.Argument(metavar="ANSWERS", help="The answers file to check.")],
     baseline: Annotated[str | None, typer.Option(
@@ -618,7 +631,7 @@ def check(
         "--today", metavar="DATE", help="The day of the check, YYYY-MM-DD, for max-age rules (default today).")] = None,
     junit: Annotated[str | None, typer.Option(
         "--junit", metavar="FILE", help="Also write JUnit XML, one testcase per rule and scope, for CI.")] = None,
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="terminal, markdown or json.")] = (
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ResultFormat.terminal
     ),
     output: Output = None,
@@ -653,9 +666,10 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="Which file format.")],
+    name: Annotated[SchemaName, typer.Argument(
+        metavar="FORMAT", help="Which file format: questionnaire, answers, policy, selection or card.")],
     output: Output = None,
 ) -> None:
     """Print the JSON Schema of a file format, for editors.
@@ -665,7 +679,7 @@ def schema(
     emit(_schema_text(name), output)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Directory for the written reports.")] = Path("out"),
 ) -> None:
@@ -681,7 +695,7 @@ def demo(
 collect_app = typer.Typer(
     name="collect",
     help="Collect answers in a browser: invite staff and customers by link; each respondent's answers are saved "
-    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck\\[collect]'.\n\n"
+    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck[collect]'.\n\n"
     "Example: crmcheck collect init perception-gap --company \"Acme Corp\" -o acme-survey\n\n"
     "Example: crmcheck collect invite acme-survey --lens customer --count 20\n\n"
     "Example: crmcheck collect serve acme-survey, then crmcheck report acme-survey/responses",
@@ -694,7 +708,7 @@ PublicUrl = Annotated[str | None, typer.Option(
     "(invite links start with it; remembered in DIR).")]
 
 
-@collect_app.command("init")
+@collect_app.command("init", cls=PlainUsage)
 def collect_init(
     questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
     company: Annotated[str, typer.Option(help="Company name, written into every answers file.")],
@@ -715,14 +729,15 @@ def collect_init(
     note(f"made {output}; next: crmcheck collect invite {output} --lens company|customer")
 
 
-@collect_app.command("invite")
+@collect_app.command("invite", cls=PlainUsage)
 def collect_invite(
     directory: CollectionDir,
     lens: Annotated[Lens, typer.Option(help="Whose view the respondents give: company (staff) or customer.")],
     name: Annotated[str | None, typer.Option(help="The respondent's name (one respondent).")] = None,
     count: Annotated[int, typer.Option(help="How many respondents to invite.")] = 1,
     public_url: PublicUrl = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
+        ListFormat.terminal),
 ) -> None:
     """Print one invite link per new respondent. Only a hash of each link's token is kept: send the links now.
 
@@ -745,10 +760,11 @@ def collect_invite(
          f"`crmcheck collect revoke {directory} RESPONDENT`)")
 
 
-@collect_app.command("revoke")
+@collect_app.command("revoke", cls=PlainUsage)
 def collect_revoke(
     directory: CollectionDir,
-    respondent: Annotated[str, typer.Argument(help="The respondent id invite printed, e.g. customer-003.")],
+    respondent: Annotated[str, typer.Argument(
+        metavar="RESPONDENT", help="The respondent id invite printed, e.g. customer-003.")],
 ) -> None:
     """Make a respondent's link stop working (what they saved stays in DIR/responses).
 
@@ -760,7 +776,7 @@ def collect_revoke(
     note(f"revoked {respondent}: the link now leads nowhere")
 
 
-@collect_app.command("serve")
+@collect_app.command("serve", cls=PlainUsage)
 def collect_serve(
     directory: CollectionDir,
     host: Annotated[str, typer.Option(help="Address to listen on; other than 127.0.0.1, use a TLS proxy.")] = (
@@ -790,10 +806,11 @@ def collect_serve(
     serve(Collection(directory), options, lambda line: emit(line + "\n", None), note)
 
 
-@collect_app.command("status")
+@collect_app.command("status", cls=PlainUsage)
 def collect_status(
     directory: CollectionDir,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
+        ListFormat.terminal),
 ) -> None:
     """Show who has started and who has finished (never their answers).
 
@@ -805,7 +822,7 @@ def collect_status(
     emit(render_status(collection.status(collection.catalog()), fmt.value), None)
 
 
-@collect_app.command("close")
+@collect_app.command("close", cls=PlainUsage)
 def collect_close(directory: CollectionDir) -> None:
     """Stop taking answers (a running server notices at once); then report on DIR/responses.
 
@@ -837,7 +854,7 @@ class VendorFormatChoice(StrEnum):
     xlsx = "xlsx"
 
 
-@vendors_app.command("card")
+@vendors_app.command("card", cls=PlainUsage)
 def vendors_card(
     selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
     evaluator: Annotated[str, typer.Option(help="Who fills in this card.")],
@@ -862,11 +879,12 @@ def vendors_card(
         note(f"wrote {output}; score it, then: crmcheck vendors report {selection} {Path(str(output)).parent}")
 
 
-@vendors_app.command("report")
+@vendors_app.command("report", cls=PlainUsage)
 def vendors_report(
     selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
     cards: Annotated[list[str], typer.Argument(metavar="CARDS...", help="Score-card files or folders of them.")],
-    fmt: Annotated[VendorFormatChoice, typer.Option("--format", help="Output format.")] = VendorFormatChoice.terminal,
+    fmt: Annotated[VendorFormatChoice, typer.Option("--format", "-f", help="Output format.")] = (
+        VendorFormatChoice.terminal),
     output: Output = None,
 ) -> None:
     """Rank the vendors of a selection from evaluators' score cards.
