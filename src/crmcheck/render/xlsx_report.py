@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmcheck.models.result import AssessmentResult
+from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.reading import how_to_read
 from crmcheck.render.report_parts import OptionalParts, optional_parts
@@ -136,6 +136,11 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
     ws.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(ws.max_row, 1)}"
 
 
+def _lens(result: AssessmentResult, q: QuestionnaireResult) -> str:
+    """Whose view a questionnaire's rows give: its lens with several respondents, else the one respondent's."""
+    return q.lens or (result.respondent.lens if result.respondent else "company")
+
+
 def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
     columns = [
         Column("Questionnaire", 20), Column("Title", 40, wrap=True), Column("Kind", 8), Column("Version", 8, INTEGER),
@@ -153,8 +158,7 @@ def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
             q.id, q.title, q.kind, q.version, q.score, q.level, NOT_ASSESSED if q.score is None else q.level_name,
             stage.reached if stage else None, stage.name if stage else None, stage.target if stage else None,
             q.completeness, len(q.recommendations), result.company, result.assessed_on, result.assessor,
-            respondent.name if respondent else None, respondent.role if respondent else None,
-            respondent.lens if respondent else None,
+            respondent.name if respondent else None, respondent.role if respondent else None, _lens(result, q),
         ])
     _table(wb, "Summary", columns, rows, keys=1, printed=12, header=header)
 
@@ -165,13 +169,13 @@ def _sections(wb: Workbook, result: AssessmentResult, header: str) -> None:
         Column("Weight", 8, "0.##"), Column("Score", 8, SCORE), Column("Level", 7, INTEGER),
         Column("Level name", 13), Column("Risk", 9), Column("Target", 8, INTEGER), Column("Gap", 6, INTEGER),
         Column("Completeness", 13, PERCENT), Column("Answered", 10, INTEGER), Column("Scored questions", 10, INTEGER),
-        Column("Not applicable", 10, INTEGER),
+        Column("Not applicable", 10, INTEGER), Column("Lens", 10),
     ]
     # a section nobody could score: blank numbers (so sums and averages skip it), and words that say why
     rows = [[q.id, s.id, s.title, s.stage, s.weight, s.score, s.level,
              NOT_ASSESSED if s.score is None else s.level_name,
              NOT_ASSESSED if s.score is None and q.kind == "scored" else s.risk, s.target, s.gap,
-             s.completeness, s.answered, s.scored_questions, s.not_applicable]
+             s.completeness, s.answered, s.scored_questions, s.not_applicable, _lens(result, q)]
             for q in result.questionnaires for s in q.sections]
     _table(wb, "Sections", columns, rows, keys=2, header=header)
 
@@ -182,10 +186,11 @@ def _questions(wb: Workbook, result: AssessmentResult, header: str) -> None:
         Column("Type", 10), Column("Status", 11), Column("Answer", 34, wrap=True), Column("Score", 8, SCORE),
         Column("Weight", 8, "0.##"), Column("Critical", 8), Column("Dimension", 12), Column("Note", 40, wrap=True),
         Column("Evidence", 30, wrap=True), Column("Reason (n/a)", 30, wrap=True),
-        Column("Recommendation", 60, wrap=True),
+        Column("Recommendation", 60, wrap=True), Column("Lens", 10),
     ]
     rows = [[q.id, s.id, qr.id, qr.text, qr.type, qr.status, qr.answer, qr.score, qr.weight,
-             "yes" if qr.critical else "no", qr.dimension, qr.note, qr.evidence, qr.reason, qr.recommendation]
+             "yes" if qr.critical else "no", qr.dimension, qr.note, qr.evidence, qr.reason, qr.recommendation,
+             _lens(result, q)]
             for q in result.questionnaires for s in q.sections for qr in s.questions]
     _table(wb, "Questions", columns, rows, keys=3, header=header)
 
@@ -235,9 +240,10 @@ def _recommendations(wb: Workbook, result: AssessmentResult, header: str) -> Non
         # narrow enough to print one page wide: the recommendation beside its rank, not pages away
         Column("Rank", 6, INTEGER), Column("Questionnaire", 18), Column("Section", 20), Column("Question", 34),
         Column("Priority", 9, PRIORITY), Column("Score now", 10, SCORE), Column("Recommendation", 60, wrap=True),
-        Column("Question text", 50, wrap=True),
+        Column("Question text", 40, wrap=True), Column("Lens", 10),
     ]
-    rows = [[rank, r.questionnaire, r.section, r.question, r.priority, r.score, r.text, r.question_text]
+    rows = [[rank, r.questionnaire, r.section, r.question, r.priority, r.score, r.text, r.question_text,
+             _lens(result, q)]
             for q in result.questionnaires for rank, r in enumerate(q.recommendations, start=1)]
     _table(wb, "Recommendations", columns, rows, keys=1, header=header)
 
