@@ -366,18 +366,23 @@ def _parse_date(value: str | None, flag: str) -> dt.date:
 
 @app.command(cls=PlainUsage)
 def validate(
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Questionnaire, answers or policy files.")],
+    files: Annotated[list[str], typer.Argument(
+        metavar="FILE...", help="Questionnaire, answers, policy, selection or score-card files.")],
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
-    """Check questionnaire, answers or policy files; errors print as FILE:LINE:COL: message.
+    """Check questionnaire, answers, policy, selection or score-card files; errors print as FILE:LINE:COL: message.
+
+    Score cards given with their selection are checked against it (vendor and requirement ids).
 
     Example: crmcheck validate answers/2026.yaml
+
+    Example: crmcheck validate selection.yaml cards/*.yaml
     """
     import json
 
-    from crmcheck.validation import validate_file
+    from crmcheck.validation import validate_files
 
     catalog = _catalog(questionnaires)
     # a glob such as `acme/*` also catches the answers.schema.json that `crmcheck new` writes: not ours to check
@@ -387,7 +392,7 @@ def validate(
     files = [f for f in files if f not in skipped]
     if not files:
         raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
-    reports = [validate_file(f, catalog) for f in files]
+    reports, warnings = validate_files(files, catalog)
     if fmt is ListFormat.json:
         emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None, coloured=False)
     else:
@@ -395,6 +400,8 @@ def validate(
     for r in reports:
         for line in r.errors:
             note(line)
+    for line in warnings:
+        note(line)
     if not all(r.ok for r in reports):
         raise typer.Exit(EXIT_INPUT)
 
@@ -896,7 +903,7 @@ def vendors_report(
 
     if fmt is VendorFormatChoice.xlsx and _to_terminal(output):
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
-    report = build_report(selection, cards)
+    report = build_report(selection, cards, note)
     prepare_output(output, [selection, *cards])
     emit(renderer_for(VendorFormat(fmt.value))(report, render_options(output)), output)
 

@@ -206,7 +206,7 @@ def rank_vendors(selection: SelectionFile, cards: Sequence[ScoreCard]) -> Vendor
     breakers = set(selection.deal_breakers)
     return VendorReport(
         company=selection.company, title=selection.title, currency=selection.currency,
-        core_minimum=selection.core_minimum, evaluators=[c.evaluator for c in cards],
+        core_minimum=selection.core_minimum, evaluators=[c.evaluator for c in cards if any(c.scores.values())],
         requirements=[RequirementInfo(id=r.id, text=r.text, group=r.group, core=r.core, weight=r.weight,
                                       deal_breaker=r.id in breakers) for r in selection.requirements],
         vendors=[results[vid] for vid in listed], leader=order[0] if order else None,
