@@ -120,12 +120,15 @@ def assess_with_baseline(
 def assess_report(
     paths: Sequence[str], catalog: Catalog, *, baseline: str | None = None, baseline_catalog: Catalog | None = None,
     show_respondents: bool = False, skipped: list[Problem] | None = None,
+    other_kinds: list[tuple[str, str]] | None = None,
 ) -> AssessmentResult:
     """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together.
-    Special files (named pipes, devices) in directories are left out and listed in `skipped`."""
+    Special files (named pipes, devices) in directories are left out and listed in `skipped`; policies,
+    selections, score cards and questionnaires in directories in `other_kinds`."""
     if baseline is None:
-        return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped)
-    files = answers_files(paths, skipped)
+        return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped,
+                            other_kinds=other_kinds)
+    files = answers_files(paths, skipped, other_kinds)
     if len(files) > 1:
         raise UsageError(f"--baseline compares one assessment with an earlier one; {len(files)} answers files "
                          "were given (compare respondents' reports without --baseline)")

@@ -459,11 +459,16 @@ def report(
         extra = (("logo", load_logo(logo)),)
     catalog = _catalog(questionnaires)
     skipped: list[Problem] = []
+    other_kinds: list[tuple[str, str]] = []
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
-                           show_respondents=show_respondents, skipped=skipped)
+                           show_respondents=show_respondents, skipped=skipped, other_kinds=other_kinds)
     for problem in skipped:
         note(str(problem))
+    if other_kinds:
+        from crmcheck.file_kinds import skipped_line
+
+        note(skipped_line(other_kinds))
     if strict and skipped:
         raise UsageError(f"{counted(len(skipped), 'special file')} in the directories given (--strict)")
     options = render_options(output, template=template, title=title, show_respondents=show_respondents, extra=extra)
@@ -516,6 +521,10 @@ def benchmark(
     for failure in result.failed:
         for line in failure.errors:
             note(line)
+    if result.skipped:
+        from crmcheck.file_kinds import skipped_line
+
+        note(skipped_line([(s.file, s.kind) for s in result.skipped]))
     emit(renderer_for(BenchmarkFormat(fmt.value))(for_terminal(result, output), render_options(output)), output)
     if strict and result.failed:
         note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
