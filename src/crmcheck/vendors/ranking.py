@@ -189,7 +189,9 @@ def rank_vendors(selection: SelectionFile, cards: Sequence[ScoreCard]) -> Vendor
         results[vendor.id] = VendorResult(
             id=vendor.id, name=vendor.name, rank=rank.get(vendor.id), fit=None if vfit is None else round(vfit, 1),
             tco=cost, costs=_costs(vendor),
-            fit_per_100k=None if vfit is None or cost <= 0 else round(vfit / cost * PER_TCO, 2),
+            # an excluded vendor cannot be chosen: its value for money is not set against the others'
+            fit_per_100k=(None if vfit is None or cost <= 0 or exclusions[vendor.id]
+                          else round(vfit / cost * PER_TCO, 2)),
             excluded=bool(exclusions[vendor.id]), exclusions=exclusions[vendor.id],
             scored_requirements=len(means[vendor.id]),
             unscored=[rid for rid in requirement_order if rid not in means[vendor.id]],
