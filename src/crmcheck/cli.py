@@ -230,11 +230,17 @@ def list_command(
 
     Example: crmcheck list --questionnaires ./my-questionnaires
     """
-    from crmcheck.render.catalog_view import render_list
+    from crmcheck.render.catalog_view import list_problems, render_list
 
+    catalog = _catalog(questionnaires)
     # at a terminal a long title wraps under itself; piped, each questionnaire stays on one line for scripts
-    emit(render_list(_catalog(questionnaires), fmt.value, render_options(None).width if _to_terminal(None) else 0),
+    emit(render_list(catalog, fmt.value, render_options(None).width if _to_terminal(None) else 0),
          None, coloured=False)
+    problems = list_problems(catalog)  # custom questionnaires that fail their checks
+    for line in problems:
+        note(line)
+    if problems:
+        raise typer.Exit(EXIT_INPUT)
 
 
 @app.command(cls=PlainUsage)
