@@ -12,6 +12,9 @@ _OTHER_KEYS = re.compile(rb"^(?:sections|scales|levels|requirements|vendors|eval
 _NAMES = {"questionnaire": "questionnaire", "policy": "policy", "selection": "vendor selection",
           "card": "score card"}
 SHOWN = 5  # files named in the one line; the rest are counted
+# the other kinds name themselves early (a policy's `rules`, a card's `evaluator`, a questionnaire's `scales` or
+# `levels`): the start of a file is enough, and a large answers file is not read twice
+HEAD_BYTES = 64 * 1024
 
 
 def other_kind(path: str) -> str | None:
@@ -32,7 +35,7 @@ def looks_like_other_kind(path: str) -> str | None:
     first, so that answers files are not parsed twice)."""
     try:
         with open(path, "rb") as handle:
-            head = handle.read()
+            head = handle.read(HEAD_BYTES)
     except OSError:
         return None
     return other_kind(path) if _OTHER_KEYS.search(head) else None
