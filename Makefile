@@ -42,7 +42,8 @@ js:
 	@if ! command -v npm >/dev/null; then \
 	  echo "npm not found: the axe-core (WCAG) and W3C checks of the HTML reports will be skipped" >&2; \
 	elif [ ! -f $(JS)/node_modules/.package-lock.json ] || [ $(JS)/package-lock.json -nt $(JS)/node_modules/.package-lock.json ]; then \
-	  cd $(JS) && npm ci --no-audit --no-fund --loglevel=error; \
+	  (cd $(JS) && npm ci --no-audit --no-fund --loglevel=error) || \
+	    echo "npm ci failed in $(JS): the axe-core (WCAG) and W3C checks of the HTML reports will be skipped" >&2; \
 	fi
 
 # crmcheck's own modules compiled first, for the same reason (Python reads .pyc files it is told not to write).
