@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint types unit lock test-latest bench bench-import bench-portfolio bench-collect clean
+.PHONY: demo test lint types unit js lock test-latest bench bench-import bench-portfolio bench-collect clean
 
 $(UV):
 	@test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
@@ -35,8 +35,19 @@ lint: $(STAMP)
 types: $(STAMP)
 	$(BIN)/mypy src
 
+# axe-core and the W3C checker (vnu.jar) for the HTML reports' browser tests, from the committed npm lock; installed
+# when node_modules is missing or older than the lock. Without npm the tests that need them skip, saying so.
+JS := tests/js
+js:
+	@if ! command -v npm >/dev/null; then \
+	  echo "npm not found: the axe-core (WCAG) and W3C checks of the HTML reports will be skipped" >&2; \
+	elif [ ! -f $(JS)/node_modules/.package-lock.json ] || [ $(JS)/package-lock.json -nt $(JS)/node_modules/.package-lock.json ]; then \
+	  (cd $(JS) && npm ci --no-audit --no-fund --loglevel=error) || \
+	    echo "npm ci failed in $(JS): the axe-core (WCAG) and W3C checks of the HTML reports will be skipped" >&2; \
+	fi
+
 # crmcheck's own modules compiled first, for the same reason (Python reads .pyc files it is told not to write).
-unit: $(STAMP)
+unit: $(STAMP) js
 	$(BIN)/python -m compileall -q src tests benchmarks
 	$(BIN)/pytest -n $(PYTEST_WORKERS)
 
@@ -65,4 +76,4 @@ bench-collect: $(STAMP)
 	$(BIN)/python benchmarks/collect_load.py
 
 clean:
-	rm -rf $(VENV) .venv-latest $(UV_HOME) out build dist .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .venv-latest $(UV_HOME) $(JS)/node_modules out build dist .pytest_cache .mypy_cache .ruff_cache

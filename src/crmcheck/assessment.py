@@ -65,14 +65,24 @@ def _files_under(directory: str, skipped: list[Problem] | None = None) -> list[s
     return sorted(found)
 
 
-def answers_files(paths: Sequence[str], skipped: list[Problem] | None = None) -> list[str]:
+def answers_files(paths: Sequence[str], skipped: list[Problem] | None = None,
+                  other_kinds: list[tuple[str, str]] | None = None) -> list[str]:
     """The answers files named, with each directory replaced by the .yaml/.yml files under it (sorted);
-    special files found in directories are left out and listed in `skipped`."""
+    special files found in directories are left out and listed in `skipped`, and crmcheck files of another
+    kind (a policy, a selection, score cards, a questionnaire) in `other_kinds` as (path, kind)."""
+    from crmcheck.file_kinds import looks_like_other_kind
+
     found: list[str] = []
     seen: set[str] = set()
     for name in paths:
         if os.path.isdir(name):
-            inside = _files_under(name, skipped)
+            inside = []
+            for path in _files_under(name, skipped):
+                kind = looks_like_other_kind(path)
+                if kind is None:
+                    inside.append(path)
+                elif other_kinds is not None:
+                    other_kinds.append((path, kind))
             if not inside:
                 raise InputError("no answers files (*.yaml, *.yml) in this directory", file=name, line=1, column=1)
         elif os.path.exists(name):
@@ -118,12 +128,13 @@ def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument)
 
 
 def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bool = False,
-                 skipped: list[Problem] | None = None, min_answered: Fraction | None = None) -> AssessmentResult:
+                 skipped: list[Problem] | None = None, min_answered: Fraction | None = None,
+                 other_kinds: list[tuple[str, str]] | None = None) -> AssessmentResult:
     """The report of one answers file, or of several respondents (files and directories) of one company; with
     `min_answered`, respondents who answered less than that share of their scored questions are left out."""
     from crmcheck.aggregate import aggregate, percent_text
 
-    files = answers_files(paths, skipped)
+    files = answers_files(paths, skipped, other_kinds)
     first = load_answers(files[0])
     if len(files) == 1:
         result = assess_document(first, catalog)

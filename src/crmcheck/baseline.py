@@ -121,16 +121,18 @@ def assess_with_baseline(
 def assess_report(
     paths: Sequence[str], catalog: Catalog, *, baseline: str | None = None, baseline_catalog: Catalog | None = None,
     show_respondents: bool = False, skipped: list[Problem] | None = None, min_answered: Fraction | None = None,
+    other_kinds: list[tuple[str, str]] | None = None,
 ) -> AssessmentResult:
     """`crmcheck report`: one answers file (with its baseline, if given) or several respondents together.
-    Special files (named pipes, devices) in directories are left out and listed in `skipped`."""
+    Special files (named pipes, devices) in directories are left out and listed in `skipped`; policies,
+    selections, score cards and questionnaires in directories in `other_kinds`."""
     if baseline is None or min_answered is not None:
         if baseline is not None:
             raise UsageError("--min-answered leaves out respondents of several; --baseline compares one assessment: "
                              "give one or the other")
         return assess_paths(paths, catalog, show_respondents=show_respondents, skipped=skipped,
-                            min_answered=min_answered)
-    files = answers_files(paths, skipped)
+                            min_answered=min_answered, other_kinds=other_kinds)
+    files = answers_files(paths, skipped, other_kinds)
     if len(files) > 1:
         raise UsageError(f"--baseline compares one assessment with an earlier one; {len(files)} answers files "
                          "were given (compare respondents' reports without --baseline)")

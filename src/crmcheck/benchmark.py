@@ -34,6 +34,7 @@ from crmcheck.models.benchmark import (
     SectionBenchmark,
     SegmentBenchmark,
     SegmentField,
+    SkippedFile,
     StageCount,
     StageDistribution,
     StagePlacement,
@@ -201,6 +202,7 @@ class LoadFailure(NamedTuple):
 
     file: str
     errors: tuple[str, ...]
+    kind: str | None = None  # a policy, selection, score card or questionnaire: skipped, not failed
 
 
 Outcome = AssessmentRecord | LoadFailure
@@ -463,6 +465,7 @@ class Portfolio:
     files: int = 0
     scored: int = 0
     failed: list[LoadFailure] = field(default_factory=list)
+    skipped: list[LoadFailure] = field(default_factory=list)  # files of another kind (`LoadFailure.kind`)
     earlier: int = 0
     customer_lens: int = 0
     tables: dict[str, Table] = field(default_factory=dict)
@@ -483,7 +486,7 @@ class Portfolio:
     def add(self, outcome: Outcome) -> None:
         self.files += 1
         if isinstance(outcome, LoadFailure):
-            self.failed.append(outcome)
+            (self.failed if outcome.kind is None else self.skipped).append(outcome)
             return
         self.scored += 1
         if outcome.lens != "company":
@@ -731,5 +734,6 @@ def build_benchmark(
         companies=len(portfolio.companies),  # every company counted has a row
         all_dates=portfolio.all_dates, by=by, company=focus_model, segments=segments,
         failed=[FailedFile(file=f.file, errors=list(f.errors)) for f in portfolio.failed],
+        skipped=[SkippedFile(file=f.file, kind=f.kind or "") for f in portfolio.skipped],
         left_out=LeftOut(earlier=portfolio.earlier, customer_lens=portfolio.customer_lens), rows=row_models,
     )

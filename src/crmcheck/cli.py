@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from crmcheck import __version__
 from crmcheck.errors import (
@@ -32,6 +32,13 @@ if TYPE_CHECKING:
     from crmcheck.catalog import Catalog
     from crmcheck.models.result import AssessmentResult
     from crmcheck.render import RenderOptions
+
+class PlainUsage(TyperCommand):
+    """Usage lines name the arguments as their help does (`show QUESTIONNAIRE`), without typer's {braces}."""
+
+    def collect_usage_pieces(self, ctx: Any) -> list[str]:  # typer's own bundled click.Context
+        return [p[1:-1] if p.startswith("{") and p.endswith("}") else p for p in super().collect_usage_pieces(ctx)]
+
 
 app = typer.Typer(
     name="crmcheck",
@@ -83,6 +90,11 @@ class ListFormat(StrEnum):
     terminal = "terminal"
     json = "json"
     text = "text"
+
+
+# `text` is the older name of `terminal`: accepted, not offered again in the list of choices
+LIST_FORMATS = "<terminal|json>"
+LIST_FORMAT_HELP = "Output format ('text' is the older name of terminal)."
 
 
 class SchemaName(StrEnum):
@@ -218,9 +230,9 @@ def _root(
     """Options for every command."""
 
 
-@app.command("list")
+@app.command("list", cls=PlainUsage)
 def list_command(
-    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
@@ -228,17 +240,23 @@ def list_command(
 
     Example: crmcheck list --questionnaires ./my-questionnaires
     """
-    from crmcheck.render.catalog_view import render_list
+    from crmcheck.render.catalog_view import list_problems, render_list
 
+    catalog = _catalog(questionnaires)
     # at a terminal a long title wraps under itself; piped, each questionnaire stays on one line for scripts
-    emit(render_list(_catalog(questionnaires), fmt.value, render_options(None).width if _to_terminal(None) else 0),
+    emit(render_list(catalog, fmt.value, render_options(None).width if _to_terminal(None) else 0),
          None, coloured=False)
+    problems = list_problems(catalog)  # custom questionnaires that fail their checks
+    for line in problems:
+        note(line)
+    if problems:
+        raise typer.Exit(EXIT_INPUT)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def show(
-    questionnaire: Annotated[str, typer.Argument(help="Questionnaire id, e.g. crm-mistakes.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+    questionnaire: Annotated[str, typer.Argument(metavar="QUESTIONNAIRE", help="Questionnaire id, e.g. crm-mistakes.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
@@ -252,7 +270,7 @@ def show(
     emit(render_show(q, fmt.value, render_options(None).width), None, coloured=False)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def new(
     questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
     output: Output = None,
@@ -307,7 +325,7 @@ def new(
         note(f"wrote {output}; fill it in, then: {_next_step(str(output), questionnaires)}")
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def interview(
     questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
     output: Annotated[str, typer.Option("-o", "--output", metavar="FILE",
@@ -362,20 +380,25 @@ def _parse_date(value: str | None, flag: str) -> dt.date:
         raise UsageError(f"{flag}: '{value}' is not a date in YYYY-MM-DD form") from None
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def validate(
-    files: Annotated[list[str], typer.Argument(metavar="FILE...", help="Questionnaire, answers or policy files.")],
-    fmt: Annotated[ListFormat, typer.Option("--format", help="terminal or json (text: the same as terminal).")] = (
+    files: Annotated[list[str], typer.Argument(
+        metavar="FILE...", help="Questionnaire, answers, policy, selection or score-card files.")],
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
     questionnaires: QuestionnaireDirs = None,
 ) -> None:
-    """Check questionnaire, answers or policy files; errors print as FILE:LINE:COL: message.
+    """Check questionnaire, answers, policy, selection or score-card files; errors print as FILE:LINE:COL: message.
+
+    Score cards given with their selection are checked against it (vendor and requirement ids).
 
     Example: crmcheck validate answers/2026.yaml
+
+    Example: crmcheck validate selection.yaml cards/*.yaml
     """
     import json
 
-    from crmcheck.validation import validate_file
+    from crmcheck.validation import validate_files
 
     catalog = _catalog(questionnaires)
     # a glob such as `acme/*` also catches the answers.schema.json that `crmcheck new` writes: not ours to check
@@ -385,7 +408,7 @@ def validate(
     files = [f for f in files if f not in skipped]
     if not files:
         raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
-    reports = [validate_file(f, catalog) for f in files]
+    reports, warnings = validate_files(files, catalog)
     if fmt is ListFormat.json:
         emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None, coloured=False)
     else:
@@ -393,15 +416,17 @@ def validate(
     for r in reports:
         for line in r.errors:
             note(line)
+    for line in warnings:
+        note(line)
     if not all(r.ok for r in reports):
         raise typer.Exit(EXIT_INPUT)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def report(
     answers: Annotated[list[str], typer.Argument(
         metavar="ANSWERS...", help="Answers files, or directories of them (several respondents).")],
-    fmt: Annotated[ReportFormatChoice, typer.Option("--format", "-f", help="Report format.")] = (
+    fmt: Annotated[ReportFormatChoice, typer.Option("--format", "-f", help="Output format.")] = (
         ReportFormatChoice.terminal
     ),
     output: Output = None,
@@ -461,11 +486,17 @@ def report(
     minimum = parse_min_answered(min_answered) if min_answered is not None else None
     catalog = _catalog(questionnaires)
     skipped: list[Problem] = []
+    other_kinds: list[tuple[str, str]] = []
     result = assess_report(answers, catalog, baseline=baseline,
                            baseline_catalog=catalog.with_earlier_versions(baseline_questionnaires),
-                           show_respondents=show_respondents, skipped=skipped, min_answered=minimum)
+                           show_respondents=show_respondents, skipped=skipped, min_answered=minimum,
+                           other_kinds=other_kinds)
     for problem in skipped:
         note(str(problem))
+    if other_kinds:
+        from crmcheck.file_kinds import skipped_line
+
+        note(skipped_line(other_kinds))
     if strict and skipped:
         raise UsageError(f"{counted(len(skipped), 'special file')} in the directories given (--strict)")
     if plan is not None:
@@ -474,7 +505,7 @@ def report(
     emit(renderer_for(ReportFormat(fmt.value))(for_terminal(result, output), options), output)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def benchmark(
     answers: Annotated[list[str], typer.Argument(
         metavar="ANSWERS...", help="Answers files, and directories searched recursively for *.yaml and *.yml.")],
@@ -486,7 +517,7 @@ def benchmark(
     all_dates: Annotated[bool, typer.Option(
         "--all-dates", help="Count every assessment, not only the latest of each company.")] = False,
     fmt: Annotated[BenchmarkFormatChoice, typer.Option(
-        "--format", "-f", help="terminal, markdown, json, or jsonl (one line per counted assessment).")] = (
+        "--format", "-f", help="Output format; jsonl writes one line per counted assessment.")] = (
         BenchmarkFormatChoice.terminal),
     output: Output = None,
     strict: Annotated[bool, typer.Option(
@@ -520,13 +551,17 @@ def benchmark(
     for failure in result.failed:
         for line in failure.errors:
             note(line)
+    if result.skipped:
+        from crmcheck.file_kinds import skipped_line
+
+        note(skipped_line([(s.file, s.kind) for s in result.skipped]))
     emit(renderer_for(BenchmarkFormat(fmt.value))(for_terminal(result, output), render_options(output)), output)
     if strict and result.failed:
         note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
         raise typer.Exit(EXIT_INPUT)
 
 
-@app.command("import")
+@app.command("import", cls=PlainUsage)
 def import_command(
     survey: Annotated[str, typer.Argument(metavar="SURVEY", help="Survey export: .csv (any delimiter) or .xlsx.")],
     questionnaire: Annotated[str, typer.Option("--questionnaire", "-q", metavar="ID",
@@ -597,11 +632,11 @@ def _schema_text(name: SchemaName) -> str:
     return json_schema(name.value)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def compare(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier answers file (the baseline).")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The later answers file of the same company.")],
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="terminal, markdown or json.")] = (
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ResultFormat.terminal
     ),
     output: Output = None,
@@ -641,7 +676,7 @@ def compare(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def check(
     answers: Annotated[str, typer.Argument(metavar="ANSWERS", help="The answers file to check.")],
     baseline: Annotated[str | None, typer.Option(
@@ -655,7 +690,7 @@ def check(
         "--today", metavar="DATE", help="The day of the check, YYYY-MM-DD, for max-age rules (default today).")] = None,
     junit: Annotated[str | None, typer.Option(
         "--junit", metavar="FILE", help="Also write JUnit XML, one testcase per rule and scope, for CI.")] = None,
-    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="terminal, markdown or json.")] = (
+    fmt: Annotated[ResultFormat, typer.Option("--format", "-f", help="Output format.")] = (
         ResultFormat.terminal
     ),
     output: Output = None,
@@ -696,9 +731,10 @@ def check(
     raise typer.Exit(result.exit_code)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def schema(
-    name: Annotated[SchemaName, typer.Argument(help="Which file format.")],
+    name: Annotated[SchemaName, typer.Argument(
+        metavar="FORMAT", help="Which file format: questionnaire, answers, policy, selection or card.")],
     output: Output = None,
 ) -> None:
     """Print the JSON Schema of a file format, for editors.
@@ -708,7 +744,7 @@ def schema(
     emit(_schema_text(name), output)
 
 
-@app.command()
+@app.command(cls=PlainUsage)
 def demo(
     out: Annotated[Path, typer.Option("--out", help="Directory for the written reports.")] = Path("out"),
 ) -> None:
@@ -727,7 +763,7 @@ def demo(
 collect_app = typer.Typer(
     name="collect",
     help="Collect answers in a browser: invite staff and customers by link; each respondent's answers are saved "
-    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck\\[collect]'.\n\n"
+    "as an ordinary answers file in DIR/responses. Needs the collect extra: pip install 'crmcheck[collect]'.\n\n"
     "Example: crmcheck collect init perception-gap --company \"Acme Corp\" -o acme-survey\n\n"
     "Example: crmcheck collect invite acme-survey --lens customer --count 20\n\n"
     "Example: crmcheck collect serve acme-survey, then crmcheck report acme-survey/responses",
@@ -740,7 +776,7 @@ PublicUrl = Annotated[str | None, typer.Option(
     "(invite links start with it; remembered in DIR).")]
 
 
-@collect_app.command("init")
+@collect_app.command("init", cls=PlainUsage)
 def collect_init(
     questionnaire_ids: Annotated[list[str], typer.Argument(metavar="QUESTIONNAIRE...", help="Questionnaire ids.")],
     company: Annotated[str, typer.Option(help="Company name, written into every answers file.")],
@@ -761,14 +797,15 @@ def collect_init(
     note(f"made {output}; next: crmcheck collect invite {output} --lens company|customer")
 
 
-@collect_app.command("invite")
+@collect_app.command("invite", cls=PlainUsage)
 def collect_invite(
     directory: CollectionDir,
     lens: Annotated[Lens, typer.Option(help="Whose view the respondents give: company (staff) or customer.")],
     name: Annotated[str | None, typer.Option(help="The respondent's name (one respondent).")] = None,
     count: Annotated[int, typer.Option(help="How many respondents to invite.")] = 1,
     public_url: PublicUrl = None,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
+        ListFormat.terminal),
 ) -> None:
     """Print one invite link per new respondent. Only a hash of each link's token is kept: send the links now.
 
@@ -791,10 +828,11 @@ def collect_invite(
          f"`crmcheck collect revoke {directory} RESPONDENT`)")
 
 
-@collect_app.command("revoke")
+@collect_app.command("revoke", cls=PlainUsage)
 def collect_revoke(
     directory: CollectionDir,
-    respondent: Annotated[str, typer.Argument(help="The respondent id invite printed, e.g. customer-003.")],
+    respondent: Annotated[str, typer.Argument(
+        metavar="RESPONDENT", help="The respondent id invite printed, e.g. customer-003.")],
 ) -> None:
     """Make a respondent's link stop working (what they saved stays in DIR/responses).
 
@@ -806,7 +844,7 @@ def collect_revoke(
     note(f"revoked {respondent}: the link now leads nowhere")
 
 
-@collect_app.command("serve")
+@collect_app.command("serve", cls=PlainUsage)
 def collect_serve(
     directory: CollectionDir,
     host: Annotated[str, typer.Option(help="Address to listen on; other than 127.0.0.1, use a TLS proxy.")] = (
@@ -836,10 +874,11 @@ def collect_serve(
     serve(Collection(directory), options, lambda line: emit(line + "\n", None), note)
 
 
-@collect_app.command("status")
+@collect_app.command("status", cls=PlainUsage)
 def collect_status(
     directory: CollectionDir,
-    fmt: Annotated[ListFormat, typer.Option("--format", help="text or json.")] = ListFormat.text,
+    fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
+        ListFormat.terminal),
 ) -> None:
     """Show who has started and who has finished (never their answers).
 
@@ -851,7 +890,7 @@ def collect_status(
     emit(render_status(collection.status(collection.catalog()), fmt.value), None)
 
 
-@collect_app.command("close")
+@collect_app.command("close", cls=PlainUsage)
 def collect_close(directory: CollectionDir) -> None:
     """Stop taking answers (a running server notices at once); then report on DIR/responses.
 
@@ -907,7 +946,7 @@ class CsvLayoutChoice(StrEnum):
     github = "github"
 
 
-@plan_app.command("make")
+@plan_app.command("make", cls=PlainUsage)
 def plan_make(
     answers: Annotated[list[str], typer.Argument(
         metavar="ANSWERS...", help="The assessment: answers files, or directories of them.")],
@@ -948,7 +987,7 @@ def plan_make(
          f"NEW.yaml --update {output}")
 
 
-@plan_app.command("show")
+@plan_app.command("show", cls=PlainUsage)
 def plan_show(
     plan: Annotated[str, typer.Argument(metavar="PLAN", help="The plan file.")],
     fmt: Annotated[PlanFormatChoice, typer.Option("--format", "-f", help="Output format.")] = (
@@ -1006,7 +1045,7 @@ class VendorFormatChoice(StrEnum):
     xlsx = "xlsx"
 
 
-@vendors_app.command("card")
+@vendors_app.command("card", cls=PlainUsage)
 def vendors_card(
     selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
     evaluator: Annotated[str, typer.Option(help="Who fills in this card.")],
@@ -1031,11 +1070,12 @@ def vendors_card(
         note(f"wrote {output}; score it, then: crmcheck vendors report {selection} {Path(str(output)).parent}")
 
 
-@vendors_app.command("report")
+@vendors_app.command("report", cls=PlainUsage)
 def vendors_report(
     selection: Annotated[str, typer.Argument(metavar="SELECTION", help="The selection file.")],
     cards: Annotated[list[str], typer.Argument(metavar="CARDS...", help="Score-card files or folders of them.")],
-    fmt: Annotated[VendorFormatChoice, typer.Option("--format", help="Output format.")] = VendorFormatChoice.terminal,
+    fmt: Annotated[VendorFormatChoice, typer.Option("--format", "-f", help="Output format.")] = (
+        VendorFormatChoice.terminal),
     output: Output = None,
 ) -> None:
     """Rank the vendors of a selection from evaluators' score cards.
@@ -1047,7 +1087,7 @@ def vendors_report(
 
     if fmt is VendorFormatChoice.xlsx and _to_terminal(output):
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
-    report = build_report(selection, cards)
+    report = build_report(selection, cards, note)
     prepare_output(output, [selection, *cards])
     emit(renderer_for(VendorFormat(fmt.value))(report, render_options(output)), output)
 

@@ -167,7 +167,10 @@ def score_answers_file_fully(path: str, catalog: Catalog) -> Outcome:
             questionnaire = catalog.load(key, context=source.doc, keys=("questionnaires", key))
             scores.append(_scores(key, questionnaire, resolve(questionnaire, given, source, key)))
     except CrmcheckError as exc:
-        return LoadFailure(path, tuple(exc.lines()))
+        from crmcheck.file_kinds import other_kind
+
+        kind = other_kind(path)  # only on this path: an answers file is never read twice
+        return LoadFailure(path, () if kind else tuple(exc.lines()), kind)
     segment = answers.segment
     return AssessmentRecord(
         file=path, company=answers.company, assessed_on=answers.assessed_on, lens=answers.lens,

@@ -40,9 +40,27 @@ class _BadValue(ValueError):
 
 
 def _number(value: Any) -> float:
+    if isinstance(value, str) and _as_number(value) is not None:
+        raise _BadValue(f"'{value}' is quoted text, not a number; write {value.strip()} without quotes")
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise _BadValue(f"expected a number, got '{value}'")
     return float(value)
+
+
+def _as_whole_number(text: str) -> int | None:
+    """The whole number a piece of text spells ("3", " 3 "), or None: a quoted number is text in YAML."""
+    try:
+        return int(text.strip())
+    except ValueError:
+        return None
+
+
+def _as_number(text: str) -> float | None:
+    try:
+        number = float(text.strip())
+    except ValueError:
+        return None
+    return number if number == number and abs(number) != float("inf") else None
 
 
 def _unit(question: Question) -> str:
@@ -80,6 +98,9 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if isinstance(value, list | dict):
             raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
                             f"use one of {allowed}, or n/a")
+        if isinstance(value, str) and _as_whole_number(value) in {lv.value for lv in levels}:
+            raise _BadValue(f"'{value}' is quoted text, not the number {value.strip()}; write {value.strip()} "
+                            "without quotes")
         raise _BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
     if kind == "yes_no":
         if isinstance(value, bool):

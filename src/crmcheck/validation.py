@@ -101,3 +101,31 @@ def validate_file(path: str, catalog: Catalog) -> FileReport:
         report.ok = False
         report.errors = exc.lines()
     return report
+
+
+def validate_files(paths: list[str], catalog: Catalog) -> tuple[list[FileReport], list[str]]:
+    """Check every file; score cards given with a selection are checked against it as well (their vendor and
+    requirement ids), each against the nearest selection named before it, or the first one when none is.
+    Returns the reports and the warnings (a blank card, which `vendors report` counts as no evaluator)."""
+    from crmcheck.vendors.files import check_card, is_blank, load_selection, parse_card
+    from crmcheck.vendors.report import blank_card_warning
+
+    reports = [validate_file(path, catalog) for path in paths]
+    selections = [i for i, r in enumerate(reports) if r.kind == "selection" and r.ok]
+    warnings: list[str] = []
+    for i, report in enumerate(reports):
+        if report.kind != "card" or not report.ok:
+            continue
+        try:
+            card = parse_card(load_mapping(report.file))
+            if is_blank(card):
+                warnings.append(blank_card_warning(report.file))
+            if selections:
+                before = [j for j in selections if j < i]
+                selection = load_selection(reports[before[-1] if before else selections[0]].file)
+                check_card(card, selection)
+                report.summary += f"; its vendors and requirements are those of {selection.path}"
+        except CrmcheckError as exc:
+            report.ok = False
+            report.errors = exc.lines()
+    return reports, warnings

@@ -266,7 +266,16 @@ def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
         message = f"invalid YAML: expected ',' or '}}' in the mapping opened at {where} (is a '}}' missing?)"
     elif problem.startswith("did not find expected key") and start is not None:
         message = ("invalid YAML: expected a key here; check that this line is indented like the other keys of "
-                   f"the mapping at {where}, and that a quoted value is not followed by more text")
+                   f"the mapping at {where}, and that a quoted value is not followed by more text"
+                   + _block_before(text, mark))
+    elif "could not find expected ':'" in problem and "simple key" in context and start is not None:
+        # libyaml reads on through the following lines, looking for the ':' of a key; the line to fix is the
+        # one where that key would start: usually a line of text indented less than the text above it
+        end = f" (read on to line {mark.line + 1} looking for its ':')" if mark is not None and mark.line > start.line \
+            else ""
+        message = (f"invalid YAML: this line is read as a key without ':'{end}; check its indentation: a line of "
+                   "text indented less than the text above it ends that text, and a key needs ': ' after it")
+        mark = start
     elif problem.startswith("did not find expected '-' indicator") and start is not None:
         message = f"invalid YAML: expected a list item ('- ') here, in line with the list at {where}"
     elif problem.startswith("mapping values are not allowed"):
@@ -275,6 +284,34 @@ def _yaml_error(path: str, text: str, exc: yaml.MarkedYAMLError) -> InputError:
     if mark is None:
         return InputError(message, file=path, line=1, column=1)
     return _fail(path, mark, message)
+
+
+def _block_before(text: str, mark: Any) -> str:
+    """Which key's block ended above a line that fits no mapping: the nearest key above it that is indented less,
+    when that is not the line just above. The line out of line may be that key, or the first line of its block,
+    far above the place libyaml stopped."""
+    if mark is None:
+        return ""
+    lines = text.split("\n")
+    if mark.line >= len(lines):
+        return ""
+
+    def indent(line: str) -> int:
+        return len(line) - len(line.lstrip(" "))
+
+    def content(line: str) -> bool:
+        return bool(line.strip()) and not line.strip().startswith("#")
+
+    here = mark.line
+    above = [n for n in range(here - 1, -1, -1) if content(lines[n])]
+    key_line = next((n for n in above if indent(lines[n]) < indent(lines[here])), None)
+    if key_line is None or key_line == above[0] or ":" not in lines[key_line]:
+        return ""
+    key = lines[key_line].strip().split(":", 1)[0].lstrip("-{[ ").strip("'\"")[:40]
+    first = next(n for n in range(key_line + 1, here) if content(lines[n]))
+    return (f"; the block of '{key}' (line {key_line + 1}) above it runs from line {first + 1} to line {above[0] + 1}, "
+            f"indented {indent(lines[first])} spaces: if line {first + 1} or line {key_line + 1} is the one out of "
+            "line, fix that one")
 
 
 def _scalar(path: str, node: yaml.ScalarNode) -> Any:

@@ -151,3 +151,52 @@ def test_hostile_report_stays_inert_in_the_browser(tmp_path: Path) -> None:
             '<script>alert("company")</script> & Sons =cmd|\' /C calc\'!A0')
     assert_not_blank(shot)
     keep("hostile.png", shot)
+
+
+# --- WCAG 2.1 AA: axe-core, from the locked npm package (tests/js), injected into each report ------------------
+
+SELECTION = EXAMPLES / "selection"
+ACCESSIBILITY_CASES = {
+    "report": ("report", str(EXAMPLES / "assessment-2026.yaml")),
+    "report-with-baseline": ("report", str(EXAMPLES / "assessment-2026.yaml"), "--baseline",
+                             str(EXAMPLES / "assessment-2025.yaml")),
+    "perception": ("report", str(EXAMPLES / "perception")),
+    "vendors": ("vendors", "report", str(SELECTION / "selection.yaml"), str(SELECTION / "cards")),
+    "report-with-plan": ("report", str(EXAMPLES / "assessment-2026.yaml"), "--baseline",
+                         str(EXAMPLES / "assessment-2025.yaml"), "--plan", str(EXAMPLES / "plan-2025.yaml"),
+                         "--today", "2026-11-20"),
+    "plan": ("plan", "show", str(EXAMPLES / "plan-2025.yaml"), "--today", "2026-11-20"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(ACCESSIBILITY_CASES))
+def test_every_html_report_has_no_wcag_aa_violations(case: str, tmp_path: Path) -> None:
+    from tests.render.axe import require_axe, summary, violations
+
+    assert CHROMIUM is not None
+    require_axe()
+    out = tmp_path / f"{case}.html"
+    run = run_cli(*ACCESSIBILITY_CASES[case], "--format", "html", "-o", str(out))
+    assert run.code == 0, run.err
+    with Chromium(CHROMIUM) as browser:
+        browser.open(out)
+        found = violations(browser)
+        # axe ran: it found the page's text to check (a failed injection would find nothing at all)
+        assert browser.evaluate("typeof axe.version") == "string"
+        assert browser.report.network_requests == []
+    assert found == [], f"{case}:\n{summary(found)}"
+
+
+def test_axe_finds_what_it_should(tmp_path: Path) -> None:
+    """The check can fail: the report's old grey on white is a contrast violation axe reports."""
+    from tests.render.axe import require_axe, violations
+
+    assert CHROMIUM is not None
+    require_axe()
+    page = tmp_path / "grey.html"
+    page.write_text('<!doctype html><html lang="en"><head><title>t</title></head><body><main>'
+                    '<p style="color:#8a97a3;background:#fff;font-size:10px">faint text</p></main></body></html>')
+    with Chromium(CHROMIUM) as browser:
+        browser.open(page)
+        found = violations(browser)
+    assert [v["id"] for v in found] == ["color-contrast"]

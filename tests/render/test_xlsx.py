@@ -62,7 +62,7 @@ def test_example_sheets_and_headers(example_xlsx: Path) -> None:
         assert all(ws.column_dimensions[c.column_letter].width >= 6 for c in ws[1])
     assert header(wb["Questions"]) == ["Questionnaire", "Section", "Question", "Text", "Type", "Status", "Answer",
                                        "Score", "Weight", "Critical", "Dimension", "Note", "Evidence", "Reason (n/a)",
-                                       "Recommendation"]
+                                       "Recommendation", "Lens"]
     assert wb["Questions"].column_dimensions["D"].width == 60
     assert wb["Questions"]["D2"].alignment.wrap_text
 
@@ -97,7 +97,7 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
     sections = rows(wb["Sections"])
     strengths = next(r for r in sections if r[1] == "strengths")
     assert strengths == ["crm-mistakes", "strengths", "Checking your strengths honestly", None, 1, 28.6, 2,
-                         "Developing", "high", 4, 2, 1, 5, 5, 0, "no"]
+                         "Developing", "high", 4, 2, 1, 5, 5, 0, "no", "company"]
     recommendations = rows(wb["Recommendations"])
     assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.customer-rating", 4.5, 25]
     assert len(recommendations) == 1 + 40 + 27 + 24

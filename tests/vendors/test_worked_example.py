@@ -25,12 +25,15 @@ def test_worked_example_numbers_match_the_report(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     report = json.loads(run.out)
     vendors = {v["id"]: v for v in report["vendors"]}
-    table = re.findall(r"^\| (alpha|beta|gamma) \| (\d|—) \| ([\d.]+) \| (\d+) \| ([\d.]+) \|$", DOC, re.M)
+    table = re.findall(r"^\| (alpha|beta|gamma) \| (\d|—) \| ([\d.]+) \| (\d+) \| ([\d.]+|—) \|$", DOC, re.M)
     assert len(table) == 3
     for vid, rank, fit, tco, per in table:
         v = vendors[vid]
         assert v["rank"] == (None if rank == "—" else int(rank))
-        assert v["fit"] == float(fit) and v["tco"] == float(tco) and v["fit_per_100k"] == float(per)
+        assert v["fit"] == float(fit) and v["tco"] == float(tco)
+        assert v["fit_per_100k"] == (None if per == "—" else float(per))
+        # fit per 100,000 worked by hand: fit / TCO x 100,000 for a ranked vendor, none for an excluded one
+        assert v["fit_per_100k"] == (None if v["excluded"] else round(float(fit) / float(tco) * 100_000, 2))
     assert [v["id"] for v in report["vendors"]] == ["beta", "alpha", "gamma"]
     gamma = vendors["gamma"]
     assert gamma["excluded"] and {e["requirement"] for e in gamma["exclusions"]} == {"lead-assignment", "erp"}

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 from typing import Annotated, Any, Literal
 
-from pydantic import BeforeValidator, Field, field_validator
+from pydantic import BeforeValidator, Field, WithJsonSchema, field_validator
 
 from crmcheck.models.base import OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.yamlio import Document, load_mapping
@@ -26,7 +26,8 @@ def _as_date(value: Any) -> Any:
         raise ValueError(f"{value} is not a real date ({exc})") from None
 
 
-Date = Annotated[dt.date, BeforeValidator(_as_date)]
+Date = Annotated[dt.date, BeforeValidator(_as_date), WithJsonSchema(
+    {"type": "string", "format": "date", "pattern": r"^\d{4}-\d{2}-\d{2}$"})]
 
 
 class Respondent(Strict):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import difflib
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from crmcheck.errors import InputError, Problem
 from crmcheck.yamlio import DecimalText, Document, collector_paused
@@ -25,8 +25,12 @@ def _as_text(value: Any) -> Any:
     return value
 
 
-Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1)]
-OptionalText = Annotated[str | None, BeforeValidator(_as_text)]
+# What the schemas say text is: what `_as_text` takes (a number or true/false is text as written)
+_TEXT_FORMS: list[dict[str, Any]] = [{"type": "string"}, {"type": "number"}, {"type": "boolean"}]
+Text = Annotated[str, BeforeValidator(_as_text), Field(min_length=1), WithJsonSchema(
+    {"anyOf": [{"type": "string", "minLength": 1}, *_TEXT_FORMS[1:]]})]
+OptionalText = Annotated[str | None, BeforeValidator(_as_text), WithJsonSchema(
+    {"anyOf": [*_TEXT_FORMS, {"type": "null"}]})]
 Id = Annotated[str, BeforeValidator(_as_text), Field(pattern=ID_PATTERN, max_length=64)]
 Score = Annotated[float, Field(ge=0, le=1, allow_inf_nan=False)]
 # A weight multiplies scores in sums over every question and section: a bound keeps those sums far from

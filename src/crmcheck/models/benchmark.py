@@ -120,6 +120,13 @@ class FailedFile(Model):
     errors: list[str]
 
 
+class SkippedFile(Model):
+    """A crmcheck file of another kind found among the answers files: left out, as `validate` tells kinds apart."""
+
+    file: str
+    kind: str = Field(description="questionnaire, policy, selection or card")
+
+
 class LeftOut(Model):
     """Scored assessments that the statistics do not count, and why."""
 
@@ -156,6 +163,8 @@ class BenchmarkResult(Model):
     company: CompanyFocus | None = None
     segments: list[SegmentBenchmark]
     failed: list[FailedFile] = Field(default_factory=list)
+    skipped: list[SkippedFile] = Field(default_factory=list, description="policies, selections, score cards and "
+                                       "questionnaires found among the files: left out")
     left_out: LeftOut = Field(default_factory=LeftOut)
     methods: Methods = Field(default_factory=Methods)
     rows: list[AssessmentRow] = Field(default_factory=list, description="filled only for jsonl output")

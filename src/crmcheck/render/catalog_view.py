@@ -13,8 +13,29 @@ if TYPE_CHECKING:
 
 
 def list_rows(catalog: Catalog) -> list[dict[str, Any]]:
+    """One row per questionnaire; a custom one is checked in full (the built-ins are checked by the tests), so
+    that `list` flags a file every other command would refuse: `valid` false and its `errors`."""
     entries = sorted(catalog.entries.values(), key=lambda e: (e.origin != "built-in", e.id))
-    return [{**entry.header, "origin": entry.origin, "path": str(entry.path)} for entry in entries]
+    return [{**entry.header, "origin": entry.origin, "path": str(entry.path), **_checked(catalog, entry.id,
+                                                                                         entry.origin)}
+            for entry in entries]
+
+
+def _checked(catalog: Catalog, qid: str, origin: str) -> dict[str, Any]:
+    if origin == "built-in":
+        return {"valid": True, "errors": []}
+    from crmcheck.errors import CrmcheckError
+
+    try:
+        catalog.get(qid)
+    except CrmcheckError as exc:
+        return {"valid": False, "errors": exc.lines()}
+    return {"valid": True, "errors": []}
+
+
+def list_problems(catalog: Catalog) -> list[str]:
+    """The error lines of every custom questionnaire that fails its checks (for stderr)."""
+    return [line for row in list_rows(catalog) for line in row["errors"]]
 
 
 def render_list(catalog: Catalog, fmt: str, columns: int = 0) -> str:
@@ -26,6 +47,8 @@ def render_list(catalog: Catalog, fmt: str, columns: int = 0) -> str:
     lines = [f"{'ID':<{width}}  VER  KIND    TITLE"]
     for r in rows:
         origin = "" if r["origin"] == "built-in" else f"  [{r['origin']}]"
+        if not r["valid"]:
+            origin += "  INVALID (its errors are on stderr)"
         lead = f"{r['id']:<{width}}  {r['version']!s:<3}  {r['kind']!s:<6}  "
         if columns <= 0:
             lines.append(f"{lead}{r['title']}{origin}")

@@ -96,21 +96,27 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
     root = ET.Element("testsuites", {"name": xml_safe(f"crmcheck report: {result.company}")})
     suites = []
     for q in result.questionnaires:
-        suite = _Suite(root, f"{q.id}: {q.title}")
+        # several respondents: one suite per questionnaire and lens, named apart, so that a JUnit viewer keeps the
+        # company's view and the customers' apart instead of merging two suites of one name
+        seen_as = f" ({q.lens} view)" if q.lens else ""
+        classname = f"crmcheck.{q.id}" + (f".{q.lens}" if q.lens else "")
+        suite = _Suite(root, f"{q.id}{seen_as}: {q.title}")
         for s in q.sections:
             name = f"{s.id}: {s.title}"
             if s.score is None:
-                suite.case(f"crmcheck.{q.id}", name, skipped="not assessed: no scored answer in this section")
+                suite.case(classname, name, skipped="not assessed: no scored answer in this section")
             elif s.provisional:  # neither passed nor failed: a score on under half the questions is not judged
-                suite.case(f"crmcheck.{q.id}", name, skipped=(
+                suite.case(classname, name, skipped=(
                     f"provisional: score {s.score:.1f}, level {s.level} {s.level_name or ''} on "
                     f"{s.completeness * 100:.0f}% of its questions answered (under half); not judged"))
             else:
-                suite.case(f"crmcheck.{q.id}", name, failure=_section_failure(s, q.kind),
+                suite.case(classname, name, failure=_section_failure(s, q.kind),
                            output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip()
                            + _actions_text(s))
         properties = {"company": result.company, "assessed_on": str(result.assessed_on),
                       "questionnaire_version": str(q.version)}
+        if q.lens:
+            properties.update(lens=q.lens, respondents=str(q.respondents or 0))
         if q.provisional:
             properties["provisional"] = provisional_sentence(q)
         suite.close(properties)

@@ -24,7 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from crmcheck.models.result import AssessmentResult
+from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.reading import how_to_read, respondents_sentence
 from crmcheck.render.report_parts import OptionalParts, optional_parts
@@ -139,10 +139,17 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
 def _provisional(level_name: str | None, provisional: bool) -> str | None:
     """The level's name, marked provisional when its score rests on under half its questions."""
     return f"{level_name or ''} (provisional)".strip() if provisional else level_name
+
+
 def write_table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
                 keys: int = 1, header: str = "") -> None:
     """A sheet of one table laid out as the report's sheets are (for other workbooks: `plan show`)."""
     _table(wb, title, columns, rows, keys=keys, header=header)
+
+
+def _lens(result: AssessmentResult, q: QuestionnaireResult) -> str:
+    """Whose view a questionnaire's rows give: its lens with several respondents, else the one respondent's."""
+    return q.lens or (result.respondent.lens if result.respondent else "company")
 
 
 def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
@@ -163,8 +170,8 @@ def _summary(wb: Workbook, result: AssessmentResult, header: str) -> None:
             NOT_ASSESSED if q.score is None else _provisional(q.level_name, q.provisional),
             stage.reached if stage else None, stage.name if stage else None, stage.target if stage else None,
             q.completeness, len(q.recommendations), result.company, result.assessed_on, result.assessor,
-            respondent.name if respondent else None, respondent.role if respondent else None,
-            respondent.lens if respondent else None, "yes" if q.provisional else "no",
+            respondent.name if respondent else None, respondent.role if respondent else None, _lens(result, q),
+            "yes" if q.provisional else "no",
         ])
     _table(wb, "Summary", columns, rows, keys=1, printed=12, header=header)
 
@@ -175,13 +182,14 @@ def _sections(wb: Workbook, result: AssessmentResult, header: str) -> None:
         Column("Weight", 8, "0.##"), Column("Score", 8, SCORE), Column("Level", 7, INTEGER),
         Column("Level name", 13), Column("Risk", 9), Column("Target", 8, INTEGER), Column("Gap", 6, INTEGER),
         Column("Completeness", 13, PERCENT), Column("Answered", 10, INTEGER), Column("Scored questions", 10, INTEGER),
-        Column("Not applicable", 10, INTEGER), Column("Provisional", 11),
+        Column("Not applicable", 10, INTEGER), Column("Provisional", 11), Column("Lens", 10),
     ]
     # a section nobody could score: blank numbers (so sums and averages skip it), and words that say why
     rows = [[q.id, s.id, s.title, s.stage, s.weight, s.score, s.level,
              NOT_ASSESSED if s.score is None else _provisional(s.level_name, s.provisional),
              NOT_ASSESSED if s.score is None and q.kind == "scored" else s.risk, s.target, s.gap,
-             s.completeness, s.answered, s.scored_questions, s.not_applicable, "yes" if s.provisional else "no"]
+             s.completeness, s.answered, s.scored_questions, s.not_applicable, "yes" if s.provisional else "no",
+             _lens(result, q)]
             for q in result.questionnaires for s in q.sections]
     _table(wb, "Sections", columns, rows, keys=2, header=header)
 
@@ -192,10 +200,11 @@ def _questions(wb: Workbook, result: AssessmentResult, header: str) -> None:
         Column("Type", 10), Column("Status", 11), Column("Answer", 34, wrap=True), Column("Score", 8, SCORE),
         Column("Weight", 8, "0.##"), Column("Critical", 8), Column("Dimension", 12), Column("Note", 40, wrap=True),
         Column("Evidence", 30, wrap=True), Column("Reason (n/a)", 30, wrap=True),
-        Column("Recommendation", 60, wrap=True),
+        Column("Recommendation", 60, wrap=True), Column("Lens", 10),
     ]
     rows = [[q.id, s.id, qr.id, qr.text, qr.type, qr.status, qr.answer, qr.score, qr.weight,
-             "yes" if qr.critical else "no", qr.dimension, qr.note, qr.evidence, qr.reason, qr.recommendation]
+             "yes" if qr.critical else "no", qr.dimension, qr.note, qr.evidence, qr.reason, qr.recommendation,
+             _lens(result, q)]
             for q in result.questionnaires for s in q.sections for qr in s.questions]
     _table(wb, "Questions", columns, rows, keys=3, header=header)
 
@@ -245,9 +254,10 @@ def _recommendations(wb: Workbook, result: AssessmentResult, header: str) -> Non
         # narrow enough to print one page wide: the recommendation beside its rank, not pages away
         Column("Rank", 6, INTEGER), Column("Questionnaire", 18), Column("Section", 20), Column("Question", 34),
         Column("Priority", 9, PRIORITY), Column("Score now", 10, SCORE), Column("Recommendation", 60, wrap=True),
-        Column("Question text", 50, wrap=True),
+        Column("Question text", 40, wrap=True), Column("Lens", 10),
     ]
-    rows = [[rank, r.questionnaire, r.section, r.question, r.priority, r.score, r.text, r.question_text]
+    rows = [[rank, r.questionnaire, r.section, r.question, r.priority, r.score, r.text, r.question_text,
+             _lens(result, q)]
             for q in result.questionnaires for rank, r in enumerate(q.recommendations, start=1)]
     _table(wb, "Recommendations", columns, rows, keys=1, header=header)
 

@@ -183,15 +183,27 @@ def check_card(card: Card, selection: Selection) -> None:
     problems: list[Problem] = []
     for vid, scores in card.model.scores.items():
         if vid not in vendors:
-            problems.append(_problem(card.doc, f"unknown vendor '{vid}'; the selection {selection.path} has: "
-                                     f"{', '.join(sorted(vendors))}", ("scores", vid), key=True))
+            problems.append(_problem(card.doc, f"unknown vendor '{vid}'{_did_you_mean(vid, vendors)}; the selection "
+                                     f"{selection.path} has: {', '.join(sorted(vendors))}", ("scores", vid), key=True))
             continue
         problems.extend(
-            _problem(card.doc, f"unknown requirement '{rid}' (vendor {vid}); not in the selection {selection.path}",
-                     ("scores", vid, rid), key=True)
+            _problem(card.doc, f"unknown requirement '{rid}' for vendor {vid}{_did_you_mean(rid, requirements)}; "
+                     f"not in the selection {selection.path}", ("scores", vid, rid), key=True)
             for rid in scores if rid not in requirements
         )
     _raise(problems)
+
+
+def _did_you_mean(written: str, known: set[str]) -> str:
+    import difflib
+
+    close = difflib.get_close_matches(written, sorted(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def is_blank(card: Card) -> bool:
+    """A card with no score at all yet: it says nothing about any vendor, so it counts as no evaluator."""
+    return not any(card.model.scores.values())
 
 
 def card_paths(arguments: list[str]) -> list[str]:

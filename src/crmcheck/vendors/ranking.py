@@ -189,7 +189,9 @@ def rank_vendors(selection: SelectionFile, cards: Sequence[ScoreCard]) -> Vendor
         results[vendor.id] = VendorResult(
             id=vendor.id, name=vendor.name, rank=rank.get(vendor.id), fit=None if vfit is None else round(vfit, 1),
             tco=cost, costs=_costs(vendor),
-            fit_per_100k=None if vfit is None or cost <= 0 else round(vfit / cost * PER_TCO, 2),
+            # an excluded vendor cannot be chosen: its value for money is not set against the others'
+            fit_per_100k=(None if vfit is None or cost <= 0 or exclusions[vendor.id]
+                          else round(vfit / cost * PER_TCO, 2)),
             excluded=bool(exclusions[vendor.id]), exclusions=exclusions[vendor.id],
             scored_requirements=len(means[vendor.id]),
             unscored=[rid for rid in requirement_order if rid not in means[vendor.id]],
@@ -206,7 +208,7 @@ def rank_vendors(selection: SelectionFile, cards: Sequence[ScoreCard]) -> Vendor
     breakers = set(selection.deal_breakers)
     return VendorReport(
         company=selection.company, title=selection.title, currency=selection.currency,
-        core_minimum=selection.core_minimum, evaluators=[c.evaluator for c in cards],
+        core_minimum=selection.core_minimum, evaluators=[c.evaluator for c in cards if any(c.scores.values())],
         requirements=[RequirementInfo(id=r.id, text=r.text, group=r.group, core=r.core, weight=r.weight,
                                       deal_breaker=r.id in breakers) for r in selection.requirements],
         vendors=[results[vid] for vid in listed], leader=order[0] if order else None,

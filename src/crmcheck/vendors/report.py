@@ -3,18 +3,28 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from crmcheck.errors import InputError, UsageError
-from crmcheck.vendors.files import card_paths, load_cards, load_selection
+from crmcheck.vendors.files import card_paths, is_blank, load_cards, load_selection
 from crmcheck.vendors.ranking import rank_vendors
 from crmcheck.vendors.result import VendorReport
 
 
-def build_report(selection_path: str, card_arguments: list[str]) -> VendorReport:
+def build_report(selection_path: str, card_arguments: list[str],
+                 warn: Callable[[str], None] | None = None) -> VendorReport:
+    """Rank the selection's vendors from the cards; `warn` hears of each blank card (counted as no evaluator)."""
     selection = load_selection(selection_path)
     cards = load_cards(card_arguments, selection)
+    for card in cards:
+        if is_blank(card) and warn is not None:
+            warn(blank_card_warning(card.path))
     return rank_vendors(selection.model, [c.model for c in cards])
+
+
+def blank_card_warning(path: str) -> str:
+    return f"{path}: warning: a blank score card (nothing scored yet); it counts as no evaluator"
 
 
 def prepare_output(output: str | None, inputs: list[str]) -> None:

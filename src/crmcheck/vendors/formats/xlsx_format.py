@@ -23,6 +23,14 @@ MONEY = "#,##0"
 MEAN = "0.00"
 
 
+def money_format(currency: str | None) -> str:
+    """The number format of an amount: with the selection's currency after it, each character escaped so that a
+    currency written as text ("EUR", "€", "US$") shows as written and is never read as a format code."""
+    if not currency:
+        return MONEY
+    return MONEY + ' \\' + "\\".join(text_cell_value(currency))
+
+
 def render(report: VendorReport, options: RenderOptions) -> bytes:
     # the page header holds user text too: no XML control characters, and short (a spreadsheet caps it at 255)
     header = text_cell_value(report.title or f"CRM vendor selection: {report.company}")[:200]
@@ -33,10 +41,13 @@ def render(report: VendorReport, options: RenderOptions) -> bytes:
     status = {v.id: "excluded" if v.excluded else "not scored" if v.fit is None else
               "leader" if v.id == report.leader else "ranked" for v in report.vendors}
     s = report.sensitivity
+    in_currency = f" ({report.currency})" if report.currency else ""
+    money = money_format(report.currency)
     _table(wb, "Ranking", [
         Column("Vendor id", 16), Column("Vendor", 26, wrap=True), Column("Rank", 7, INTEGER), Column("Fit", 8, SCORE),
-        Column(f"5-year TCO{' (' + report.currency + ')' if report.currency else ''}", 16, MONEY),
-        Column("Fit per 100,000", 12, MEAN), Column("Status", 11), Column("Requirements scored", 12, INTEGER),
+        Column(f"5-year TCO{in_currency}", 18, money),
+        Column(f"Fit per 100,000{' ' + report.currency if report.currency else ''}", 12, MEAN), Column("Status", 11),
+        Column("Requirements scored", 12, INTEGER),
         Column("Exclusion reasons", 60, wrap=True), Column("How close the call is", 60, wrap=True),
     ], [
         [v.id, v.name, v.rank, v.fit, v.tco, v.fit_per_100k, status[v.id], v.scored_requirements,
@@ -49,7 +60,7 @@ def render(report: VendorReport, options: RenderOptions) -> bytes:
                               Column("Reason", 70, wrap=True)],
            [[v.name, e.requirement, e.reason] for v in report.vendors for e in v.exclusions], header=header)
     _table(wb, "Costs", [Column("Vendor", 26, wrap=True), Column("Item", 40, wrap=True),
-                         Column("Five years", 16, MONEY)],
+                         Column(f"Five years{in_currency}", 18, money)],
            [[v.name, c.item, c.five_year] for v in report.vendors for c in [*v.costs]]
            + [[v.name, "total", v.tco] for v in report.vendors], header=header)
     texts = {r.id: r for r in report.requirements}
