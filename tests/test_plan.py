@@ -447,3 +447,19 @@ def test_demo_writes_the_example_plan_and_reads_it_in_the_report_and_comparison(
                if not line.startswith("assessment:"))
     assert "gap_closed: " in "\n".join(updated)
     assert "improvement plan plan-2025.yaml:" in run.err
+
+
+def test_validate_knows_a_plan_and_report_dir_skips_one(work: Path) -> None:
+    make(work)
+    code, out, _ = plan_cli(work, "validate", "plan.yaml")
+    assert code == 0 and out == "plan.yaml: ok, plan for Plan Co: 4 actions, 0 done\n"
+    plan = work / "plan.yaml"
+    plan.write_text(plan.read_text().replace("phase: now", "phase: soon", 1))
+    code, _, err = plan_cli(work, "validate", "plan.yaml")
+    assert code == 2 and re.match(r"plan\.yaml:\d+:12: ", err) and "soon" in err
+    folder = work / "answers"
+    folder.mkdir()
+    (folder / "2025.yaml").write_text((work / "2025.yaml").read_text())
+    plan_cli(work, "plan", "2025.yaml", "-o", "answers/plan.yaml")
+    code, out, err = plan_cli(work, "report", "answers", "-f", "json")
+    assert code == 0 and "skipped 1 file that is not answers files: answers/plan.yaml (improvement plan)" in err

@@ -8,9 +8,10 @@ import re
 from crmcheck.errors import CrmcheckError
 
 # top-level keys (at the start of a line) that only the other kinds have; an answers file never has one
-_OTHER_KEYS = re.compile(rb"^(?:sections|scales|levels|requirements|vendors|evaluator|scores|rules)[ \t]*:", re.M)
+_OTHER_KEYS = re.compile(rb"^(?:sections|scales|levels|requirements|vendors|evaluator|scores|rules|actions)[ \t]*:",
+                         re.M)
 _NAMES = {"questionnaire": "questionnaire", "policy": "policy", "selection": "vendor selection",
-          "card": "score card"}
+          "card": "score card", "plan": "improvement plan"}
 SHOWN = 5  # files named in the one line; the rest are counted
 # the other kinds name themselves early (a policy's `rules`, a card's `evaluator`, a questionnaire's `scales` or
 # `levels`): the start of a file is enough, and a large answers file is not read twice

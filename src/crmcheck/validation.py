@@ -31,13 +31,16 @@ def kind_of(doc: Document) -> str:
         return "selection"
     if "evaluator" in data or "scores" in data:
         return "card"
+    if "actions" in data or "assessment" in data:
+        return "plan"
     if "questionnaires" in data or "company" in data:
         return "answers"
     if "rules" in data:
         return "policy"
     raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
                     "'company' and 'questionnaires', a policy has 'rules', a vendor selection has "
-                    "'requirements' and 'vendors', a score card has 'evaluator' and 'scores'")
+                    "'requirements' and 'vendors', a score card has 'evaluator' and 'scores', a plan has "
+                    "'assessment' and 'actions'")
 
 
 def _check_questionnaire(doc: Document) -> str:
@@ -84,6 +87,15 @@ def _check_vendor_file(doc: Document, kind: str) -> str:
     return f"score card of {card.evaluator}: {scored} scores for {len(card.scores)} vendors"
 
 
+def _check_plan(doc: Document) -> str:
+    from crmcheck.models.plan import parse_plan
+    from crmcheck.yamlio import read_text
+
+    plan = parse_plan(doc, read_text(doc.path)).plan
+    done = sum(a.status == "done" for a in plan.actions)
+    return f"plan for {plan.company}: {len(plan.actions)} actions, {done} done"
+
+
 def validate_file(path: str, catalog: Catalog) -> FileReport:
     report = FileReport(path)
     try:
@@ -95,6 +107,8 @@ def validate_file(path: str, catalog: Catalog) -> FileReport:
             report.summary = _check_vendor_file(doc, report.kind)
         elif report.kind == "policy":
             report.summary = _check_policy(doc, catalog)
+        elif report.kind == "plan":
+            report.summary = _check_plan(doc)
         else:
             report.summary = _check_answers(doc, catalog)
     except CrmcheckError as exc:
