@@ -17,7 +17,7 @@ from urllib.parse import parse_qsl
 
 from crmcheck.models.answers import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
-from crmcheck.resolve import is_not_applicable, score_value
+from crmcheck.resolve import marks_not_applicable, score_value
 from crmcheck.yamlio import DecimalText
 
 MAX_BODY = 1 << 20  # 1 MiB
@@ -105,7 +105,7 @@ def form_values(question: Question, answer: Answer | None) -> FieldState:
     value = answer.value
     if value is None:
         return state
-    if is_not_applicable(value):
+    if marks_not_applicable(question, value):
         state.values = [NOT_APPLICABLE]
     elif isinstance(value, list):
         state.values = [str(v) for v in value] or [NONE_OF_THESE]
