@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from crmcheck.interview import run_interview
 from crmcheck.render.text import markdown_inline
 from crmcheck.yamlio import write_atomic
 from tests.conftest import EXAMPLES, SMALL, run_cli
-from tests.test_interview import Script, qdir, request, tmp_path  # noqa: F401 - the interview tests' fixtures
+from tests.test_interview import Script, qdir, request  # noqa: F401 - qdir: the interview tests' fixture
 from tests.test_policy import check, statuses  # noqa: F401 - the policy tests' fixture
 from tests.vendors.test_vendors_cli import CARD, _plain
 
@@ -37,7 +38,12 @@ def test_fifo_named_on_the_command_line_or_in_a_cards_folder_is_refused_not_wait
     os.mkfifo(cards / "stuck.yaml")
     run = run_cli("vendors", "report", str(selection), str(cards), timeout=30)
     assert run.code == 2 and "stuck.yaml:1:1: not a regular file (a named pipe)" in run.err
-    assert fastpath.read_text(str(tmp_path / "pipe.yaml")) is None  # the bulk reader hands it to the full one
+    found: list[object] = []  # the bulk reader hands it to the full one, at once: a thread, in case it waits
+    reader = threading.Thread(target=lambda: found.append(fastpath.read_text(str(tmp_path / "pipe.yaml"))),
+                              daemon=True)
+    reader.start()
+    reader.join(10)
+    assert found == [None]
 
 
 # ---------------------------------------------------------------- 9
