@@ -371,6 +371,24 @@ def test_x_forwarded_for_is_ignored_without_trust_proxy(setup: Setup) -> None:
     assert set(admin) == {429}
 
 
+def test_x_forwarded_for_is_ignored_by_the_running_server_without_trust_proxy(setup: Setup) -> None:
+    """Finding 11, through `collect serve` itself (uvicorn used to take X-Forwarded-For from loopback)."""
+    import httpx
+
+    from tests.collect.test_serve import serve, stop
+
+    proc, lines = serve(str(setup.dir), "--port", "0")
+    try:
+        port = next(line for line in lines if line.startswith("listening on ")).rsplit(":", 1)[1]
+        with httpx.Client() as client:
+            codes = [client.get(f"http://127.0.0.1:{port}/r/guess{i:040d}",
+                                headers={"x-forwarded-for": f"10.2.{i // 250}.{i % 250}"}).status_code
+                     for i in range(30)]
+    finally:
+        stop(proc)
+    assert codes[:20] == [404] * 20 and set(codes[20:]) == {429}
+
+
 def test_x_forwarded_for_with_trust_proxy_is_an_ip_address_and_ipv6_counts_by_64(setup: Setup) -> None:
     """Finding 11: parsed as an IP address (bounded), last entry, IPv6 keyed by /64."""
     assert forwarded_for("198.51.100.7") == "198.51.100.7"
