@@ -20,7 +20,7 @@ from crmcheck import fastpath
 from crmcheck.catalog import Catalog
 from crmcheck.errors import UsageError
 from crmcheck.finished import Progress, progress_of, total
-from crmcheck.inert import has_visible_text
+from crmcheck.inert import names_evidence
 from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import (
@@ -103,7 +103,7 @@ class _QuestionTally:
                 self.total += response.score
                 self.low = min(self.low, response.score)
                 self.high = max(self.high, response.score)
-                if needs_evidence(response.score, lens) and not has_visible_text(response.evidence):
+                if needs_evidence(response.score, lens) and not names_evidence(response.evidence):
                     self.unevidenced += 1
 
     @property

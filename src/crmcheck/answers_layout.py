@@ -15,7 +15,6 @@ from typing import Any, Literal
 
 from crmcheck.errors import InputError
 from crmcheck.models.questionnaire import Question, Questionnaire, range_text
-from crmcheck.resolve import is_not_applicable
 from crmcheck.yamlio import MAX_NUMBER_CHARS, DecimalText
 
 SCHEMA_FILE = "answers.schema.json"
@@ -98,10 +97,11 @@ def scalar(value: Any) -> str:
 
 
 def answer_value(value: Any) -> str:
-    """An answer's value; text that reads as n/a is written n/a, as the loader reads it either way."""
+    """An answer's value; n/a spelt with spaces around is written n/a. Other spellings (NA, N/A) are kept as
+    written: a choice question reads them as n/a either way, and a text question's answer is its text."""
     if isinstance(value, list):
         return "[" + ", ".join(scalar(v) for v in value) + "]"
-    if isinstance(value, str) and is_not_applicable(value):
+    if isinstance(value, str) and value.strip() == "n/a":
         return "n/a"
     return scalar(value)
 

@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from types import TracebackType
 
-from crmcheck.errors import InputError, UsageError
+from crmcheck.errors import CrmcheckError, InputError, UsageError
 
 try:  # POSIX: the kernel drops an flock when its process ends, even on SIGKILL
     import fcntl
@@ -130,30 +130,55 @@ class AnswersLock:
                          file=str(self.target))
 
     def _lock_the_file_itself(self) -> None:
-        """A file with hard links has other names, each with its own FILE.lock: lock its inode too.
-
-        An flock on the answers file conflicts with one taken through any other name of the same file.
-        Saves then write into the file (see `hard_linked`), so the inode, and this lock, stay the same.
+        """Lock the answers file's inode too, not only its path: a hard link made at any time (before this
+        interview or during it) gives the file another name with its own FILE.lock, and an flock on the
+        file conflicts with one taken through any of its names. Saves that replace the file take the lock
+        again on the new file (`relock`); a file with other names is written into (see `hard_linked`).
         """
         try:
             info = os.stat(self.target)
         except OSError:
-            return  # not there yet: a new file has no other names
-        if info.st_nlink < 2 or fcntl is None:
-            return
+            return  # not there yet: the first save creates it, and `relock` locks it then
+        self.hard_linked = info.st_nlink > 1
+        self._file_fd = self._flock_target(info.st_nlink)
+
+    def _flock_target(self, names: int) -> int | None:
+        if fcntl is None:
+            return None
         try:
-            fd = os.open(self.target, os.O_RDONLY)
+            fd = os.open(self.target, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         except OSError as exc:
             raise InputError(f"cannot open: {exc.strerror}", file=str(self.target)) from None
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             os.close(fd)
-            raise UsageError(
-                f"another interview is writing this file through another of its {info.st_nlink} names (a hard "
-                "link); finish that one first", file=str(self.target)) from None
-        self._file_fd = fd
-        self.hard_linked = True
+            how = (f"through another of its {names} names (a hard link)" if names > 1
+                   else "under another name (it was renamed, or a hard link was removed)")
+            raise UsageError(f"another interview is writing this file {how}; finish that one first",
+                             file=str(self.target)) from None
+        return fd
+
+    def relock(self) -> None:
+        """After a save replaced the file (a new inode): lock the new file, then let go of the old one."""
+        if self._fd is None:
+            return
+        old, self._file_fd = self._file_fd, None
+        try:
+            self._file_fd = self._flock_target(1)
+        except CrmcheckError:
+            self._file_fd = old  # keep what we hold; the path lock still stands
+            return
+        if old is not None:
+            os.close(old)
+
+    @staticmethod
+    def has_other_names(target: Path) -> bool:
+        """Whether the file has hard links now: a save must then write into it, or it would split in two."""
+        try:
+            return os.stat(target).st_nlink > 1
+        except OSError:
+            return False
 
     def release(self) -> None:
         if self._file_fd is not None:

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.finished import Progress, total
+from crmcheck.inert import name_key
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import Response, resolve
@@ -110,7 +111,7 @@ def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument)
                 continue
         source = first if index == 0 else load_answers(path)
         answers = source.answers
-        if answers.company != first.answers.company:
+        if name_key(answers.company) != name_key(first.answers.company):
             raise source.doc.error(
                 f"company '{answers.company}' differs from '{first.answers.company}' in {first.path}; "
                 "one report covers one company: report each company's files separately", ("company",))

@@ -10,6 +10,7 @@ from crmcheck.assessment import answers_files, assess_document, assess_paths
 from crmcheck.catalog import Catalog
 from crmcheck.compare import compare_assessments
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
+from crmcheck.inert import name_key
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import AssessmentResult, Comparison, QuestionnaireResult
@@ -52,7 +53,7 @@ def _version_hints(source: AnswersDocument, catalog: Catalog) -> list[Problem]:
 
 
 def _same_company(a: str, b: str) -> bool:
-    return " ".join(a.split()).casefold() == " ".join(b.split()).casefold()
+    return name_key(a) == name_key(b)
 
 
 def load_baseline(path: str, newer: Assessed, catalog: Catalog) -> Assessed:

@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from crmcheck.inert import name_key
 from crmcheck.models.benchmark import (
     AssessmentRow,
     BenchmarkResult,
@@ -209,8 +210,8 @@ Outcome = AssessmentRecord | LoadFailure
 
 
 def company_key(name: str) -> str:
-    """Company names match ignoring case and runs of spaces ("ACME  corp" is "Acme Corp")."""
-    return " ".join(name.split()).casefold()
+    """Company names match by `inert.name_key` ("ACME  corp" is "Acme Corp", with or without a zero-width space)."""
+    return name_key(name)
 
 
 class Companies:

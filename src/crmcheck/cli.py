@@ -806,6 +806,8 @@ def collect_invite(
     public_url: PublicUrl = None,
     fmt: Annotated[ListFormat, typer.Option("--format", "-f", metavar=LIST_FORMATS, help=LIST_FORMAT_HELP)] = (
         ListFormat.terminal),
+    expires: Annotated[str | None, typer.Option(
+        "--expires", metavar="AGE", help="How long the links work: 30d, 12h or 2w (default: until revoked).")] = None,
 ) -> None:
     """Print one invite link per new respondent. Only a hash of each link's token is kept: send the links now.
 
@@ -815,11 +817,12 @@ def collect_invite(
     """
     import json
 
-    from crmcheck.collect.folder import Collection
+    from crmcheck.collect.folder import Collection, parse_expires
 
+    lifetime = parse_expires(expires) if expires is not None else None
     collection = Collection(directory)
     made = collection.invite(lens.value, collection.questionnaires(collection.catalog()), name, count,
-                             public_url)
+                             public_url, lifetime)
     if fmt is ListFormat.json:
         emit(json.dumps([vars(m) for m in made], indent=2, ensure_ascii=False) + "\n", None)
     else:
@@ -853,6 +856,11 @@ def collect_serve(
     public_url: PublicUrl = None,
     rate_limit: Annotated[int, typer.Option(
         "--rate-limit", metavar="N", help="Requests per minute per client address (0: no limit).")] = 600,
+    trust_proxy: Annotated[bool, typer.Option(
+        "--trust-proxy", help="A reverse proxy on this machine sets X-Forwarded-For: limit by the address it "
+        "names.")] = False,
+    log: Annotated[Path | None, typer.Option(
+        "--log", metavar="FILE", help="Append the security event log to FILE (default: stderr).")] = None,
 ) -> None:
     """Run the web server respondents answer in; prints the private status page's address. Ctrl-C stops it.
 
@@ -870,7 +878,7 @@ def collect_serve(
                          "pip install 'crmcheck[collect]'") from None
     if not 0 <= port <= 65535 or rate_limit < 0:
         raise UsageError("--port is 0 to 65535 and --rate-limit 0 or more")
-    options = ServeOptions(host, port, public_url, rate_limit)
+    options = ServeOptions(host, port, public_url, rate_limit, trust_proxy, log)
     serve(Collection(directory), options, lambda line: emit(line + "\n", None), note)
 
 

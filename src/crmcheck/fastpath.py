@@ -31,7 +31,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from crmcheck.catalog import Catalog
-from crmcheck.errors import CrmcheckError
+from crmcheck.errors import CrmcheckError, InputError
 from crmcheck.resolve import Response, compiled, resolve_plain
 from crmcheck.yamlio import (
     DEPTH_PRESCAN_THRESHOLD,
@@ -40,6 +40,7 @@ from crmcheck.yamlio import (
     StrictLoader,
     collector_paused,
     construct,
+    open_regular,
     prescan,
 )
 
@@ -57,9 +58,9 @@ def read_text(path: str) -> tuple[str, int, bool] | None:
     """The text of a UTF-8 file, with the pre-scan's count of structural characters and whether any of
     `&*!` occurs; None where `yamlio.read_text` could have anything to say (then it says it)."""
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # a pipe or device: the full reader refuses it in its words
             raw = handle.read(MAX_BYTES + 1)
-    except OSError:
+    except (OSError, InputError):
         return None
     if len(raw) > MAX_BYTES or raw.startswith(_BOM) or raw.translate(None, _ALLOWED_BYTES):
         return None  # too large, a byte-order mark, NUL or another control character: the full reader's words

@@ -78,3 +78,24 @@ def inert_copy(value: Any) -> Any:
     if isinstance(value, dict):
         return {inert_copy(key): inert_copy(item) for key, item in value.items()}
     return value
+
+
+def name_key(name: str) -> str:
+    """What two names of one person or company compare by: "José" typed precomposed or as e + accent, with a
+    zero-width space, in capitals or with doubled spaces is one name. NFKC folds compatibility forms (full-width
+    letters, ligatures), format characters (zero-width, bidi controls) are dropped, case is folded and every
+    run of spaces becomes one. Evaluators, respondents and companies are all told apart by this key."""
+    if name.isascii():  # the common case, and cheap: no compatibility forms or format characters to drop
+        return " ".join(name.lower().split())
+    text = unicodedata.normalize("NFKC", name)
+    text = "".join(char for char in text if unicodedata.category(char) != "Cf" and char not in _BLANK_LETTERS)
+    return " ".join(unicodedata.normalize("NFKC", text.casefold()).split())
+
+
+# what people write in an evidence field to say there is none: it names no document
+_NO_EVIDENCE = frozenset({"n/a", "na", "-", "--", "---", "\u2013", "\u2014", "none", "nil", "tbd", "?"})
+
+
+def names_evidence(text: str | None) -> bool:
+    """Whether an evidence field names something: visible text that is not a placeholder ("n/a", "-")."""
+    return has_visible_text(text) and name_key(text or "") not in _NO_EVIDENCE

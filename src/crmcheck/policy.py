@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from crmcheck.compare import provisional_reason
-from crmcheck.inert import has_visible_text
+from crmcheck.inert import names_evidence
 from crmcheck.models.answers import AnswersDocument
 from crmcheck.models.check import OutcomeStatus, RuleOutcome
 from crmcheck.models.plan_view import PlanSummary
@@ -315,7 +315,7 @@ def _evidence(number: int, rule: Evidence, ctx: _Context) -> list[RuleOutcome]:
                 if qr.score is None or _exact(qr.score) < _exact(rule.at_or_above):
                     continue
                 found = f"answer '{qr.answer}' (score {qr.score:.0f})"
-                if has_visible_text(qr.evidence):  # spaces or zero-width characters name nothing
+                if names_evidence(qr.evidence):  # spaces, zero-width characters, "n/a" or "-" name nothing
                     out.add("held", f"{found}, evidence: {qr.evidence}", questionnaire=q.id, question=qr.id)
                 else:
                     out.add("broken", f"{found}, no evidence",

@@ -20,6 +20,14 @@ def is_not_applicable(value: Any) -> bool:
     return isinstance(value, str) and value.strip().lower() in ("n/a", "na")
 
 
+def marks_not_applicable(question: Question, value: Any) -> bool:
+    """Whether `value` says the question does not apply. A text question's answer is text as written ("NA" is
+    someone's initials, "N/A" what they typed): only `n/a` itself, as crmcheck writes it, marks one n/a."""
+    if question.type == "text":
+        return isinstance(value, str) and value.strip() == "n/a"
+    return is_not_applicable(value)
+
+
 @dataclass(frozen=True)
 class Response:
     """One question's answer, checked: its normalised value and its score in [0, 1]."""
@@ -369,7 +377,8 @@ def resolve_plain(
         response: Response | None
         if value is None:
             response = UNANSWERED
-        elif isinstance(value, str) and value.strip().lower() in ("n/a", "na"):
+        elif (isinstance(value, str) and value.strip().lower() in ("n/a", "na")
+              and (questions[full][1].type != "text" or value.strip() == "n/a")):
             response = _NOT_APPLICABLE
         else:
             lookup = lookups[full]
@@ -416,7 +425,7 @@ def _response(questionnaire: Questionnaire, question: Question, answer: Answer) 
     # positional arguments: this runs for every answer of every file
     if answer.value is None:
         return Response("unanswered", None, None, answer.note, answer.evidence, answer.reason)
-    if is_not_applicable(answer.value):
+    if marks_not_applicable(question, answer.value):
         return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
     value, score = score_value(question, questionnaire, answer.value)
     return Response("answered", value, score, answer.note, answer.evidence, answer.reason)

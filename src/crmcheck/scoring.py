@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from crmcheck.inert import has_visible_text
+from crmcheck.inert import names_evidence
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
     LevelBand,
@@ -450,7 +450,7 @@ def score_questionnaire(
             if response.status == "n/a":
                 not_applicable.append(NotApplicable(question=full, reason=response.reason))
             s = response.score if question.scored and response.status == "answered" else None
-            if needs_evidence(s, lens) and not has_visible_text(response.evidence):
+            if needs_evidence(s, lens) and not names_evidence(response.evidence):
                 not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
                                                   score=None if s is None else round(100 * s, 1)))
             questions.append(QuestionResult(

@@ -7,12 +7,12 @@ import gc
 import math
 import os
 import re
+import secrets
 import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -483,6 +483,27 @@ def special_kind(path: Path | str) -> str | None:
     return "a device"
 
 
+def open_regular(path: Path | str) -> BinaryIO:
+    """The file open for reading, refused (OSError, or InputError naming what it is) unless it is a regular file.
+
+    It is opened without blocking, so that a named pipe nobody writes to opens at once and is refused
+    instead of waiting for ever; a device (/dev/zero, a terminal) is refused before a byte is read.
+    """
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+                 | getattr(os, "O_CLOEXEC", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(21, "Is a directory", str(path))
+        if not stat.S_ISREG(mode):
+            kind = ("a named pipe" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device")
+            raise InputError(f"not a regular file ({kind}); give a file", file=str(path), line=1, column=1)
+        return os.fdopen(fd, "rb")  # O_NONBLOCK changes nothing for a regular file: it may stay set
+    except BaseException:
+        os.close(fd)
+        raise
+
+
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file within the size cap, as an InputError on any failure.
 
@@ -490,7 +511,7 @@ def read_text(path: Path | str) -> str:
     """
     name = str(path)
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path) as handle:  # never a pipe or device: reading one could block for ever
             raw = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise InputError("no such file", file=name, line=1, column=1) from None
@@ -518,9 +539,26 @@ def load_mapping(path: Path | str) -> Document:
     return doc
 
 
+def _create_temp(target: Path, mode: int) -> tuple[int, str]:
+    """A new temp file beside `target`, created with `mode` less the umask by the kernel itself.
+
+    The process umask is never read by setting it (os.umask(0) and back): threads write files too (the
+    collect server saves from a thread pool), and a file created by one while another had it at 0 would be
+    world-writable.
+    """
+    for _ in range(100):
+        tmp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
+                           | getattr(os, "O_BINARY", 0), mode), tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temp file name beside {target}")
+
+
 @contextlib.contextmanager
-def _temp_beside(target: Path) -> Iterator[tuple[int, str]]:
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+def _temp_beside(target: Path, mode: int = 0o600) -> Iterator[tuple[int, str]]:
+    fd, tmp = _create_temp(target, mode)
     try:
         yield fd, tmp
     except BaseException:
@@ -576,22 +614,21 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
             # a device or pipe (/dev/null, /dev/stdout, a FIFO): renaming over it would replace it
             _write_in_place(target, data)
             return
-        mode = stat.S_IMODE(info.st_mode)
-        _refuse_read_only(target, mode)
+        mode: int | None = stat.S_IMODE(info.st_mode)
+        _refuse_read_only(target, stat.S_IMODE(info.st_mode))
     except FileNotFoundError:
-        umask = os.umask(0)
-        os.umask(umask)
-        mode = 0o666 & ~umask
+        mode = None  # a new file: created 0666 less the umask, as `open(..., "w")` makes it
         _make_parents(target)
     except NotADirectoryError:
         raise InputError("cannot write: a part of the path is a file, not a folder", file=str(target)) from None
     try:
-        with _temp_beside(target) as (fd, tmp):
+        with _temp_beside(target, 0o600 if mode is not None else 0o666) as (fd, tmp):
             with os.fdopen(fd, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.chmod(tmp, mode)
+            if mode is not None:  # the permissions of the file replaced
+                os.chmod(tmp, mode)
             os.replace(tmp, target)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None

@@ -190,7 +190,9 @@ def test_the_status_page_needs_the_admin_token(setup: Setup, client: TestClient)
     client.post(page_path(token, 1), data=good_form(csrf, **{"note:basics.level": "private note"}))
     assert client.get("/admin/" + ADMIN[:-1]).status_code == 404
     assert client.get("/admin/" + token).status_code == 404
-    page = client.get("/admin/" + ADMIN)
+    assert client.get("/admin").status_code == 404  # no session yet
+    assert client.get("/admin/" + ADMIN).status_code == 303  # the one-time link sets the session cookie
+    page = client.get("/admin")
     assert page.status_code == 200
     assert "company-001" in page.text and "customer-002" in page.text and "started" in page.text
     assert "private note" not in page.text
@@ -221,14 +223,17 @@ def test_a_closed_collection_takes_no_more_answers(setup: Setup, client: TestCli
     assert files(setup) == []
 
 
-def test_a_broken_invites_file_keeps_the_invites_read_before(setup: Setup, client: TestClient,
-                                                             capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_broken_invites_file_makes_every_link_stop_until_it_reads_again(
+        setup: Setup, client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
     token = setup.tokens["company-001"]
     assert client.get(page_path(token, 1)).status_code == 200
+    good = (setup.dir / "invites.yaml").read_text()
     (setup.dir / "invites.yaml").write_text("format: 1\ninvites: [{respondent: bad\n")
-    assert client.get(page_path(token, 1)).status_code == 200
+    assert client.get(page_path(token, 1)).status_code == 404  # fails closed: a revoked link must not work
     assert client.get(page_path("x" * 32, 1)).status_code == 404
-    assert "cannot read the invites" in capsys.readouterr().err
+    assert "no link works until they read again" in capsys.readouterr().err
+    (setup.dir / "invites.yaml").write_text(good)
+    assert client.get(page_path(token, 1)).status_code == 200
 
 
 def test_respondent_ids_cannot_name_a_path_outside_responses(setup: Setup) -> None:

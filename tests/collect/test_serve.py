@@ -55,7 +55,11 @@ def test_serve_binds_to_loopback_prints_the_admin_link_and_stops_cleanly(tmp_pat
         token = admin.rsplit("/", 1)[1]
         assert len(token) >= 22
         with httpx.Client() as client:
-            assert client.get(admin).status_code == 200
+            login = client.get(admin)  # one use: it sets a session cookie and leads to /admin, which holds no token
+            assert login.status_code == 303 and login.headers["location"] == "/admin"
+            assert "httponly" in login.headers["set-cookie"].lower()
+            assert client.get(f"http://127.0.0.1:{port}/admin").status_code == 200
+            assert client.get(admin).status_code == 404  # the URL in the browser's history opens nothing
             assert client.get(admin[:-2]).status_code == 404
             assert client.get(f"http://127.0.0.1:{port}/r/{setup.tokens['company-001']}").status_code == 303
         assert _listening_addresses(port) in ([], ["127.0.0.1"])  # [] where /proc/net/tcp cannot be read
@@ -105,13 +109,17 @@ def test_public_url_is_remembered_for_invite_links(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("host", "url", "warns"), [
     ("127.0.0.1", None, False), ("::1", None, False), ("localhost", None, False),
     ("0.0.0.0", None, True), ("192.168.1.5", "http://survey.example.com", True), ("::", None, True),
-    ("0.0.0.0", "https://survey.example.com", False),
 ])
 def test_listening_beyond_this_machine_without_https_warns(host: str, url: str | None, warns: bool) -> None:
     message = exposure_warning(host, url)
     assert (message is not None) is warns
     if message:
         assert "--public-url https://" in message and "docs/collect.md" in message
+
+
+def test_listening_beyond_this_machine_beside_a_tls_proxy_warns_too() -> None:
+    message = exposure_warning("0.0.0.0", "https://survey.example.com")  # the server answers plain http as well
+    assert message is not None and "plain http" in message and "--host 127.0.0.1" in message
 
 
 def test_serve_without_a_collection_or_on_a_taken_port_is_a_one_line_error(tmp_path: Path) -> None:

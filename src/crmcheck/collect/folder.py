@@ -6,6 +6,7 @@
     DIR/closed                 exists once `crmcheck collect close` ran: no more answers are taken
     DIR/responses/ID.yaml      the respondent's answers: an ordinary answers file
     DIR/progress/ID.json       the page to resume at, and whether the respondent pressed Finish
+    DIR/last_ids.json          the highest respondent number ever given per lens: ids are never given twice
 
 Nothing here imports the web server: `init`, `invite`, `status` and `close` stay fast.
 """
@@ -27,13 +28,13 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from crmcheck.answers_layout import scalar
+from crmcheck.answers_layout import quoted, scalar
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, UsageError
 from crmcheck.models.answers import AnswersDocument, Date
 from crmcheck.models.base import Id, OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.yamlio import load_mapping, write_atomic
+from crmcheck.yamlio import NOT_PRINTABLE, load_mapping, parse, write_atomic
 
 try:
     import fcntl
@@ -46,11 +47,17 @@ SECRET_FILE = "secret"
 CLOSED_FILE = "closed"
 RESPONSES_DIR = "responses"
 PROGRESS_DIR = "progress"
+LAST_IDS_FILE = "last_ids.json"
 DEFAULT_URL = "http://127.0.0.1:8765"
 TOKEN_BYTES = 24  # 192 bits; the issue asks for at least 128
 MAX_COUNT = 10_000
 LensName = Literal["company", "customer"]
 RESPONDENT_ID = r"^(company|customer)-[0-9]{3,6}$"
+MAX_NUMBER = 999_999  # the pattern's six digits
+# Characters a name must not hold: control characters (C0, DEL, C1), line and paragraph separators (a YAML
+# reader folds NEL and U+2028 into a space) and what YAML does not allow at all (U+FFFE, lone surrogates).
+_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+_EXPIRES = re.compile(r"([1-9][0-9]{0,3})([dhw])\Z")
 
 
 class Settings(Strict):
@@ -69,6 +76,11 @@ class Invite(Strict):
     token_sha256: Text = Field(pattern=r"^[0-9a-f]{64}$")
     created: Text
     revoked: bool = False
+    expires: OptionalText = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
+
+    def expired(self, now: str | None = None) -> bool:
+        """Whether the link's lifetime has run out (ISO times in UTC compare as text)."""
+        return self.expires is not None and (now or _now()) >= self.expires
 
 
 class InviteList(Strict):
@@ -91,14 +103,16 @@ class RespondentStatus:
     respondent: str
     lens: str
     name: str | None
-    state: Literal["not started", "started", "finished", "revoked"]
+    state: Literal["not started", "started", "finished", "revoked", "expired"]
     answered: int
     questions: int
     saved_at: str | None
+    expires: str | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {"respondent": self.respondent, "lens": self.lens, "name": self.name, "state": self.state,
-                "answered": self.answered, "questions": self.questions, "saved_at": self.saved_at}
+                "answered": self.answered, "questions": self.questions, "saved_at": self.saved_at,
+                "expires": self.expires}
 
 
 @dataclass
@@ -122,6 +136,29 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
+def check_name(text: str, option: str) -> str:
+    """A company or respondent name that every crmcheck file can hold as it is; UsageError otherwise.
+
+    The same characters every crmcheck file refuses are refused here, when the name is given, rather than in
+    every later command that reads the folder (or, for NEL and U+2028, silently read back as a space).
+    """
+    bad = _NOT_IN_A_NAME.search(text) or NOT_PRINTABLE.search(text)
+    if bad:
+        char = bad.group()
+        raise UsageError(f"{option}: character {bad.start() + 1} is U+{ord(char):04X}, a control character or "
+                         "line break that names cannot hold; type the name without it")
+    return text
+
+
+def parse_expires(text: str) -> dt.timedelta:
+    """`30d`, `12h` or `2w`: how long an invite link works."""
+    match = _EXPIRES.match(text.strip())
+    if not match:
+        raise UsageError(f"--expires: '{text}' is not a lifetime; write a number and d, h or w (30d, 12h, 2w)")
+    number, unit = int(match.group(1)), match.group(2)
+    return dt.timedelta(hours=number) if unit == "h" else dt.timedelta(days=number * (7 if unit == "w" else 1))
+
+
 def check_public_url(url: str) -> str:
     """An http(s) URL without query or fragment, without its trailing slash."""
     if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
@@ -143,14 +180,17 @@ class Collection:
                questionnaire_dirs: list[Path], public_url: str = DEFAULT_URL) -> Collection:
         if not company.strip():
             raise UsageError("--company: give the company's name; it goes into every answers file")
+        check_name(company, "--company")
         if directory.exists() and (not directory.is_dir() or any(directory.iterdir())):
             raise UsageError(f"{directory} exists and is not an empty folder; a collection needs a folder of its own")
         lenses = {tuple(q.lenses) for q in questionnaires if q.lenses}
         if len(lenses) > 1:
             raise UsageError("the questionnaires declare different lenses; collect each in a folder of its own")
         try:
-            (directory / RESPONSES_DIR).mkdir(parents=True, exist_ok=True)
-            (directory / PROGRESS_DIR).mkdir(exist_ok=True)
+            directory.mkdir(parents=True, exist_ok=True)
+            for private in (RESPONSES_DIR, PROGRESS_DIR):  # answers are no other local user's business
+                (directory / private).mkdir(mode=0o700, exist_ok=True)
+                os.chmod(directory / private, 0o700)
         except OSError as exc:
             raise InputError(f"cannot create the folder: {exc.strerror}", file=str(directory)) from None
         collection = cls(directory)
@@ -168,15 +208,19 @@ class Collection:
         lines = [
             "# crmcheck collection (see docs/collect.md). Respondents' answers go to responses/.",
             "format: 1",
-            f"company: {json.dumps(settings.company, ensure_ascii=False)}",
+            f"company: {quoted(settings.company)}",
             f"assessed_on: {settings.assessed_on.isoformat()}",
             "questionnaires: [" + ", ".join(settings.questionnaires) + "]",
-            "questionnaire_dirs: [" + ", ".join(json.dumps(d, ensure_ascii=False)
-                                                 for d in settings.questionnaire_dirs) + "]",
+            "questionnaire_dirs: [" + ", ".join(quoted(d) for d in settings.questionnaire_dirs) + "]",
             "# invite links start with this; `collect serve --public-url` and `collect invite --public-url` set it",
             f"public_url: {json.dumps(settings.public_url)}",
         ]
-        write_atomic(self.dir / SETTINGS_FILE, "\n".join(lines) + "\n")
+        text = "\n".join(lines) + "\n"
+        written = parse(text, str(self.dir / SETTINGS_FILE)).data
+        if written.get("company") != settings.company or written.get("questionnaire_dirs") != \
+                settings.questionnaire_dirs:  # what is written must read back as given, or not be written at all
+            raise UsageError("the company name or a questionnaire folder cannot be written as given")
+        write_atomic(self.dir / SETTINGS_FILE, text)
         self._settings = settings
 
     def set_public_url(self, url: str) -> None:
@@ -259,17 +303,20 @@ class Collection:
                  "format: 1", "invites:"]
         for inv in invites:
             name = f", name: {scalar(inv.name)}" if inv.name else ""
+            expires = f", expires: {json.dumps(inv.expires)}" if inv.expires else ""
             lines.append(f"  - {{respondent: {inv.respondent}, lens: {inv.lens}{name}, token_sha256: "
                          f"{inv.token_sha256}, created: {json.dumps(inv.created)}, revoked: "
-                         f"{'true' if inv.revoked else 'false'}}}")
+                         f"{'true' if inv.revoked else 'false'}{expires}}}")
         write_atomic(self.dir / INVITES_FILE, "\n".join(lines) + "\n")
 
     def invite(self, lens: LensName, questionnaires: list[Questionnaire], name: str | None = None, count: int = 1,
-               public_url: str | None = None) -> list[NewInvite]:
+               public_url: str | None = None, expires: dt.timedelta | None = None) -> list[NewInvite]:
         if not 1 <= count <= MAX_COUNT:
             raise UsageError(f"--count: give a number from 1 to {MAX_COUNT}")
         if name is not None and count > 1:
             raise UsageError("--name names one respondent; leave it out with --count above 1")
+        if name is not None:
+            check_name(name, "--name")
         for q in questionnaires:
             if q.lenses and lens not in q.lenses:
                 raise UsageError(f"questionnaire {q.id} is not answered through the {lens} lens "
@@ -278,19 +325,66 @@ class Collection:
             self.set_public_url(public_url)
         base = self.settings.public_url
         made: list[NewInvite] = []
+        until = None
+        if expires is not None:
+            until = (dt.datetime.now(dt.UTC).replace(microsecond=0) + expires).isoformat().replace("+00:00", "Z")
         with self._locked():
             invites = self.invites()
-            used = {int(i.respondent.rsplit("-", 1)[1]) for i in invites if i.lens == lens}
-            number = max(used, default=0)
+            last = self.last_ids()
+            # never an id given before: not the highest one in invites.yaml (an invite removed by hand, or the
+            # file deleted, would hand its answers to the next invitee) but the highest ever given or seen
+            number = max([last.get(lens, 0), *self._numbers_in_use(lens, invites)])
+            if number + count > MAX_NUMBER:
+                raise UsageError(f"the {lens} respondent numbers would pass {MAX_NUMBER}; start a new collection")
             for _ in range(count):
                 number += 1
                 token = secrets.token_urlsafe(TOKEN_BYTES)
                 respondent = f"{lens}-{number:03d}"
                 invites.append(Invite(respondent=respondent, lens=lens, name=name or None,
-                                      token_sha256=hash_token(token), created=_now()))
+                                      token_sha256=hash_token(token), created=_now(), expires=until))
                 made.append(NewInvite(respondent, lens, name, f"{base}/r/{token}"))
+            # the counter first: a crash between the two writes leaves a gap in the numbers, never a reuse
+            write_atomic(self.dir / LAST_IDS_FILE, json.dumps({**last, lens: number}, sort_keys=True) + "\n")
             self._write_invites(invites)
         return made
+
+    def last_ids(self) -> dict[str, int]:
+        """The highest number ever given per lens (last_ids.json); a broken or missing file counts as none."""
+        try:
+            data = json.loads((self.dir / LAST_IDS_FILE).read_text("utf-8"))
+        except (OSError, ValueError):
+            return {}
+        if not isinstance(data, dict):
+            return {}
+        return {k: v for k, v in data.items() if k in ("company", "customer") and isinstance(v, int)
+                and not isinstance(v, bool) and 0 <= v <= MAX_NUMBER}
+
+    def _numbers_in_use(self, lens: str, invites: list[Invite]) -> list[int]:
+        """Respondent numbers of `lens` in the invites and in the files of responses/ and progress/."""
+        numbers = [int(i.respondent.rsplit("-", 1)[1]) for i in invites if i.lens == lens]
+        for folder, suffix in ((RESPONSES_DIR, ".yaml"), (PROGRESS_DIR, ".json")):
+            with contextlib.suppress(OSError):
+                for entry in os.listdir(self.dir / folder):
+                    match = re.fullmatch(f"{lens}-([0-9]{{3,6}}){re.escape(suffix)}", entry)
+                    if match:
+                        numbers.append(int(match.group(1)))
+        return numbers
+
+    def check_respondents(self) -> None:
+        """Refuse a folder whose answers files are not all its invites' (invites.yaml lost or cut by hand):
+        a new invite could otherwise be handed someone else's answers."""
+        invited = {i.respondent for i in self.invites()}
+        try:
+            answered = {entry[:-5] for entry in os.listdir(self.dir / RESPONSES_DIR) if entry.endswith(".yaml")
+                        and re.fullmatch(RESPONDENT_ID, entry[:-5])}
+        except OSError:
+            return
+        stray = sorted(answered - invited)
+        if stray:
+            raise UsageError(f"{self.dir / RESPONSES_DIR} holds answers of {len(stray)} respondent"
+                             f"{'s' if len(stray) != 1 else ''} that {INVITES_FILE} does not list ({stray[0]}"
+                             f"{', ...' if len(stray) > 1 else ''}); restore {INVITES_FILE} from a backup, or "
+                             "move those answers out, before serving")
 
     def revoke(self, respondent: str) -> Invite:
         with self._locked():
@@ -350,9 +444,11 @@ class Collection:
                                    for a in part.answers.values())
                     done = respondent_finished(source, catalog)
             progress = self.read_progress(inv.respondent)
-            state: Literal["not started", "started", "finished", "revoked"]
+            state: Literal["not started", "started", "finished", "revoked", "expired"]
             if inv.revoked:
                 state = "revoked"
+            elif inv.expired():
+                state = "expired"
             elif done:  # the reports' rule (crmcheck.finished), not whether Finish was pressed
                 state = "finished"
             elif path.exists():
@@ -361,7 +457,7 @@ class Collection:
                 state = "not started"
             saved = progress.get("saved_at")
             result.respondents.append(RespondentStatus(inv.respondent, inv.lens, inv.name, state, answered, total,
-                                                       saved if isinstance(saved, str) else None))
+                                                       saved if isinstance(saved, str) else None, inv.expires))
         return result
 
 
@@ -389,7 +485,10 @@ def render_status(status: CollectionStatus, fmt: str) -> str:
              or "no invites yet: crmcheck collect invite DIR --lens company|customer"]
     if status.respondents:
         lines.append("")
-        lines.append(f"{'respondent':<16}{'lens':<10}{'state':<13}{'answered':>10}  {'saved (UTC)':<21}name")
-        lines += [f"{r.respondent:<16}{r.lens:<10}{r.state:<13}{f'{r.answered}/{r.questions}':>10}  "
-                  f"{r.saved_at or '-':<21}{terminal_safe(r.name or '')}".rstrip() for r in status.respondents]
+        expiring = any(r.expires for r in status.respondents)
+        lines.append(f"{'respondent':<16}{'lens':<10}{'state':<13}{'answered':>10}  {'saved (UTC)':<21}"
+                     + (f"{'expires (UTC)':<21}" if expiring else "") + "name")
+        lines += [(f"{r.respondent:<16}{r.lens:<10}{r.state:<13}{f'{r.answered}/{r.questions}':>10}  "
+                   f"{r.saved_at or '-':<21}" + (f"{r.expires or '-':<21}" if expiring else "")
+                   + terminal_safe(r.name or "")).rstrip() for r in status.respondents]
     return "\n".join(lines) + "\n"

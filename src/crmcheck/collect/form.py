@@ -17,8 +17,8 @@ from urllib.parse import parse_qsl
 
 from crmcheck.models.answers import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
-from crmcheck.resolve import is_not_applicable, score_value
-from crmcheck.yamlio import DecimalText
+from crmcheck.resolve import marks_not_applicable, score_value
+from crmcheck.yamlio import MAX_NUMBER_CHARS, DecimalText
 
 MAX_BODY = 1 << 20  # 1 MiB
 MAX_FIELDS = 4000
@@ -105,7 +105,7 @@ def form_values(question: Question, answer: Answer | None) -> FieldState:
     value = answer.value
     if value is None:
         return state
-    if is_not_applicable(value):
+    if marks_not_applicable(question, value):
         state.values = [NOT_APPLICABLE]
     elif isinstance(value, list):
         state.values = [str(v) for v in value] or [NONE_OF_THESE]
@@ -121,6 +121,8 @@ def form_values(question: Question, answer: Answer | None) -> FieldState:
 
 
 def _number(text: str) -> int | float:
+    if len(text) > MAX_NUMBER_CHARS:  # a 401-digit number overflows a float; 41 digits no answers file holds
+        raise ValueError(f"'{text[:20]}...' is too long a number; write at most {MAX_NUMBER_CHARS} characters")
     if not _NUMBER.match(text):
         raise ValueError(f"'{text}' is not a number; write digits, with a dot for decimals (for example 12.5)")
     number: int | float = int(text) if re.fullmatch(r"[-+]?[0-9]+", text) else float(text)

@@ -7,24 +7,28 @@ from __future__ import annotations
 
 import hmac
 import ipaddress
+import re
 import secrets
 import socket
 import sys
 import threading
+import time
 from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from crmcheck.catalog import Catalog
+from crmcheck.collect.events import EventLog, open_log
 from crmcheck.collect.folder import DEFAULT_URL, Collection, Invite, hash_token
-from crmcheck.collect.form import MAX_BODY, FormError, Page, pages_of, parse_body, read_page
+from crmcheck.collect.form import MAX_BODY, FormError, Page, Posted, pages_of, parse_body, read_page
 from crmcheck.collect.pages import (
     STYLESHEET,
     intro,
@@ -35,7 +39,7 @@ from crmcheck.collect.pages import (
     render_page,
     saved_states,
 )
-from crmcheck.collect.ratelimit import RateLimits
+from crmcheck.collect.ratelimit import RateLimits, client_key, forwarded_for
 from crmcheck.collect.responses import Held, ResponseStore, SaveError
 from crmcheck.collect.responses import Respondent as Who
 from crmcheck.errors import CrmcheckError, UsageError
@@ -55,8 +59,15 @@ SECURITY_HEADERS = [
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
     (b"cache-control", b"no-store"),
+    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
 ]
+# sent only when the public address is https: a browser that met the survey over TLS never tries http again
+HSTS = (b"strict-transport-security", b"max-age=31536000")
 DEFAULT_RATE = 600  # requests per minute per client address
+ADMIN_COOKIE = "crmcheck_admin"
+ADMIN_SESSION_SECONDS = 12 * 3600
+TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
+_PAGE_NUMBER = re.compile(r"[0-9]{1,6}\Z")
 
 
 @dataclass(frozen=True)
@@ -65,13 +76,47 @@ class ServeOptions:
     port: int = 8765
     public_url: str | None = None
     rate_limit: int = DEFAULT_RATE
+    trust_proxy: bool = False  # X-Forwarded-For from 127.0.0.1 names the client (a reverse proxy runs there)
+    log: Path | None = None  # the security event log; stderr without it
+
+
+@dataclass
+class AdminAccess:
+    """The status page's keys: a one-time login token (printed at start) that opens a session cookie.
+
+    The token printed by `serve` is in a URL, so it ends up in the browser's history: it works once. Opening
+    it sets an HttpOnly cookie and sends the browser to /admin, whose URL holds nothing secret.
+    """
+
+    login_hash: str
+    used: bool = False
+    sessions: dict[str, float] = field(default_factory=dict)  # hash of a session token -> when it ends
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def log_in(self, token: str) -> str | None:
+        """A new session token for the one-time login token; None when it is wrong or used already."""
+        with self.lock:
+            if self.used or not hmac.compare_digest(hash_token(token), self.login_hash):
+                return None
+            self.used = True
+            session = secrets.token_urlsafe(24)
+            self.sessions[hash_token(session)] = time.monotonic() + ADMIN_SESSION_SECONDS
+            return session
+
+    def valid(self, session: str | None) -> bool:
+        if not session or len(session) > 128:
+            return False
+        with self.lock:
+            ends = self.sessions.get(hash_token(session))
+            return ends is not None and time.monotonic() < ends
 
 
 class CollectServer:
     """What the app needs: the collection, its questionnaires as pages, the invites, the secrets, the limits."""
 
     def __init__(self, collection: Collection, catalog: Catalog, admin_token: str, limits: RateLimits,
-                 prefix: str = "") -> None:
+                 prefix: str = "", *, log: EventLog | None = None, trust_proxy: bool = False,
+                 https: bool = False) -> None:
         self.collection = collection
         self.catalog = catalog
         self.settings = collection.settings
@@ -80,29 +125,56 @@ class CollectServer:
         self.total_questions = sum(len(q.questions) for q in self.questionnaires)
         self.store = ResponseStore(self.questionnaires)
         self.secret = collection.secret()
-        self.admin_hash = hash_token(admin_token)
+        self.admin = AdminAccess(hash_token(admin_token))
         self.limits = limits
         self.prefix = prefix
+        self.log = log or EventLog(None)
+        self.trust_proxy = trust_proxy
+        self.https = https
+        self.headers = [*SECURITY_HEADERS, *([HSTS] if https else [])]
+        self.invites_problem: str | None = None  # why no link works just now (invites.yaml unreadable)
         self._invites: dict[str, Invite] = {}
         self._stamp: tuple[object, ...] | None = None
         self._invites_lock = threading.Lock()
 
-    def invite_for(self, token: str) -> Invite | None:
-        """The live (not revoked) invite whose token this is; invites.yaml is re-read when it changes."""
+    def invite_for(self, token: str, client: str = "-") -> Invite | None:
+        """The live (not revoked, not expired) invite whose token this is; invites.yaml is re-read when it
+        changes. While it cannot be read (deleted, or a hand edit gone wrong) no link works: a link revoked
+        in that edit must not go on working."""
         with self._invites_lock:
             try:
                 stamp = self.collection.invites_stamp()
                 if stamp != self._stamp:
-                    self._invites = {i.token_sha256: i for i in self.collection.invites()}
-                    self._stamp = stamp
+                    invites = {i.token_sha256: i for i in self.collection.invites()}
+                    self._log_revocations(invites)
+                    self._invites, self._stamp = invites, stamp
+                    if self.invites_problem is not None:
+                        self.invites_problem = None
+                        self.log.event("invites-readable")
+                        sys.stderr.write("crmcheck collect: the invites read again; links work again\n")
             except (OSError, CrmcheckError) as exc:
-                # a hand edit gone wrong: keep serving the invites read before, and say why once per change
-                if self._stamp != ("broken", str(exc)):
-                    sys.stderr.write(f"crmcheck collect: cannot read the invites, keeping the ones read before: "
-                                     f"{exc}\n")
-                    self._stamp = ("broken", str(exc))
+                problem = str(exc) if isinstance(exc, CrmcheckError) else f"{exc.strerror or exc}"
+                if self.invites_problem != problem:  # said once per change, not once per request
+                    sys.stderr.write(f"crmcheck collect: cannot read the invites, so no link works until they "
+                                     f"read again: {problem}\n")
+                    self.log.event("invites-unreadable")
+                    self.invites_problem = problem
+                self._invites, self._stamp = {}, None
             invite = self._invites.get(hash_token(token))
-        return invite if invite is not None and not invite.revoked else None
+        if invite is None or invite.revoked:
+            return None
+        if invite.expired():
+            self.log.event("expired-link", client, respondent=invite.respondent)
+            return None
+        return invite
+
+    def _log_revocations(self, invites: dict[str, Invite]) -> None:
+        if self._stamp is None and not self._invites:
+            return  # the first reading: nothing was revoked while the server ran
+        before = {i.respondent for i in self._invites.values() if i.revoked}
+        for invite in invites.values():
+            if invite.revoked and invite.respondent not in before:
+                self.log.event("revoked", respondent=invite.respondent)
 
     def who(self, invite: Invite) -> Who:
         return Who(invite.respondent, invite.lens, invite.name, self.settings.company, self.settings.assessed_on)
@@ -128,7 +200,15 @@ def not_found(server: CollectServer) -> HTMLResponse:
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "-"
+    """The rate-limit key of the request's client (set by `guarded`)."""
+    return str(request.scope.get("crmcheck.client") or (request.client.host if request.client else "-"))
+
+
+def _unreadable(server: CollectServer) -> HTMLResponse:
+    # 409: the file on disk conflicts with what the server can read; nothing is wrong with the request
+    return _message(server, 409, "Your answers cannot be shown just now", "The file your answers are kept in was "
+                    "changed by hand and no longer reads. Please tell the person who sent you the link; what "
+                    "you saved before is kept and nothing was changed.")
 
 
 def _counts(server: CollectServer, held: Held) -> tuple[int, int]:
@@ -159,18 +239,27 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
     async def stylesheet(request: Request) -> Response:
         return Response(STYLESHEET, media_type="text/css")
 
-    def _known(request: Request) -> tuple[str, Invite] | None:
+    def _known(request: Request) -> tuple[str, Invite] | Response | None:
+        """The link's token and invite; a 429 while the client's guesses are slowed; None for no such link."""
         token = request.path_params["token"]
-        invite = server.invite_for(token) if len(token) <= 128 else None
+        client = _client(request)
+        if len(token) > 128:
+            invite = None
+        else:
+            if not server.limits.may_look_up(client, hash_token(token)):
+                return _too_many(server, client, server.limits.misses.wait(client), "links")
+            invite = server.invite_for(token, client)
         if invite is None:
-            server.limits.misses.take(_client(request))
+            server.limits.misses.take(client)
+            server.log.event("failed-link", client, link="respondent")
             return None
+        server.limits.remember(client, invite.token_sha256)
         return token, invite
 
     async def resume(request: Request) -> Response:
         found = _known(request)
-        if found is None:
-            return not_found(server)
+        if not isinstance(found, tuple):
+            return found or not_found(server)
         token, invite = found
         progress = server.collection.read_progress(invite.respondent)
         if progress.get("finished") or server.collection.closed:
@@ -181,10 +270,13 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
 
     async def done(request: Request) -> Response:
         found = _known(request)
-        if found is None:
-            return not_found(server)
+        if not isinstance(found, tuple):
+            return found or not_found(server)
         token, invite = found
-        held = await run_in_threadpool(server.store.read, server.collection.response_path(invite.respondent))
+        try:
+            held = await run_in_threadpool(server.store.read, server.collection.response_path(invite.respondent))
+        except SaveError:
+            return _unreadable(server)
         answered, na = _counts(server, held)
         return HTMLResponse(render_done(
             intro=intro(server.settings.company, invite.lens), company=server.settings.company, answered=answered,
@@ -193,10 +285,12 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
 
     async def page(request: Request) -> Response:
         found = _known(request)
-        number = request.path_params["number"]
-        if found is None or not 1 <= number <= len(server.pages):
-            if found is not None:
-                server.limits.misses.take(_client(request))
+        if not isinstance(found, tuple):
+            return found or not_found(server)
+        raw = request.path_params["number"]  # read here, not by the router: 4,301 digits are no int to Python
+        number = int(raw) if _PAGE_NUMBER.match(raw) else 0
+        if not 1 <= number <= len(server.pages):
+            server.limits.misses.take(_client(request))
             return not_found(server)
         token, invite = found
         if server.collection.closed:
@@ -204,13 +298,15 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
                             "Thank you: this survey no longer takes answers. What you saved before is kept.")
         path = server.collection.response_path(invite.respondent)
         current = server.pages[number - 1]
-        if request.method == "GET":
+        if request.method in ("GET", "HEAD"):  # HEAD is a GET without the body: it never saves
             try:
                 held = await run_in_threadpool(server.store.read, path)
             except SaveError:
-                return _message(server, 500, "Your answers cannot be shown", "Please tell the person who sent "
-                                "you the link; what you saved before is kept.")
+                return _unreadable(server)
             return _page_response(server, invite, token, current, held)
+        if request.method != "POST":
+            return _message(server, 405, "Not a form", "Only the page's own form can send answers; nothing was "
+                            "saved.")
         length = request.headers.get("content-length")
         if length is not None and (not length.isdigit() or int(length) > MAX_BODY):
             return _message(server, 413, "Too much to send", "The form was larger than 1 MiB; nothing was saved.")
@@ -218,21 +314,27 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
         if ctype != "application/x-www-form-urlencoded":
             return _message(server, 415, "Not a form", "Send the page's form; nothing was saved.")
         body = bytearray()
-        async for chunk in request.stream():
-            body += chunk
-            if len(body) > MAX_BODY:
-                return _message(server, 413, "Too much to send", "The form was larger than 1 MiB; nothing was "
-                                "saved.")
+        try:
+            async for chunk in request.stream():
+                body += chunk
+                if len(body) > MAX_BODY:
+                    return _message(server, 413, "Too much to send", "The form was larger than 1 MiB; nothing "
+                                    "was saved.")
+        except ClientDisconnect:  # gone (or cut off for sending too slowly): nobody reads the answer
+            return _message(server, 400, "The form did not arrive", "Nothing was saved.")
         try:
             pairs = parse_body(bytes(body))
-        except FormError as exc:
+            posted: Posted = read_page(current, pairs)
+        except (FormError, ValueError, ArithmeticError) as exc:
             return _message(server, 400, "The form could not be read", f"{exc}; nothing was saved.")
-        posted = read_page(current, pairs)
         if not hmac.compare_digest(posted.csrf.encode("utf-8", "replace"), server.csrf(invite).encode()):
             return _message(server, 403, "This page has expired", "Open your link again and answer from there; "
                             "nothing was saved.")
         if posted.errors:
-            held = await run_in_threadpool(server.store.read, path)
+            try:
+                held = await run_in_threadpool(server.store.read, path)
+            except SaveError:
+                return _unreadable(server)
             return _page_response(server, invite, token, current, held, states=posted.shown, errors=posted.errors,
                                   status=422)
         target = {"back": number - 1, "next": number + 1, "finish": len(server.pages) + 1, "save": number}[posted.go]
@@ -255,20 +357,53 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
             saved = await run_in_threadpool(save)
         except SaveError as exc:
             sys.stderr.write(f"crmcheck collect: could not save {invite.respondent}: {exc}\n")
-            return _message(server, 500, "Not saved", "Your answers on this page could not be saved. Go back, "
+            server.log.event("save-failed", _client(request), respondent=invite.respondent, page=number)
+            try:
+                await run_in_threadpool(server.store.read, path)
+            except SaveError:
+                return _unreadable(server)
+            # the disk is full or the folder read-only: the server cannot save now, the form was right
+            return _message(server, 503, "Not saved", "Your answers on this page could not be saved. Go back, "
                             "wait a moment and send them again.")
         if not saved:
             return _message(server, 410, "The survey is closed",
                             "Thank you: this survey no longer takes answers. What you saved before is kept.")
+        server.log.event("saved", _client(request), respondent=invite.respondent, page=number,
+                         finished="yes" if target > len(server.pages) else None)
         where: int | str = "done" if target > len(server.pages) else target
         return RedirectResponse(server.url(token, where), status_code=303)
 
-    async def admin(request: Request) -> Response:
+    async def admin_login(request: Request) -> Response:
         token = request.path_params["token"]
-        if not hmac.compare_digest(hash_token(token), server.admin_hash):
-            server.limits.misses.take(_client(request))
+        client = _client(request)
+        if not server.limits.may_look_up(client, "admin"):
+            return _too_many(server, client, server.limits.misses.wait(client), "admin")
+        session = server.admin.log_in(token) if len(token) <= 128 else None
+        if session is None:
+            server.limits.misses.take(client)
+            server.log.event("failed-admin", client)
             return not_found(server)
-        status = await run_in_threadpool(server.collection.status, server.catalog)
+        server.log.event("admin-login", client)
+        response = RedirectResponse(f"{server.prefix}/admin", status_code=303)
+        response.set_cookie(ADMIN_COOKIE, session, max_age=ADMIN_SESSION_SECONDS, path=f"{server.prefix}/admin",
+                            secure=server.https, httponly=True, samesite="strict")
+        return response
+
+    async def admin(request: Request) -> Response:
+        client = _client(request)
+        if not server.admin.valid(request.cookies.get(ADMIN_COOKIE)):
+            server.log.event("failed-admin", client)
+            return not_found(server)
+        server.log.event("admin", client)
+        server.invite_for("", client)  # notices an unreadable invites file, to say so on the page
+        problem = server.invites_problem
+        if problem is not None:
+            return _message(server, 503, "No link works just now", f"The invites file cannot be read, so no "
+                            f"respondent's link works until it reads again: {problem}")
+        try:
+            status = await run_in_threadpool(server.collection.status, server.catalog)
+        except CrmcheckError as exc:
+            return _message(server, 503, "The status cannot be shown", str(exc))
         return HTMLResponse(render_admin(status, server.prefix))
 
     async def no_icon(request: Request) -> Response:
@@ -282,37 +417,68 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
         Route("/favicon.ico", no_icon),
         Route("/r/{token}", resume),
         Route("/r/{token}/done", done),
-        Route("/r/{token}/page/{number:int}", page, methods=["GET", "POST"]),
-        Route("/admin/{token}", admin),
+        Route("/r/{token}/page/{number}", page, methods=["GET", "POST"]),
+        Route("/admin", admin),
+        Route("/admin/{token}", admin_login),
         Route("/{rest:path}", fallback, methods=["GET", "POST", "PUT", "DELETE", "PATCH", "HEAD", "OPTIONS"]),
     ]
     app = Starlette(debug=debug, routes=[Mount(server.prefix, routes=routes)] if server.prefix else routes)
     return guarded(app, server)
 
 
+def _too_many(server: CollectServer, client: str, wait: int, what: str) -> HTMLResponse:
+    server.log.event("too-many", client, limit=what)
+    seconds = max(1, wait)
+    return HTMLResponse(render_message("Too many requests", f"Please wait {seconds} seconds and try again.",
+                                       server.prefix), status_code=429, headers={"retry-after": str(seconds)})
+
+
+def client_of(scope: Scope, trust_proxy: bool) -> str:
+    """The client's rate-limit key: the connection's address, or with `trust_proxy`, from a proxy on this
+    machine, the address it put last in X-Forwarded-For (parsed as an IP address, or else ignored)."""
+    peer = str((scope.get("client") or ("-", 0))[0])
+    if trust_proxy and peer in TRUSTED_PROXIES:
+        values = [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-forwarded-for"]
+        forwarded = forwarded_for(values[-1]) if values else None
+        if forwarded is not None:
+            peer = forwarded
+    return client_key(peer)
+
+
 def guarded(app: ASGIApp, server: CollectServer) -> ASGIApp:
-    """Rate limits before anything else, and the security headers on every response."""
+    """Rate limits before anything else, the security headers on every response, and never a 500."""
 
     async def wrapper(scope: Scope, receive: Callable[[], Awaitable[Message]],
                       send: Callable[[Message], Awaitable[None]]) -> None:
         if scope["type"] != "http":
             await app(scope, receive, send)
             return
+        started = False
 
         async def send_with_headers(message: Message) -> None:
+            nonlocal started
             if message["type"] == "http.response.start":
+                started = True
                 names = {name for name, _ in message.get("headers", [])}
                 message["headers"] = [*message.get("headers", []),
-                                      *(h for h in SECURITY_HEADERS if h[0] not in names)]
+                                      *(h for h in server.headers if h[0] not in names)]
             await send(message)
 
-        client = (scope.get("client") or ("-", 0))[0]
-        if server.limits.misses.blocked(client) or not server.limits.requests.take(client):
-            response = HTMLResponse(render_message("Too many requests", "Please wait a minute and try again.",
-                                                   server.prefix), status_code=429, headers={"retry-after": "60"})
+        client = client_of(scope, server.trust_proxy)
+        scope["crmcheck.client"] = client
+        if not server.limits.requests.take(client):
+            response: Response = _too_many(server, client, server.limits.requests.wait(client), "requests")
             await response(scope, receive, send_with_headers)
             return
-        await app(scope, receive, send_with_headers)
+        try:
+            await app(scope, receive, send_with_headers)
+        except Exception as exc:  # noqa: BLE001 - a bug must not become a 500 with a traceback for the client
+            sys.stderr.write(f"crmcheck collect: could not answer a request: {type(exc).__name__}: {exc}\n")
+            server.log.event("error", client, exception=type(exc).__name__)
+            if not started:
+                response = _message(server, 503, "This page cannot be shown just now", "What you saved before is "
+                                    "kept. Please try again in a minute.")
+                await response(scope, receive, send_with_headers)
 
     return wrapper
 
@@ -330,9 +496,13 @@ def is_loopback(host: str) -> bool:
 
 
 def exposure_warning(host: str, public_url: str | None) -> str | None:
-    """What to say when the server listens beyond this machine without a TLS proxy's address to go by."""
-    if is_loopback(host) or (public_url or "").startswith("https://"):
+    """What to say when the server listens beyond this machine: without TLS, or beside the TLS proxy."""
+    if is_loopback(host):
         return None
+    if (public_url or "").startswith("https://"):
+        return (f"warning: listening on {host}, not only this machine: besides the TLS proxy at {public_url}, "
+                "the server itself answers plain http from the network, where links and answers would cross "
+                "unencrypted. Keep --host 127.0.0.1 with the proxy on this machine, or firewall the port")
     return (f"warning: listening on {host}, not only this machine, without --public-url https://...: links and "
             "answers would cross the network unencrypted. Put a TLS reverse proxy in front (see docs/collect.md) "
             "and give its address with --public-url https://...")
@@ -358,7 +528,10 @@ def serve(collection: Collection, options: ServeOptions, say: Callable[[str], No
     """Run the server until interrupted; `say` prints links (stdout), `tell` prints diagnostics (stderr)."""
     import uvicorn
 
+    from crmcheck.collect.connections import ConnectionLimits, guarded_protocol
+
     catalog = collection.catalog()
+    collection.check_respondents()
     if options.public_url:
         collection.set_public_url(options.public_url)
     # the address invite links were made with: given now, or remembered from before (unless the default)
@@ -370,18 +543,25 @@ def serve(collection: Collection, options: ServeOptions, say: Callable[[str], No
     base = (public or f"http://{shown_host}:{port}").rstrip("/")
     prefix = urlsplit(public).path.rstrip("/") if public else ""
     admin_token = secrets.token_urlsafe(24)
-    server = CollectServer(collection, catalog, admin_token, RateLimits.per_minute(options.rate_limit), prefix)
+    log = EventLog(open_log(options.log) if options.log else sys.stderr)
+    https = base.startswith("https://")
+    server = CollectServer(collection, catalog, admin_token, RateLimits.per_minute(options.rate_limit), prefix,
+                           log=log, trust_proxy=options.trust_proxy, https=https)
     warning = exposure_warning(options.host, public)
     if warning:
         tell(warning)
     say(f"serving {collection.settings.company}: {len(server.pages)} pages, {server.total_questions} questions")
     say(f"listening on http://{shown_host}:{port}" + (f" (public address {base})" if public else ""))
-    say(f"status page (keep it private; a new one each start): {base}/admin/{admin_token}")
+    say(f"status page (keep it private; it opens once, in one browser, and a new one is made each start): "
+        f"{base}/admin/{admin_token}")
     say("respondents: the links `crmcheck collect invite` printed. Stop with Ctrl-C.")
     sys.stdout.flush()
-    config = uvicorn.Config(build_app(server), log_level="warning", access_log=False, server_header=False,
-                            proxy_headers=True, forwarded_allow_ips="127.0.0.1,::1", timeout_keep_alive=5,
-                            limit_concurrency=4096)
+    limits = ConnectionLimits(exempt=TRUSTED_PROXIES if options.trust_proxy else frozenset(),
+                              security_headers=server.headers)
+    # X-Forwarded-For is read by `guarded` (only with --trust-proxy), never by uvicorn
+    config = uvicorn.Config(build_app(server), http=guarded_protocol(limits), log_level="warning",
+                            access_log=False, server_header=False, proxy_headers=False, timeout_keep_alive=5,
+                            limit_concurrency=None)
     try:
         uvicorn.Server(config).run(sockets=[sock])
     finally:  # uvicorn finishes the requests in flight, then passes Ctrl-C on (exit 130)

@@ -9,7 +9,7 @@ from typing import Any
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.answers import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire
-from crmcheck.resolve import is_not_applicable, score_value
+from crmcheck.resolve import marks_not_applicable, score_value
 from crmcheck.yamlio import parse
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
@@ -101,7 +101,7 @@ def describe(question: Question, questionnaire: Questionnaire, answer: Answer | 
     """An answer as a person reads it: the choice labels, the unit, or 'not applicable'."""
     if answer is None or answer.value is None:
         return "not answered"
-    if is_not_applicable(answer.value):
+    if marks_not_applicable(question, answer.value):
         return "not applicable" + (f" ({answer.reason})" if answer.reason else "")
     try:
         value, _ = score_value(question, questionnaire, answer.value)

@@ -158,6 +158,7 @@ class Interview:
         self.base: dict[str, dict[str, Answer]] = {}  # the answers the file held then
         self.changed: dict[str, set[str]] = {}  # questions this interview answered (or noted), per questionnaire
         self.hard_linked = False  # the file has other names (hard links): saves write into it
+        self.answers_lock: AnswersLock | None = None  # held while the interview runs (set by `interview`)
         self.resumed = False
         self.passed: set[int] = set()  # questions skipped with `s` in this session: not offered again
 
@@ -386,10 +387,13 @@ class Interview:
         text = self._text()
         self._verify(text)
         with self.signals.saving_section():
-            if self.hard_linked:
+            if self.hard_linked or AnswersLock.has_other_names(self.path):  # linked meanwhile: keep one file
+                self.hard_linked = True
                 write_into(self.path, text)
             else:
                 write_atomic(self.path, text)
+                if self.answers_lock is not None:
+                    self.answers_lock.relock()  # the lock goes with the new file (inode), not only the path
             self.disk = Fingerprint(hashlib.sha256(text.encode("utf-8")).hexdigest())
             self.saved_count = self._count_in_file()
             self._remember_base()
@@ -710,6 +714,7 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
             with lock:
                 session = Interview(request, catalog, terminal, signals)
                 session.hard_linked = lock.hard_linked
+                session.answers_lock = lock
                 if lock.taken_over:
                     who = f"process {lock.taken_over_from}" if lock.taken_over_from else "a process"
                     session.say(f"An earlier interview on this file ({who}) ended without closing it; its lock "

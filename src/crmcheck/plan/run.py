@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError
+from crmcheck.inert import name_key
 from crmcheck.models.plan import PlanDocument, load_plan
 from crmcheck.models.plan_view import PlanSummary
 from crmcheck.models.result import AssessmentResult
@@ -44,10 +45,7 @@ def new_plan(answers: Sequence[str], catalog: Catalog) -> str:
 
 
 def _same_company(plan: PlanDocument, result: AssessmentResult) -> None:
-    def key(name: str) -> str:
-        return " ".join(name.split()).casefold()
-
-    if key(plan.plan.company) != key(result.company):
+    if name_key(plan.plan.company) != name_key(result.company):
         pos = plan.doc.position(("company",))
         raise InputError(f"this plan is for {plan.plan.company!r}, but the assessment is of {result.company!r}",
                          file=plan.path, line=pos.line, column=pos.column)

@@ -12,14 +12,42 @@ _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _MERMAID_UNSAFE = re.compile(r"[^\w ,.'&()/+\-:!?]")
 
 
+# Bidi controls reorder what follows them (a note can make "evil.example/moc.knab" show as a bank's name), and
+# C0/C1 controls do nothing visible: shown as escapes, as the terminal outputs show them.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+# What GitHub would turn into a link or a notification: URLs, www. addresses, e-mail addresses, @mentions.
+_LINKISH = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|javascript|data|file):)\S*"
+                      r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@/])@[\w-]+(?:/[\w.-]+)?")
+
+
+def _code_span(text: str) -> str:
+    """`text` as a markdown code span: shown as written, never a link or a mention (GitHub skips code)."""
+    fence = "`" * (max((len(run) for run in re.findall("`+", text)), default=0) + 1)
+    pad = " " if text.startswith("`") or text.endswith("`") else ""
+    return f"{fence}{pad}{text}{pad}{fence}"
+
+
+def _markdown_plain(value: str) -> str:
+    value = html.escape(value, quote=False)
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
 def markdown_inline(text: object) -> str:
-    """Text that renders as itself in GitHub markdown and can add no heading, link, HTML or column."""
+    """Text that renders as itself in GitHub markdown and can add no heading, link, HTML, column, mention or
+    reordering (bidi control)."""
     if text is None:
         return ""
     value = str(text).replace("\r\n", "\n").replace("\r", "\n")
     value = " ".join(part.strip() for part in value.split("\n"))
-    value = html.escape(value, quote=False)
-    value = _MD_SPECIAL.sub(r"\\\1", value)
+    value = _INVISIBLE.sub(lambda m: f"\\u{ord(m.group()):04x}", value)
+    if _LINKISH.search(value):
+        parts, at = [], 0
+        for match in _LINKISH.finditer(value):
+            parts += [_markdown_plain(value[at:match.start()]), _code_span(match.group())]
+            at = match.end()
+        value = "".join([*parts, _markdown_plain(value[at:])])
+    else:
+        value = _markdown_plain(value)
     # a list marker is escaped at its punctuation: "\-", "1\." (a backslash before a digit would show)
     return _LINE_START.sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), value)
 

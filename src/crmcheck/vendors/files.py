@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
 from crmcheck.errors import InputError, Problem
+from crmcheck.inert import name_key
 from crmcheck.models.answers import Date
 from crmcheck.models.base import Id, OptionalText, Strict, Text, Weight, check_format, validate_document
 from crmcheck.yamlio import Document, load_mapping
@@ -233,7 +234,7 @@ def load_cards(arguments: list[str], selection: Selection) -> list[Card]:
             raise InputError("this is the selection file, not a score card", file=path, line=1, column=1)
         card = parse_card(load_mapping(path))
         check_card(card, selection)
-        who = " ".join(card.model.evaluator.split()).casefold()
+        who = name_key(card.model.evaluator)
         first = by_evaluator.get(who)
         if first is not None:
             line = first.doc.position(("evaluator",)).line
