@@ -2,17 +2,23 @@
 
 Like Python's .pyc files: a questionnaire file that passed every load-time check is stored as JSON under the
 user's cache directory (XDG_CACHE_HOME or ~/.cache, then crmcheck/), named by a hash of the file's bytes, the
-crmcheck version and the source of the questionnaire model. A changed file or model has another hash, so a
-stale entry is never used. An entry is data, never code: it is read back through the model's own validation
-(never unpickled), so whoever can write the cache directory (a shared CI cache) can at worst make crmcheck
-check the file again. Any problem with the cache (unwritable, damaged, not a questionnaire) falls back to
-loading the file, and the entry is written anew.
+crmcheck version, the entry format and the source of the questionnaire model. A changed file or model has
+another hash, so a stale entry is never used. An entry holds the fields as the file gave them (written names,
+`exclude_unset`), so the questionnaire read back is the one validated, with the same fields set.
+
+An entry is data, never code (JSON, never unpickled). It was validated before it was written, so it is read
+back without validating again (`models.trusted.rebuild`: the models are constructed, their shapes checked, not
+their bounds): damage (not JSON, not the shape of a questionnaire) makes the entry a miss, and it is written
+anew. Whoever can write the cache directory (a shared CI cache) cannot make crmcheck run code, but can change
+what a questionnaire says (as they could when entries were validated, by planting a valid one) or plant
+values out of bounds: share a cache directory only with people you would let edit your questionnaires.
 CRMCHECK_NO_CACHE=1 turns it off.
 """
 
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import stat
@@ -26,6 +32,8 @@ if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Questionnaire
 
 MAX_ENTRY_BYTES = 4 * 1024 * 1024  # a questionnaire's JSON is tens of kilobytes; anything larger is not ours
+# Part of every entry's key: bump it when what an entry holds changes (format 2: written names, only set fields).
+ENTRY_FORMAT = b"entry-format-2"
 
 
 def cache_dir() -> Path | None:
@@ -35,6 +43,7 @@ def cache_dir() -> Path | None:
     return Path(base) / "crmcheck"
 
 
+@functools.cache
 def _model_source() -> bytes:
     """The source of the questionnaire model, so that a changed model (a new field) never meets an old pickle,
     even when the version number did not change (a development install)."""
@@ -44,7 +53,10 @@ def _model_source() -> bytes:
 
 def _read_entry(entry: Path) -> Questionnaire | None:
     """The questionnaire stored in `entry`, or None when it is missing, damaged or not a regular file."""
+    import json
+
     from crmcheck.models.questionnaire import Questionnaire
+    from crmcheck.models.trusted import rebuild
 
     try:
         fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
@@ -54,9 +66,11 @@ def _read_entry(entry: Path) -> Questionnaire | None:
         info = os.fstat(fd)
         if not stat.S_ISREG(info.st_mode) or info.st_size > MAX_ENTRY_BYTES:
             return None
-        data = handle.read(MAX_ENTRY_BYTES + 1)
+        data = handle.read(info.st_size + 1)  # sized by fstat (one byte more sees a file that grew), never the cap
+    if len(data) > MAX_ENTRY_BYTES:
+        return None
     with contextlib.suppress(Exception):  # any damage: not an entry
-        return Questionnaire.model_validate_json(data)
+        return rebuild(Questionnaire, json.loads(data))
     return None
 
 
@@ -66,7 +80,7 @@ def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Quest
     if directory is None:
         return load()
     try:
-        digest = hashlib.sha256(path.read_bytes() + __version__.encode() + _model_source()).hexdigest()
+        digest = hashlib.sha256(path.read_bytes() + __version__.encode() + ENTRY_FORMAT + _model_source()).hexdigest()
     except OSError:
         return load()
     entry = directory / f"{digest}.json"
@@ -80,5 +94,5 @@ def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Quest
         directory.mkdir(parents=True, exist_ok=True)
         if os.path.lexists(entry) and not stat.S_ISREG(os.lstat(entry).st_mode):
             os.unlink(entry)  # a pipe or link planted as an entry: writing would block or go elsewhere
-        write_atomic(entry, questionnaire.model_dump_json())
+        write_atomic(entry, questionnaire.model_dump_json(by_alias=True, exclude_unset=True))
     return questionnaire

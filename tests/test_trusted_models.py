@@ -1,0 +1,96 @@
+"""Rebuilding models from data they validated before: the same model as validation gives, or a refusal."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+import pytest
+from pydantic import BaseModel, ConfigDict, Field
+
+from crmcheck.models.trusted import NotTrusted, rebuild
+
+
+class Leaf(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    value: int
+    label: str = "none"
+
+
+class Limits(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    low: float = 0
+    high: float = 100
+
+
+class Tree(BaseModel):
+    model_config = ConfigDict(extra="forbid", defer_build=True)
+    id: str
+    kind: Literal["a", "b"]
+    counted: bool = Field(default=True, alias="scored")
+    weight: float = 1
+    text: str | dict[Literal["company", "customer"], str]
+    leaves: list[Leaf] = Field(default_factory=list)
+    by_name: dict[str, list[Leaf]] = Field(default_factory=dict)
+    limits: Limits = Field(default_factory=Limits)
+    best: Leaf | None = None
+    children: list[Tree] = Field(default_factory=list)
+
+
+DATA = {"id": "root", "kind": "a", "scored": False, "weight": 2, "text": {"company": "Hi", "customer": "Ho"},
+        "leaves": [{"value": 1}, {"value": 2, "label": "two"}], "by_name": {"x": [{"value": 3}]},
+        "limits": {"high": 50}, "children": [{"id": "kid", "kind": "b", "text": "plain", "best": {"value": 4}}]}
+
+
+def test_rebuild_gives_what_validation_gives_with_the_same_fields_set() -> None:
+    validated = Tree.model_validate(DATA)
+    rebuilt = rebuild(Tree, DATA)
+    assert rebuilt == validated
+    assert rebuilt.model_dump() == validated.model_dump()
+    assert rebuilt.weight == 2.0 and isinstance(rebuilt.weight, float)  # a whole number where a float is
+    assert rebuilt.counted is False  # read under its alias
+    assert rebuilt.model_fields_set == validated.model_fields_set == set(Tree.model_fields) - {"best"}
+    kid = rebuilt.children[0]
+    assert kid.model_fields_set == {"id", "kind", "text", "best"} == validated.children[0].model_fields_set
+    assert kid.limits == Limits() and kid.leaves == [] and kid.counted is True
+    assert isinstance(kid.best, Leaf) and kid.best.label == "none"
+    # a default list is the model's own, never shared between two rebuilt models
+    assert rebuild(Tree, DATA).children[0].leaves is not kid.leaves
+
+
+def test_a_round_trip_through_json_as_the_cache_writes_it() -> None:
+    import json
+
+    validated = Tree.model_validate(DATA)
+    written = json.loads(validated.model_dump_json(by_alias=True, exclude_unset=True))
+    again = rebuild(Tree, written)
+    assert again == validated and again.model_fields_set == validated.model_fields_set
+
+
+@pytest.mark.parametrize("damage", [
+    {"kind": "c"},  # not one of the literal's values
+    {"kind": 1},
+    {"weight": "2"},  # text where a number is
+    {"scored": 1},  # a number where a boolean is
+    {"leaves": {"value": 1}},  # a mapping where a list is
+    {"leaves": [{"value": 1, "colour": "red"}]},  # a field the model lacks
+    {"leaves": [{"label": "no value"}]},  # a required field missing
+    {"text": ["a list"]},  # neither member of the union
+    {"by_name": {"x": [{"value": 1.5}]}},  # a float where a whole number is
+    {"extra": True},
+])
+def test_data_of_another_shape_is_refused(damage: dict[str, object]) -> None:
+    with pytest.raises(NotTrusted):
+        rebuild(Tree, {**DATA, **damage})
+
+
+class Dated(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    on: dt.date
+
+
+def test_a_model_with_a_field_that_is_not_plain_data_is_validated_instead() -> None:
+    """A date arrives as text in JSON: only validation makes it a date again, so the model is validated."""
+    rebuilt = rebuild(Dated, {"name": "x", "on": "2026-11-01"})
+    assert rebuilt.on == dt.date(2026, 11, 1)
