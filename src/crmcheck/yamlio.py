@@ -12,7 +12,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import yaml
 
@@ -446,6 +446,23 @@ def special_kind(path: Path | str) -> str | None:
     return "a device"
 
 
+def read_capped(handle: BinaryIO) -> bytes:
+    """A whole open file's bytes, up to one byte past MAX_BYTES (which tells a file that is too large).
+
+    The read is sized by fstat, plus one byte: asking for the cap itself made every read allocate 8 MiB. When
+    that byte comes back the file holds more than fstat said (it grew, or it is a pipe or a /proc file, which
+    say 0): the rest is read, up to the cap, as before."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError):
+        size = 0
+    want = min(size, MAX_BYTES) + 1
+    raw = handle.read(want)
+    if len(raw) == want and want <= MAX_BYTES:
+        raw += handle.read(MAX_BYTES + 1 - len(raw))
+    return raw
+
+
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file within the size cap, as an InputError on any failure.
 
@@ -454,7 +471,7 @@ def read_text(path: Path | str) -> str:
     name = str(path)
     try:
         with open(path, "rb") as handle:
-            raw = handle.read(MAX_BYTES + 1)
+            raw = read_capped(handle)
     except FileNotFoundError:
         raise InputError("no such file", file=name, line=1, column=1) from None
     except IsADirectoryError:
