@@ -8,7 +8,7 @@ from typing import Literal
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from crmcheck.models.trusted import NotTrusted, rebuild
+from crmcheck.models.trusted import NotTrusted, Trusted, rebuild
 
 
 class Leaf(BaseModel):
@@ -94,3 +94,60 @@ def test_a_model_with_a_field_that_is_not_plain_data_is_validated_instead() -> N
     """A date arrives as text in JSON: only validation makes it a date again, so the model is validated."""
     rebuilt = rebuild(Dated, {"name": "x", "on": "2026-11-01"})
     assert rebuilt.on == dt.date(2026, 11, 1)
+
+
+class Row(Trusted):
+    model_config = ConfigDict(extra="forbid")
+    id: str
+    score: float | None = None
+    on: dt.date | None = None
+    tags: list[str] = Field(default_factory=list)
+    leaf: Leaf | None = None
+
+
+def test_a_trusted_model_takes_values_of_its_field_types_as_they_are() -> None:
+    leaf = Leaf(value=1)
+    row = Row(id="a", score=50, on=dt.date(2026, 1, 2), leaf=leaf)
+    assert row.score == 50.0 and isinstance(row.score, float)  # as validation makes it
+    assert row.leaf is leaf and row.tags == [] and row.model_fields_set == {"id", "score", "on", "leaf"}
+    assert row.model_dump_json() == Row.model_validate(row.model_dump()).model_dump_json()
+
+
+def test_a_trusted_model_validates_whatever_is_not_of_its_field_types() -> None:
+    from pydantic import ValidationError
+
+    converted = Row(id="a", leaf={"value": 2}, tags=("x",))  # type: ignore[arg-type]  # what validation converts
+    assert converted.leaf == Leaf(value=2) and converted.tags == ["x"]
+    with pytest.raises(ValidationError):
+        Row(id="a", score="high")  # type: ignore[arg-type]
+    with pytest.raises(ValidationError):
+        Row(id="a", colour="red")  # type: ignore[call-arg]
+    with pytest.raises(ValidationError):
+        Row()  # type: ignore[call-arg]
+
+
+@pytest.mark.parametrize("paths", [["assessment-2026.yaml"], ["assessment-2025.yaml"], ["perception"]])
+def test_scoring_builds_the_result_validation_would(paths: list[str]) -> None:
+    """Every result model is built by keyword without validation: validating its data again gives the same JSON
+    (a whole number left where a float belongs would show as 50 instead of 50.0)."""
+    from crmcheck.assessment import assess_paths
+    from crmcheck.catalog import Catalog
+    from crmcheck.models.result import AssessmentResult
+    from tests.conftest import EXAMPLES
+
+    result = assess_paths([str(EXAMPLES / p) for p in paths], Catalog.from_options(None), show_respondents=True)
+    again = AssessmentResult.model_validate(result.model_dump())
+    assert result.model_dump_json() == again.model_dump_json()
+
+
+def test_a_comparison_is_built_as_validation_would() -> None:
+    from crmcheck.baseline import assess_with_baseline
+    from crmcheck.catalog import Catalog
+    from crmcheck.models.result import AssessmentResult
+    from tests.conftest import EXAMPLES
+
+    result = assess_with_baseline(str(EXAMPLES / "assessment-2026.yaml"), str(EXAMPLES / "assessment-2025.yaml"),
+                                  Catalog.from_options(None))
+    assert result.comparison is not None and result.comparison.questionnaires
+    again = AssessmentResult.model_validate(result.model_dump())
+    assert result.model_dump_json() == again.model_dump_json()

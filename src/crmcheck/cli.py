@@ -897,6 +897,8 @@ def _is_usage_error(exc: Exception) -> bool:
 def main() -> None:
     """Console entry point: run the app and turn every outcome into one of the documented exit codes."""
     debug = "--debug" in sys.argv[1:] or bool(os.environ.get("CRMCHECK_DEBUG"))
+    # pydantic looks for plugins in every installed package's metadata when it builds its first validator
+    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
     try:
         from crmcheck.command_tree import command_for  # only the invoked command is built (see there)
 

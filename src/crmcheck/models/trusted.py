@@ -20,7 +20,7 @@ import types
 from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 M = TypeVar("M", bound=BaseModel)
 Builder = Callable[[Any], Any]
@@ -106,54 +106,104 @@ def _enum(kind: type[enum.Enum]) -> Builder:
     return build
 
 
-_LEAVES: dict[Any, Builder] = {str: _of_type(str), int: _of_type(int), bool: _of_type(bool), float: _float,
-                               type(None): _none, Any: _identity}
-_models: dict[type[BaseModel], Builder | None] = {}
+_JSON_LEAVES: dict[Any, Builder] = {str: _of_type(str), int: _of_type(int), bool: _of_type(bool), float: _float,
+                                    type(None): _none, Any: _identity}
 _MUTABLE = frozenset({list, dict, set})
+_NO_DEFAULT = object()
 
 
-def _builder(annotation: Any) -> Builder:
-    """How to rebuild a value of this annotation from JSON data; raises _Unsupported."""
-    leaf = _LEAVES.get(annotation)
+class _Kind:
+    """How values arrive: as JSON data (the cache: a nested model is a mapping) or as Python values (our own code
+    building a result: a nested model is an instance, a date is a date)."""
+
+    def __init__(self, python: bool) -> None:
+        self.python = python
+        self.models: dict[type[BaseModel], Any] = {}
+
+
+_JSON = _Kind(python=False)
+_PYTHON = _Kind(python=True)
+
+
+def _instance(kind: type) -> Builder:
+    def build(value: Any) -> Any:
+        if value.__class__ is not kind:
+            raise NotTrusted(f"expected {kind.__name__}, got {value.__class__.__name__}")
+        return value
+    return build
+
+
+def _model_instance(model: type[BaseModel]) -> Builder:
+    def build(value: Any) -> Any:
+        if not isinstance(value, model):
+            raise NotTrusted(f"expected a {model.__name__}, got {value.__class__.__name__}")
+        return value  # as validation keeps a model instance (revalidate_instances="never")
+    return build
+
+
+def _builder(annotation: Any, kind: _Kind) -> Builder:
+    """How to take a value of this annotation as it arrives; raises _Unsupported."""
+    leaf = _JSON_LEAVES.get(annotation)
     if leaf is not None:
         return leaf
     origin = get_origin(annotation)
     if origin is Annotated:
-        return _builder(get_args(annotation)[0])
+        return _builder(get_args(annotation)[0], kind)
     if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        if annotation in _models:
-            known = _models[annotation]
+        if kind.python:
+            return _model_instance(annotation)
+        if annotation in kind.models:
+            known = kind.models[annotation]
             if known is None:
                 raise _Unsupported(annotation)
-            return known
-        return _model_builder(annotation)
+            return _mapping_builder(known)
+        return _mapping_builder(_fields_builder(annotation, kind))
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return _enum(annotation)
+        return _instance(annotation) if kind.python else _enum(annotation)
     if origin is Literal:
         return _literal(get_args(annotation))
     if origin is list:
-        return _list(_builder(get_args(annotation)[0]))
+        item = _builder(get_args(annotation)[0], kind)
+        return _list(item) if item is not _identity else _list_copy
     if origin is dict:
         key, item = get_args(annotation)
-        return _dict(_builder(key), _builder(item))
+        return _dict(_builder(key, kind), _builder(item, kind))
     if origin is Union or origin is types.UnionType:
         args = get_args(annotation)
-        members = [_builder(arg) for arg in args if arg is not type(None)]
+        members = [_builder(arg, kind) for arg in args if arg is not type(None)]
         return _union(members, optional=type(None) in args)
+    if kind.python and isinstance(annotation, type) and origin is None:
+        return _instance(annotation)  # a date, a path...: as given, when it is exactly that
     raise _Unsupported(annotation)
 
 
-_NO_DEFAULT = object()
+def _list_copy(value: Any) -> list[Any]:
+    if value.__class__ is not list:
+        raise NotTrusted("expected a list")
+    return list(value)  # validation makes a new list too
 
 
-def _model_builder(model: type[BaseModel]) -> Builder:
-    """A model's builder: its fields' builders (made once per model and reused), then `model_construct`.
+Fields = Callable[[Any], tuple[dict[str, Any], set[str]]]
 
-    Every field is passed, a missing one as its default: `model_construct` left to fill them in asks each default
-    factory for its signature on every call (`inspect`), which cost more than validating."""
-    fields: list[tuple[str, str | None, Builder, Any, Callable[[], Any] | None]] = []
+
+def _mapping_builder(fields: Fields) -> Builder:
+    model: type[BaseModel] = fields.model  # type: ignore[attr-defined]
 
     def build(value: Any) -> BaseModel:
+        given, written = fields(value)
+        return model.model_construct(written, **given)
+    return build
+
+
+def _fields_builder(model: type[BaseModel], kind: _Kind) -> Fields:
+    """A model's fields from a mapping of given values: each taken by its builder (made once per model and
+    reused), each missing one as its default; and the names of those given. Raises NotTrusted.
+
+    Every field is then passed to `model_construct`: left to fill in defaults, it asks each default factory for
+    its signature on every call (`inspect`), which cost more than validating."""
+    fields: list[tuple[str, str | None, Builder, Any, Callable[[], Any] | None]] = []
+
+    def build(value: Any) -> tuple[dict[str, Any], set[str]]:
         if value.__class__ is not dict:
             raise NotTrusted(f"expected a mapping for {model.__name__}")
         given: dict[str, Any] = {}
@@ -174,33 +224,71 @@ def _model_builder(model: type[BaseModel]) -> Builder:
             written.add(name)
         if len(written) != len(value):
             raise NotTrusted(f"unknown fields for {model.__name__}")
-        return model.model_construct(written, **given)
+        return given, written
 
-    # made before the fields, so that a model that holds itself (a tree) finds its builder
-    _models[model] = build
+    build.model = model  # type: ignore[attr-defined]
+    # known before its fields are, so that a model that holds itself (a tree) finds its builder
+    kind.models[model] = build
     try:
+        decorators = model.__pydantic_decorators__
+        if decorators.field_validators or decorators.model_validators or decorators.validators \
+                or decorators.root_validators:
+            raise _Unsupported(model)  # validation would run code of the model's own: never skipped
         for name, info in model.model_fields.items():
             factory = info.default_factory
             if factory is not None and info.default_factory_takes_validated_data:
                 raise _Unsupported(factory)
-            if isinstance(factory, type) and issubclass(factory, BaseModel):  # calling it would validate
-                factory = functools.partial(_builder(factory), {})
+            if isinstance(factory, type) and issubclass(factory, BaseModel):  # calling it may validate
+                factory = functools.partial(_builder(factory, _JSON), {})
             default = _NO_DEFAULT if info.is_required() or factory is not None else info.default
-            fields.append((name, info.alias, _builder(info.annotation), default, factory))  # type: ignore[arg-type]
+            fields.append((name, info.alias, _builder(info.annotation, kind), default, factory))  # type: ignore[arg-type]
     except _Unsupported:
-        _models[model] = None
+        kind.models[model] = None
         raise
     return build
+
+
+def _known(model: type[BaseModel], kind: _Kind) -> Fields | None:
+    if model not in kind.models:
+        with contextlib.suppress(_Unsupported):  # remembered as None
+            _fields_builder(model, kind)
+    known: Fields | None = kind.models[model]
+    return known
 
 
 def rebuild(model: type[M], data: Any) -> M:
     """`model` holding `data` (as `model_dump(mode="json")` gave it), without validating it again; a model with a
     field this module cannot rebuild is validated instead. Raises NotTrusted when the data has another shape."""
-    if model not in _models:
-        with contextlib.suppress(_Unsupported):  # remembered as None: validated below
-            _model_builder(model)
-    build = _models.get(model)
-    if build is None:
+    fields = _known(model, _JSON)
+    if fields is None:
         return model.model_validate(data)
-    built: M = build(data)
-    return built
+    given, written = fields(data)
+    return model.model_construct(written, **given)
+
+
+class Trusted(BaseModel):
+    """A model that our own code builds from values it checked (the result of scoring): building one by keyword
+    checks that each value is of its field's type, exactly (a whole number where a float is becomes a float, as
+    validation makes it), and does not validate it again. Any value of another type (a mapping for a model, a
+    tuple for a list), a model with validators of its own, or a field type this module does not know: then it
+    is validated, as any model is. `model_validate` always validates."""
+
+    model_config = ConfigDict(defer_build=True)
+
+    def __init__(self, /, **data: Any) -> None:
+        fields = _known(type(self), _PYTHON)
+        if fields is not None:
+            try:
+                given, written = fields(data)
+            except NotTrusted:
+                pass
+            else:
+                # what model_construct does, on this instance
+                object.__setattr__(self, "__dict__", given)
+                object.__setattr__(self, "__pydantic_fields_set__", written)
+                object.__setattr__(self, "__pydantic_extra__", None)
+                object.__setattr__(self, "__pydantic_private__", None)
+                if type(self).__pydantic_post_init__:
+                    self.model_post_init(None)
+                return
+        super().__init__(**data)
