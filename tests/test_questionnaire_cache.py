@@ -44,7 +44,7 @@ def test_an_invalid_questionnaire_is_never_cached(tmp_path: Path) -> None:
     for _ in range(2):
         run = run_cli("show", "bad", "--questionnaires", str(custom), env=env)
         assert run.code == 2 and "sections: must not be empty" in run.err
-    assert not list((tmp_path / "cache").rglob("*.json"))
+    assert not list((tmp_path / "cache" / "crmcheck").glob("*.json"))  # (headers/ holds what listing read)
 
 
 class _Payload:
@@ -157,3 +157,39 @@ def test_an_entry_of_another_shape_is_a_miss_and_is_written_anew(tmp_path: Path,
         assert Catalog.from_options(None).get("crm-mistakes") == expected
         assert parsed == ["crm-mistakes"]
         assert json.loads(entry.read_bytes()) == good
+
+
+def test_listing_reads_each_questionnaire_header_once_per_content(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The top-level fields the catalog lists come from the cache after the first run; a changed file, or one
+    whose header holds a number written as text (kept as the text it was written as), is read again."""
+    import crmcheck.yamlio as yamlio
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("CRMCHECK_NO_CACHE", raising=False)
+    read: list[str] = []
+    real = yamlio.read_header
+
+    def counting(path, fields):  # type: ignore[no-untyped-def]
+        read.append(Path(path).name)
+        return real(path, fields)
+
+    monkeypatch.setattr(yamlio, "read_header", counting)
+    custom = tmp_path / "qs"
+    custom.mkdir()
+    source = (ROOT / "questionnaires" / "crm-mistakes.yaml").read_text().replace("id: crm-mistakes", "id: ours", 1)
+    (custom / "ours.yaml").write_text(source)
+    (custom / "dated.yaml").write_text(source.replace("id: ours", "id: dated", 1).replace(
+        "title: The nine CRM mistakes", "title: 2.5", 1))
+    first = Catalog.from_options([custom]).entries
+    assert "ours.yaml" in read and "dated.yaml" in read and len(read) == len(first)
+    read.clear()
+    again = Catalog.from_options([custom]).entries
+    assert read == ["dated.yaml"]  # its title is DecimalText: JSON would not give it back as written
+    assert {k: (e.fields, e.positions) for k, e in again.items()} == {k: (e.fields, e.positions)
+                                                                      for k, e in first.items()}
+    assert again["dated"].fields["title"].text == "2.5"  # type: ignore[attr-defined]
+    (custom / "ours.yaml").write_text(source.replace("title: The nine CRM mistakes", "title: Changed", 1))
+    read.clear()
+    assert Catalog.from_options([custom]).entries["ours"].fields["title"] == "Changed"
+    assert sorted(read) == ["dated.yaml", "ours.yaml"]

@@ -118,11 +118,11 @@ def _answer_sets(files: Sequence[str], catalog: Catalog, first: AnswersDocument)
 def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bool = False,
                  skipped: list[Problem] | None = None) -> AssessmentResult:
     """The report of one answers file, or of several respondents (files and directories) of one company."""
-    from crmcheck.aggregate import aggregate
-
     files = answers_files(paths, skipped)
     first = load_answers(files[0])
     if len(files) == 1:
         return assess_document(first, catalog)
+    from crmcheck.aggregate import aggregate  # several respondents only: one file's report needs none of it
+
     return aggregate(_answer_sets(files, catalog, first), company=first.answers.company,
                      assessed_on=first.answers.assessed_on, show_respondents=show_respondents)

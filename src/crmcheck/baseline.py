@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from crmcheck.assessment import answers_files, assess_document, assess_paths
 from crmcheck.catalog import Catalog
-from crmcheck.compare import compare_assessments
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.questionnaire import Questionnaire
@@ -97,6 +96,8 @@ def _refuse_empty_baseline(path: str, source: AnswersDocument, result: Assessmen
 
 
 def compare_with(newer: Assessed, baseline: Assessed) -> Comparison:
+    from crmcheck.compare import compare_assessments  # only with a baseline: a report without one needs none of it
+
     return compare_assessments(baseline.result, newer.result, newer.questionnaires)
 
 

@@ -20,16 +20,18 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import json
 import os
 import stat
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from crmcheck import __version__
 
 if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Questionnaire
+    from crmcheck.yamlio import Position
 
 MAX_ENTRY_BYTES = 4 * 1024 * 1024  # a questionnaire's JSON is tens of kilobytes; anything larger is not ours
 # Part of every entry's key: bump it when what an entry holds changes (format 2: written names, only set fields).
@@ -51,13 +53,9 @@ def _model_source() -> bytes:
     return b"".join((models / name).read_bytes() for name in ("questionnaire.py", "base.py"))
 
 
-def _read_entry(entry: Path) -> Questionnaire | None:
-    """The questionnaire stored in `entry`, or None when it is missing, damaged or not a regular file."""
-    import json
-
-    from crmcheck.models.questionnaire import Questionnaire
-    from crmcheck.models.trusted import rebuild
-
+def _read_json(entry: Path) -> Any:
+    """The JSON data in `entry`, or None when it is missing, too large or not a regular file (a pipe planted as
+    an entry is never opened for reading in a way that blocks)."""
     try:
         fd = os.open(entry, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOFOLLOW", 0))
     except OSError:
@@ -69,8 +67,27 @@ def _read_entry(entry: Path) -> Questionnaire | None:
         data = handle.read(info.st_size + 1)  # sized by fstat (one byte more sees a file that grew), never the cap
     if len(data) > MAX_ENTRY_BYTES:
         return None
+    return json.loads(data)
+
+
+def _write_entry(directory: Path, entry: Path, text: str) -> None:
+    from crmcheck.yamlio import write_atomic
+
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.path.lexists(entry) and not stat.S_ISREG(os.lstat(entry).st_mode):
+        os.unlink(entry)  # a pipe or link planted as an entry: writing would block or go elsewhere
+    write_atomic(entry, text)
+
+
+def _read_entry(entry: Path) -> Questionnaire | None:
+    """The questionnaire stored in `entry`, or None when it is missing, damaged or not a regular file."""
+    from crmcheck.models.questionnaire import Questionnaire
+    from crmcheck.models.trusted import rebuild
+
     with contextlib.suppress(Exception):  # any damage: not an entry
-        return rebuild(Questionnaire, json.loads(data))
+        data = _read_json(entry)
+        if data is not None:
+            return rebuild(Questionnaire, data)
     return None
 
 
@@ -89,10 +106,51 @@ def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Quest
         return cached
     questionnaire = load()  # errors propagate: only checked questionnaires are cached
     with contextlib.suppress(Exception):  # the cache is an optimisation: never a reason to fail
-        from crmcheck.yamlio import write_atomic
-
-        directory.mkdir(parents=True, exist_ok=True)
-        if os.path.lexists(entry) and not stat.S_ISREG(os.lstat(entry).st_mode):
-            os.unlink(entry)  # a pipe or link planted as an entry: writing would block or go elsewhere
-        write_atomic(entry, questionnaire.model_dump_json(by_alias=True, exclude_unset=True))
+        _write_entry(directory, entry, questionnaire.model_dump_json(by_alias=True, exclude_unset=True))
     return questionnaire
+
+
+@functools.cache
+def _yamlio_source() -> bytes:
+    """The reader's source: a changed reader (how a value is typed) never meets an old header entry."""
+    return (Path(__file__).parent / "yamlio.py").read_bytes()
+
+
+_HEADER_VALUES = (str, int, bool, type(None))  # what JSON gives back as it was (a float may be DecimalText)
+
+
+def cached_header(path: Path, fields: frozenset[str]) -> tuple[dict[str, Any], dict[str, Position]]:
+    """`yamlio.read_header(path, fields)`, from the cache when this exact content was read before.
+
+    Listing the questionnaires reads the top-level fields of every questionnaire file, which for a file without
+    `replaces` means reading its whole event stream; an entry holds what that reading gave (fields typed as
+    text, whole numbers or booleans only: anything else is read from the file each time)."""
+    from crmcheck.yamlio import Position, read_header
+
+    directory = cache_dir()
+    try:
+        raw = path.read_bytes() if directory is not None else b""
+    except OSError:
+        directory = None
+    if directory is None:
+        return read_header(path, fields)
+    wanted = ",".join(sorted(fields)).encode()
+    digest = hashlib.sha256(raw + __version__.encode() + ENTRY_FORMAT + b"header:" + wanted
+                            + _yamlio_source()).hexdigest()
+    directory = directory / "headers"
+    entry = directory / f"{digest}.json"
+    with contextlib.suppress(Exception):  # any damage: not an entry
+        data = _read_json(entry)
+        if data is not None:
+            values, marks = data["fields"], data["positions"]
+            if (isinstance(values, dict) and isinstance(marks, dict) and values.keys() <= fields
+                    and all(v.__class__ in _HEADER_VALUES for v in values.values())
+                    and all(isinstance(m, list) and len(m) == 2 and all(n.__class__ is int for n in m)
+                            for m in marks.values())):
+                return values, {key: Position(m[0], m[1]) for key, m in marks.items()}
+    values, positions = read_header(path, fields)  # errors propagate: nothing is cached for a broken file
+    if all(v.__class__ in _HEADER_VALUES for v in values.values()):
+        with contextlib.suppress(Exception):  # the cache is an optimisation: never a reason to fail
+            _write_entry(directory, entry, json.dumps(
+                {"fields": values, "positions": {k: [p.line, p.column] for k, p in positions.items()}}))
+    return values, positions
