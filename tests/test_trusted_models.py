@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from typing import Literal
 
 import pytest
@@ -151,3 +152,72 @@ def test_a_comparison_is_built_as_validation_would() -> None:
     assert result.comparison is not None and result.comparison.questionnaires
     again = AssessmentResult.model_validate(result.model_dump())
     assert result.model_dump_json() == again.model_dump_json()
+
+
+def _same_json(model: BaseModel) -> None:
+    import json
+
+    from crmcheck.models.trusted import json_data
+
+    assert json.dumps(json_data(model), indent=2) == json.dumps(model.model_dump(mode="json"), indent=2)
+
+
+@pytest.mark.parametrize("paths", [["assessment-2026.yaml"], ["assessment-2025.yaml"], ["perception"]])
+def test_json_data_writes_what_model_dump_writes(paths: list[str]) -> None:
+    from crmcheck.assessment import assess_paths
+    from crmcheck.catalog import Catalog
+    from tests.conftest import EXAMPLES
+
+    for show in (False, True):
+        _same_json(assess_paths([str(EXAMPLES / p) for p in paths], Catalog.from_options(None),
+                                show_respondents=show))
+
+
+def test_json_data_of_a_comparison_and_a_check_with_computed_fields() -> None:
+    from crmcheck.baseline import assess_with_baseline
+    from crmcheck.catalog import Catalog
+    from crmcheck.check import run_check
+    from tests.conftest import EXAMPLES
+
+    new, old = str(EXAMPLES / "assessment-2026.yaml"), str(EXAMPLES / "assessment-2025.yaml")
+    result = assess_with_baseline(new, old, Catalog.from_options(None))
+    assert result.comparison is not None
+    _same_json(result.comparison)
+    check = run_check(new, baseline=old, policy=str(EXAMPLES / "policy.yaml"), today=dt.date(2026, 12, 1),
+                      catalog=Catalog.from_options(None))
+    data = check.model_dump(mode="json")
+    assert {"passed", "held", "broken", "skipped"} <= data.keys()  # computed fields: written too
+    _same_json(check)
+
+
+class Shade(enum.Enum):
+    light = "light"
+
+
+class Odd(BaseModel):
+    shade: Shade = Shade.light
+    on: dt.date = dt.date(2026, 1, 2)
+    anything: object = None
+    rows: list[Leaf] = Field(default_factory=list)
+
+
+def test_json_data_of_values_pydantic_writes_its_own_way() -> None:
+    from pydantic import field_serializer
+
+    from crmcheck.models.trusted import json_data
+    from crmcheck.yamlio import DecimalText
+
+    number = DecimalText("2.50")
+    number.text = "2.50"
+    for anything in (number, (1, "a"), {"k": [Leaf(value=1)]}, dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC),
+                     float("inf"), {1: "int key"}, None):
+        _same_json(Odd(anything=anything, rows=[Leaf(value=2)]))
+
+    class Serialized(BaseModel):
+        x: int = 1
+
+        @field_serializer("x")
+        def _twice(self, value: int) -> int:
+            return value * 2
+
+    assert json_data(Serialized()) == {"x": 2}

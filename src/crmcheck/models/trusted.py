@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import enum
 import functools
 import types
@@ -109,6 +110,8 @@ def _enum(kind: type[enum.Enum]) -> Builder:
 _JSON_LEAVES: dict[Any, Builder] = {str: _of_type(str), int: _of_type(int), bool: _of_type(bool), float: _float,
                                     type(None): _none, Any: _identity}
 _MUTABLE = frozenset({list, dict, set})
+_PLAIN_FACTORIES = frozenset({list, dict, set, tuple})
+_DATE = dt.date
 _NO_DEFAULT = object()
 
 
@@ -236,7 +239,11 @@ def _fields_builder(model: type[BaseModel], kind: _Kind) -> Fields:
             raise _Unsupported(model)  # validation would run code of the model's own: never skipped
         for name, info in model.model_fields.items():
             factory = info.default_factory
-            if factory is not None and info.default_factory_takes_validated_data:
+            # (asking pydantic whether a factory takes the validated data inspects its signature: slow, and
+            # needless for the plain containers and models)
+            if factory is not None and factory not in _PLAIN_FACTORIES and not (
+                    isinstance(factory, type) and issubclass(factory, BaseModel)) \
+                    and info.default_factory_takes_validated_data:
                 raise _Unsupported(factory)
             if isinstance(factory, type) and issubclass(factory, BaseModel):  # calling it may validate
                 factory = functools.partial(_builder(factory, _JSON), {})
@@ -292,3 +299,79 @@ class Trusted(BaseModel):
                     self.model_post_init(None)
                 return
         super().__init__(**data)
+
+
+# ---------------------------------------------------------------------------------------------
+# JSON data of a model, as `model_dump(mode="json")` gives it, without building pydantic's serializer
+
+
+class _NotPlain(Exception):
+    """A value or model this dump does not write the way pydantic would: pydantic's own dump is used."""
+
+
+_model_dumpers: dict[type[BaseModel], tuple[tuple[str, ...], tuple[str, ...]] | None] = {}
+
+
+def _dump_plan(model: type[BaseModel]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The field names and computed field names `model_dump` writes, in its order; raises _NotPlain for a
+    model that changes how it is written (serializers, aliases written by default, excluded fields)."""
+    if model in _model_dumpers:
+        known = _model_dumpers[model]
+        if known is None:
+            raise _NotPlain(model)
+        return known
+    decorators = model.__pydantic_decorators__
+    config = model.model_config
+    fields = model.model_fields
+    plain = not (decorators.field_serializers or decorators.model_serializers or config.get("serialize_by_alias")
+                 or config.get("extra") == "allow" or config.get("ser_json_inf_nan") not in (None, "null")
+                 or any(info.exclude or info.serialization_alias for info in fields.values()))
+    plan = (tuple(fields), tuple(model.model_computed_fields)) if plain else None
+    _model_dumpers[model] = plan
+    if plan is None:
+        raise _NotPlain(model)
+    return plan
+
+
+def _plain(value: Any) -> Any:
+    kind = value.__class__
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        if value != value or value in (float("inf"), float("-inf")):
+            raise _NotPlain(value)  # pydantic writes these as null; leave it to pydantic
+        return value
+    if isinstance(value, BaseModel):
+        names, computed = _dump_plan(kind)
+        data = value.__dict__
+        out = {name: _plain(data[name]) for name in names}
+        for name in computed:
+            out[name] = _plain(getattr(value, name))
+        return out
+    if kind is list or kind is tuple:
+        return [_plain(item) for item in value]
+    if kind is dict:
+        return {_key(key): _plain(item) for key, item in value.items()}
+    if isinstance(value, enum.Enum):
+        return _plain(value.value)
+    if kind is _DATE:
+        return value.isoformat()
+    if isinstance(value, float) and not isinstance(value, bool):  # a float kept as the text it was written as
+        return _plain(float(value))
+    raise _NotPlain(value)
+
+
+def _key(key: Any) -> Any:
+    if key.__class__ is str:
+        return key
+    raise _NotPlain(key)
+
+
+def json_data(model: BaseModel) -> Any:
+    """`model.model_dump(mode="json")`, written by walking the model's own fields (and computed fields), so that a
+    report needs no serializer built for the result model; anything this does not write as pydantic would (a
+    serializer of a model's own, a datetime, a set, inf or nan...) is left to `model_dump`."""
+    try:
+        return _plain(model)
+    except _NotPlain:
+        return model.model_dump(mode="json")
