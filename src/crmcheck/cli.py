@@ -897,8 +897,9 @@ def _is_usage_error(exc: Exception) -> bool:
 def main() -> None:
     """Console entry point: run the app and turn every outcome into one of the documented exit codes."""
     debug = "--debug" in sys.argv[1:] or bool(os.environ.get("CRMCHECK_DEBUG"))
-    # pydantic looks for plugins in every installed package's metadata when it builds its first validator
-    os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "__all__")
+    from crmcheck.pydantic_plugins import skip_plugin_scan  # PYDANTIC_DISABLE_PLUGINS unless set; see there
+
+    skip_plugin_scan()
     try:
         from crmcheck.command_tree import command_for  # only the invoked command is built (see there)
 
