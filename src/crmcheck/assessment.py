@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, Problem
 from crmcheck.models.answers import AnswersDocument, load_answers
-from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import Response, resolve
-from crmcheck.scoring import score_questionnaire
 from crmcheck.yamlio import special_kind
 
 if TYPE_CHECKING:
     from crmcheck.aggregate import AnswerSet
+    from crmcheck.models.result import AssessmentResult
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 
@@ -30,6 +29,10 @@ def responses_of(source: AnswersDocument, catalog: Catalog) -> dict[str, dict[st
 
 
 def assess_document(source: AnswersDocument, catalog: Catalog) -> AssessmentResult:
+    # imported here: `validate` checks answers with responses_of and needs neither the result model nor scoring
+    from crmcheck.models.result import AssessmentResult
+    from crmcheck.scoring import score_questionnaire
+
     answers = source.answers
     results = []
     for key, responses in responses_of(source, catalog).items():
