@@ -98,6 +98,10 @@ def commands(python: str, hello: Path, out: Path) -> dict[str, list[str]]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20, help="rounds (each command once per round, interleaved)")
+    parser.add_argument("--before", type=Path, metavar="SRC", help="also time the commands with this source tree "
+                        "first on PYTHONPATH (an earlier crmcheck's src), as rows 'before: ...' in the same rounds")
+    parser.add_argument("--only", nargs="+", metavar="WORD", help="time only the commands whose name holds one of "
+                        "these words (the hello-world always)")
     args = parser.parse_args()
     python = sys.executable
     env = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
@@ -107,24 +111,31 @@ def main() -> int:
         env["XDG_CACHE_HOME"] = str(Path(tmp) / "cache")
         hello = Path(tmp) / "hello.py"
         hello.write_text(HELLO)
-        todo = commands(python, hello, Path(tmp))
-        for argv in todo.values():  # warm the file cache, the .pyc files and the questionnaire cache
-            run_once(argv, env)
+        todo = {name: (argv, env) for name, argv in commands(python, hello, Path(tmp)).items()
+                if name == BASE or not args.only or any(word in name for word in args.only)}
+        if args.before is not None:
+            subprocess.run([python, "-m", "compileall", "-q", str(args.before)], check=True, env=env)
+            earlier = {**env, "PYTHONPATH": str(args.before.resolve()),
+                       "XDG_CACHE_HOME": str(Path(tmp) / "cache-before")}
+            todo.update({f"before: {name}": (argv, earlier) for name, (argv, _) in list(todo.items())
+                         if name.startswith("crmcheck")})
+        for argv, where in todo.values():  # warm the file cache, the .pyc files and the questionnaire cache
+            run_once(argv, where)
         samples: dict[str, list[tuple[float, float]]] = {name: [] for name in todo}
         for _ in range(args.runs):
-            for name, argv in todo.items():
-                samples[name].append(run_once(argv, env))
+            for name, (argv, where) in todo.items():
+                samples[name].append(run_once(argv, where))
     load_after = os.getloadavg()
     base_wall = statistics.median(wall for wall, _ in samples[BASE])
     base_cpu = statistics.median(cpu for _, cpu in samples[BASE])
     print(f"{args.runs} interleaved rounds; load average {load_before[0]:.2f} before, {load_after[0]:.2f} after; "
           f"bytecode compiled first")
-    print(f"{'command':<42} {'wall ms':>8} {'ratio':>6} {'CPU ms':>7} {'ratio':>6} {'target':>7}")
+    print(f"{'command':<50} {'wall ms':>8} {'ratio':>6} {'CPU ms':>7} {'ratio':>6} {'target':>7}")
     missed = False
     for name, pairs in samples.items():
         wall = statistics.median(w for w, _ in pairs)
         cpu = statistics.median(c for _, c in pairs)
-        target = TARGETS.get(name)
+        target = TARGETS.get(name)  # (none for the 'before:' rows: printed for comparison)
         verdict = ""
         if target is not None:
             verdict = "ok" if wall / base_wall <= target else "MISSED"
@@ -132,7 +143,7 @@ def main() -> int:
                 verdict = "MISSED (wall; CPU ok)"
             missed |= verdict.startswith("MISSED")
         shown = f"<= {target}x" if target else ""
-        print(f"{name:<42} {wall * 1000:8.1f} {wall / base_wall:6.2f} {cpu * 1000:7.1f} {cpu / base_cpu:6.2f} "
+        print(f"{name:<50} {wall * 1000:8.1f} {wall / base_wall:6.2f} {cpu * 1000:7.1f} {cpu / base_cpu:6.2f} "
               f"{shown:>7} {verdict}")
     return 1 if missed else 0
 
