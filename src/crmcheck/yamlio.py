@@ -8,7 +8,6 @@ import math
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -500,6 +499,8 @@ def load_mapping(path: Path | str) -> Document:
 
 @contextlib.contextmanager
 def _temp_beside(target: Path) -> Iterator[tuple[int, str]]:
+    import tempfile  # here, not at the top: most runs write nothing, and tempfile brings random and hashlib
+
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         yield fd, tmp
