@@ -364,6 +364,8 @@ def _plain(value: Any) -> Any:
 def _key(key: Any) -> Any:
     if key.__class__ is str:
         return key
+    if key.__class__ is int:
+        return str(key)  # as pydantic writes a whole-number key in JSON (stage numbers)
     raise _NotPlain(key)
 
 
