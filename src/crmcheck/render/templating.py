@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from crmcheck.catalog import data_dir
 from crmcheck.errors import InputError
-from crmcheck.render.charts import target_score
 from crmcheck.render.text import markdown_inline, mermaid_text
 from crmcheck.wording import counted
 
@@ -80,6 +79,9 @@ def bytecode_cache(*, autoescape: bool) -> jinja2.BytecodeCache | None:
 
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
     import jinja2
+
+    # here: the chart layouts (a dozen dataclasses) cost to import, and terminal views need only the helpers
+    from crmcheck.render.charts import target_score
 
     search = [str(data_dir("reports"))]
     if template is not None:
