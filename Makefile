@@ -63,6 +63,7 @@ test-latest: | $(UV)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/collect_post.py
 	$(BIN)/python benchmarks/bad_inputs.py
 	$(BIN)/python benchmarks/hostile_inputs.py
 

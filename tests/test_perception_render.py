@@ -123,6 +123,21 @@ def test_markdown_show_respondents_adds_answers_and_people(mini_report: tuple[Pa
     assert all(len(set(shape)) == 1 for shape in table_shapes(md)), table_shapes(md)
 
 
+def test_html_show_respondents_adds_answers_and_people(mini_report: tuple[Path, Path]) -> None:
+    """HTML shows what markdown shows: each respondent's answer under the question, and who answered; without
+    the flag, neither (the answers are then not even gathered)."""
+    from html.parser import HTMLParser
+
+    html = report(mini_report, "--format", "html", "--show-respondents")
+    assert "<li>Cara Diaz: Answer the phone</li><li>Dev Patel: Fewer upsell calls</li></ul>" in html
+    assert "Eve Moss: —" not in html  # wrote nothing to that question: not listed
+    assert re.search(r"<tr><td>customer</td><td>Cara Diaz</td><td>Tester</td><td><code>\S*customer-1\.yaml</code>",
+                     html)
+    HTMLParser().feed(html)  # parses
+    private = report(mini_report, "--format", "html")
+    assert "Cara Diaz" not in private and "Answer the phone" not in private and "respondents-title" not in private
+
+
 def test_json_has_perception_gap_and_not_evidenced(mini_report: tuple[Path, Path]) -> None:
     data = json.loads(report(mini_report, "--format", "json"))
     [gap] = data["perception_gaps"]

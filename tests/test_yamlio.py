@@ -229,6 +229,51 @@ def test_read_errors_are_input_errors(tmp_path: Path) -> None:
         read_text(big)
 
 
+class _CountingReader:
+    """An open file that records how many bytes each read asks for."""
+
+    def __init__(self, path: Path) -> None:
+        self.handle = open(path, "rb")  # noqa: SIM115 - closed by the test
+        self.asked: list[int] = []
+
+    def fileno(self) -> int:
+        return self.handle.fileno()
+
+    def read(self, size: int) -> bytes:
+        self.asked.append(size)
+        return self.handle.read(size)
+
+
+def test_a_read_is_sized_by_the_file_not_by_the_cap(tmp_path: Path) -> None:
+    small = tmp_path / "small.yaml"
+    small.write_bytes(b"a: 1\n")
+    reader = _CountingReader(small)
+    with reader.handle:
+        assert yamlio.read_capped(reader) == b"a: 1\n"  # type: ignore[arg-type]
+    assert reader.asked == [6]  # the file's 5 bytes and one more, never MAX_BYTES + 1
+
+
+def test_a_file_holding_more_than_fstat_says_is_read_whole_up_to_the_cap(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pipe or a /proc file says size 0, a file being appended to says less than it holds by the time it is
+    read: the byte past the size shows it, and the rest is read (and a file past the cap is still too large)."""
+    grown = tmp_path / "grown.yaml"
+    grown.write_bytes(b"a: 1\nb: 2\n")
+    real_fstat = os.fstat
+    monkeypatch.setattr(yamlio.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 3, *real_fstat(fd)[7:])))
+    with open(grown, "rb") as handle:
+        assert yamlio.read_capped(handle) == b"a: 1\nb: 2\n"
+    monkeypatch.setattr(yamlio, "MAX_BYTES", 8)
+    with open(grown, "rb") as handle:
+        assert yamlio.read_capped(handle) == b"a: 1\nb: 2"  # MAX_BYTES + 1 bytes: too large
+    read_fd, write_fd = os.pipe()
+    os.write(write_fd, b"x: y\n")
+    os.close(write_fd)
+    monkeypatch.undo()
+    with os.fdopen(read_fd, "rb") as pipe:
+        assert yamlio.read_capped(pipe) == b"x: y\n"
+
+
 # --- atomic writing --------------------------------------------------------------------------------
 
 def test_write_atomic_creates_and_replaces(tmp_path: Path) -> None:

@@ -12,13 +12,12 @@ from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.finished import Progress, total
 from crmcheck.inert import name_key
 from crmcheck.models.answers import AnswersDocument, load_answers
-from crmcheck.models.result import AssessmentResult
 from crmcheck.resolve import Response, resolve
-from crmcheck.scoring import score_questionnaire
 from crmcheck.yamlio import special_kind
 
 if TYPE_CHECKING:
     from crmcheck.aggregate import AnswerSet
+    from crmcheck.models.result import AssessmentResult
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
 
@@ -33,6 +32,10 @@ def responses_of(source: AnswersDocument, catalog: Catalog) -> dict[str, dict[st
 
 
 def assess_document(source: AnswersDocument, catalog: Catalog) -> AssessmentResult:
+    # imported here: `validate` checks answers with responses_of and needs neither the result model nor scoring
+    from crmcheck.models.result import AssessmentResult
+    from crmcheck.scoring import score_questionnaire
+
     answers = source.answers
     results = []
     for key, responses in responses_of(source, catalog).items():
@@ -133,19 +136,21 @@ def assess_paths(paths: Sequence[str], catalog: Catalog, *, show_respondents: bo
                  other_kinds: list[tuple[str, str]] | None = None) -> AssessmentResult:
     """The report of one answers file, or of several respondents (files and directories) of one company; with
     `min_answered`, respondents who answered less than that share of their scored questions are left out."""
-    from crmcheck.aggregate import aggregate, percent_text
-
     files = answers_files(paths, skipped, other_kinds)
     first = load_answers(files[0])
     if len(files) == 1:
         result = assess_document(first, catalog)
         if min_answered is not None:
+            from crmcheck.aggregate import percent_text
+
             progress = result_progress(result)
             if not progress.reaches(min_answered):
                 raise UsageError(f"--min-answered {percent_text(min_answered)}: {files[0]} answers "
                                  f"{progress.answered} of {progress.asked} scored questions, less; nothing left to "
                                  "report (lower it)")
         return result
+    from crmcheck.aggregate import aggregate  # several respondents only: one file's report needs none of it
+
     return aggregate(_answer_sets(files, catalog, first), company=first.answers.company,
                      assessed_on=first.answers.assessed_on, show_respondents=show_respondents,
                      min_answered=min_answered)

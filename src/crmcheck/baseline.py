@@ -8,7 +8,6 @@ from fractions import Fraction
 
 from crmcheck.assessment import answers_files, assess_document, assess_paths
 from crmcheck.catalog import Catalog
-from crmcheck.compare import compare_assessments
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.inert import name_key
 from crmcheck.models.answers import AnswersDocument, load_answers
@@ -99,6 +98,8 @@ def _refuse_empty_baseline(path: str, source: AnswersDocument, result: Assessmen
 
 
 def compare_with(newer: Assessed, baseline: Assessed) -> Comparison:
+    from crmcheck.compare import compare_assessments  # only with a baseline: a report without one needs none of it
+
     return compare_assessments(baseline.result, newer.result, newer.questionnaires)
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmcheck.errors import InputError, UsageError
-from crmcheck.yamlio import Document, Position, load_mapping, read_header, special_kind
+from crmcheck.questionnaire_cache import cached_header
+from crmcheck.yamlio import Document, Position, load_mapping, special_kind
 
 if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Questionnaire
@@ -84,7 +85,7 @@ class Catalog:
             if kind is not None:  # reading it could block for ever
                 raise InputError(f"not a regular file ({kind}); a questionnaire directory holds questionnaire files",
                                  file=str(path), line=1, column=1)
-            fields, positions = read_header(path, HEADER_FIELDS)
+            fields, positions = cached_header(path, HEADER_FIELDS)  # read_header, from the cache when seen before
             qid = fields.get("id")
             if not isinstance(qid, str):
                 raise InputError("a questionnaire needs an 'id' at the top level", file=str(path), line=1, column=1)

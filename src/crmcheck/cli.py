@@ -1114,8 +1114,13 @@ def _is_usage_error(exc: Exception) -> bool:
 def main() -> None:
     """Console entry point: run the app and turn every outcome into one of the documented exit codes."""
     debug = "--debug" in sys.argv[1:] or bool(os.environ.get("CRMCHECK_DEBUG"))
+    from crmcheck.pydantic_plugins import skip_plugin_scan  # PYDANTIC_DISABLE_PLUGINS unless set; see there
+
+    skip_plugin_scan()
     try:
-        result = app(standalone_mode=False)
+        from crmcheck.command_tree import command_for  # only the invoked command is built (see there)
+
+        result = command_for(app, sys.argv[1:])(standalone_mode=False)
     except CrmcheckError as exc:
         _fail(exc.exit_code, exc.lines())
     except typer.Exit as exc:

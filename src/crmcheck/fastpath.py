@@ -42,6 +42,7 @@ from crmcheck.yamlio import (
     construct,
     open_regular,
     prescan,
+    read_capped,
 )
 
 # Bytes a YAML stream may hold as they are: tab, line feed, carriage return, printable ASCII, and every byte
@@ -59,7 +60,7 @@ def read_text(path: str) -> tuple[str, int, bool] | None:
     `&*!` occurs; None where `yamlio.read_text` could have anything to say (then it says it)."""
     try:
         with open_regular(path) as handle:  # a pipe or device: the full reader refuses it in its words
-            raw = handle.read(MAX_BYTES + 1)
+            raw = read_capped(handle)
     except (OSError, InputError):
         return None
     if len(raw) > MAX_BYTES or raw.startswith(_BOM) or raw.translate(None, _ALLOWED_BYTES):

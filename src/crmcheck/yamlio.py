@@ -7,7 +7,6 @@ import gc
 import math
 import os
 import re
-import secrets
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -504,6 +503,23 @@ def open_regular(path: Path | str) -> BinaryIO:
         raise
 
 
+def read_capped(handle: BinaryIO) -> bytes:
+    """A whole open file's bytes, up to one byte past MAX_BYTES (which tells a file that is too large).
+
+    The read is sized by fstat, plus one byte: asking for the cap itself made every read allocate 8 MiB. When
+    that byte comes back the file holds more than fstat said (it grew, or it is a pipe or a /proc file, which
+    say 0): the rest is read, up to the cap, as before."""
+    try:
+        size = os.fstat(handle.fileno()).st_size
+    except (OSError, ValueError):
+        size = 0
+    want = min(size, MAX_BYTES) + 1
+    raw = handle.read(want)
+    if len(raw) == want and want <= MAX_BYTES:
+        raw += handle.read(MAX_BYTES + 1 - len(raw))
+    return raw
+
+
 def read_text(path: Path | str) -> str:
     """Read a UTF-8 text file within the size cap, as an InputError on any failure.
 
@@ -512,7 +528,7 @@ def read_text(path: Path | str) -> str:
     name = str(path)
     try:
         with open_regular(path) as handle:  # never a pipe or device: reading one could block for ever
-            raw = handle.read(MAX_BYTES + 1)
+            raw = read_capped(handle)
     except FileNotFoundError:
         raise InputError("no such file", file=name, line=1, column=1) from None
     except IsADirectoryError:
@@ -546,6 +562,8 @@ def _create_temp(target: Path, mode: int) -> tuple[int, str]:
     collect server saves from a thread pool), and a file created by one while another had it at 0 would be
     world-writable.
     """
+    import secrets  # here, not at the top: most runs write nothing
+
     for _ in range(100):
         tmp = str(target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp")
         try:

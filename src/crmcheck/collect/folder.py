@@ -413,6 +413,13 @@ class Collection:
     # -- progress
 
     def read_progress(self, respondent: str) -> dict[str, Any]:
+        """The page to resume at, whether the respondent finished, when they saved: from the first line of their
+        answers file (collect/responses.py), or from progress/ID.json, where earlier versions kept it."""
+        from crmcheck.collect.responses import saved_progress
+
+        found = saved_progress(self.response_path(respondent))
+        if found is not None:
+            return found
         try:
             data = json.loads(self.progress_path(respondent).read_text("utf-8"))
         except (OSError, ValueError):

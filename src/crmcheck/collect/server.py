@@ -344,13 +344,11 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
             with server.store.lock(invite.respondent):
                 if server.collection.closed:
                     return False
-                server.store.save_page(path, server.who(invite), current.questionnaire, posted.answers)
                 finished = bool(server.collection.read_progress(invite.respondent).get("finished"))
                 finished = finished or target > len(server.pages)
-                try:
-                    server.collection.write_progress(invite.respondent, min(target, len(server.pages)), finished)
-                except CrmcheckError as exc:  # the answers are saved; only where to resume is not
-                    sys.stderr.write(f"crmcheck collect: could not note {invite.respondent}'s progress: {exc}\n")
+                # the progress is written with the answers, in the same file (responses.py)
+                server.store.save_page(path, server.who(invite), current.questionnaire, posted.answers,
+                                       progress=(min(target, len(server.pages)), finished))
                 return True
 
         try:

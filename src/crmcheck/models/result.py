@@ -5,10 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import ConfigDict, Field
 
 from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.plan_view import ActionView, PlanEffect, PlanSummary
+from crmcheck.models.trusted import Trusted
 
 RESULT_FORMAT = 1
 Risk = Literal["high", "medium", "low"]
@@ -16,7 +17,9 @@ Status = Literal["answered", "n/a", "unanswered"]
 StageStatus = Literal["passed", "failed", "not assessed", "not applicable"]
 
 
-class Model(BaseModel):
+class Model(Trusted):
+    """Built by our own scoring from checked data: keyword construction is not validated again (models.trusted)."""
+
     model_config = ConfigDict(extra="forbid", defer_build=True)
 
 

@@ -10,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crmcheck.models.check import CheckResult, RuleOutcome
+from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import render_template
 from crmcheck.render.terminal_report import make_console, printed
@@ -100,7 +101,7 @@ def render_markdown(check: CheckResult, options: RenderOptions) -> str:
 
 
 def render_json(check: CheckResult, options: RenderOptions) -> str:
-    return json.dumps(check.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_data(check), indent=2, ensure_ascii=False) + "\n"
 
 
 RENDERERS: dict[str, Callable[[CheckResult, RenderOptions], str]] = {

@@ -12,6 +12,7 @@ from rich.text import Text
 
 from crmcheck.compare import trend_of
 from crmcheck.models.result import RESULT_FORMAT, Comparison, LevelChange, QuestionnaireChange, SectionChange
+from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import fmt_change as signed
 from crmcheck.render.templating import render_template
@@ -168,7 +169,7 @@ def render_markdown(comparison: Comparison, options: RenderOptions) -> str:
 
 
 def render_json(comparison: Comparison, options: RenderOptions) -> str:
-    data = {"format": RESULT_FORMAT, **comparison.model_dump(mode="json")}
+    data = {"format": RESULT_FORMAT, **json_data(comparison)}
     return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 

@@ -6,8 +6,9 @@ import json
 
 from pydantic import BaseModel
 
+from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
 
 
 def render(result: BaseModel, options: RenderOptions) -> str:
-    return json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(json_data(result), indent=2, ensure_ascii=False) + "\n"

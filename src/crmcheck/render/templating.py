@@ -6,15 +6,15 @@ import datetime as dt
 import os
 import stat
 from pathlib import Path
-from typing import Any
-
-import jinja2
+from typing import TYPE_CHECKING, Any
 
 from crmcheck.catalog import data_dir
 from crmcheck.errors import InputError
-from crmcheck.render.charts import target_score
 from crmcheck.render.text import markdown_inline, mermaid_text
 from crmcheck.wording import counted
+
+if TYPE_CHECKING:  # jinja2 is imported where a template is rendered: terminal views use only the helpers here
+    import jinja2
 
 
 def fmt_score(value: float | None) -> str:
@@ -71,11 +71,18 @@ def bytecode_cache(*, autoescape: bool) -> jinja2.BytecodeCache | None:
             return None
     except (OSError, RuntimeError):  # RuntimeError: no home directory to find
         return None
+    import jinja2
+
     # the same template compiles differently with and without autoescaping: separate entries
     return jinja2.FileSystemBytecodeCache(str(directory), f"{'html' if autoescape else 'text'}-%s.cache")
 
 
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
+    import jinja2
+
+    # here: the chart layouts (a dozen dataclasses) cost to import, and terminal views need only the helpers
+    from crmcheck.render.charts import target_score
+
     search = [str(data_dir("reports"))]
     if template is not None:
         search.insert(0, str(template.parent))
@@ -95,6 +102,8 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
 
 def render_template(default: str, template: Path | None, context: dict[str, Any], *, autoescape: bool) -> str:
     """Render the built-in template `default`, or the user's `template` file, with StrictUndefined."""
+    import jinja2
+
     env = environment(template, autoescape=autoescape)
     name = template.name if template is not None else default
     where = str(template) if template is not None else default

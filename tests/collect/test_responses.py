@@ -1,0 +1,131 @@
+"""Saving a page: one atomic write holds the answers and the progress; the text is checked before it is written,
+whole at a respondent's first save, then the lines rendered anew; a layout made once gives dump_answers' text."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import warnings
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette", reason="the collect extra (starlette) is not installed")
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+import crmcheck.collect.responses as responses_module
+from crmcheck.collect.folder import Collection
+from crmcheck.collect.ratelimit import RateLimits
+from crmcheck.collect.responses import ResponseStore, SaveError, saved_progress
+from crmcheck.collect.server import CollectServer, build_app
+from crmcheck.models.answers import Answer, load_answers
+from tests.collect.fixtures import csrf_of, make_collection, page_path
+
+
+def _client(folder: Path) -> tuple[TestClient, CollectServer]:
+    collection = Collection(folder)
+    server = CollectServer(collection, collection.catalog(), "admin-token-for-the-responses-test",
+                           RateLimits.per_minute(0))
+    return TestClient(build_app(server), follow_redirects=False), server
+
+
+def _calls(monkeypatch: pytest.MonkeyPatch, owner: object, name: str) -> list[tuple[object, ...]]:
+    seen: list[tuple[object, ...]] = []
+    real = getattr(owner, name)
+
+    def spy(*args: object, **kwargs: object) -> object:
+        seen.append(args)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(owner, name, spy)
+    return seen
+
+
+def test_a_save_is_one_write_holding_the_answers_and_the_progress(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    setup = make_collection(tmp_path)
+    token = setup.tokens["company-001"]
+    writes = _calls(monkeypatch, responses_module, "write_atomic")
+    client, _ = _client(setup.dir)
+    with client:
+        csrf = csrf_of(client.get(page_path(token, 1)).text)
+        assert client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "go": "next"}
+                           ).headers["location"] == page_path(token, 2)
+        assert len(writes) == 1  # one atomic write (two fsyncs), not one for the answers and one for the progress
+        path = setup.dir / "responses" / "company-001.yaml"
+        first = path.read_text().splitlines()[0]
+        assert first.startswith("# crmcheck collect: resume at page 2; not finished; saved ")
+        progress = setup.collection.read_progress("company-001")
+        assert progress["page"] == 2 and progress["finished"] is False
+        saved = dt.datetime.fromisoformat(str(progress["saved_at"]).replace("Z", "+00:00"))
+        assert abs((dt.datetime.now(dt.UTC) - saved).total_seconds()) < 120
+        assert not (setup.dir / "progress" / "company-001.json").exists()
+        client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "3", "go": "finish"})
+        assert setup.collection.read_progress("company-001")["finished"] is True
+        assert client.get(f"/r/{token}").headers["location"] == f"/r/{token}/done"
+    # the comment is no part of the answers: the file loads as any answers file
+    answers = load_answers(str(path)).answers.questionnaires["kinds"].answers
+    assert answers["basics.level"].value == 2 and answers["details.days"].value == 3
+
+
+def test_progress_written_by_earlier_versions_is_still_read(tmp_path: Path) -> None:
+    setup = make_collection(tmp_path)
+    (setup.dir / "progress").mkdir(exist_ok=True)
+    (setup.dir / "progress" / "customer-001.json").write_text(
+        json.dumps({"page": 2, "finished": False, "saved_at": "2026-11-01T10:00:00Z"}))
+    (setup.dir / "responses" / "customer-001.yaml").write_text("format: 1\ncompany: Acme\n")  # no progress line
+    assert saved_progress(setup.dir / "responses" / "customer-001.yaml") is None
+    assert setup.collection.read_progress("customer-001") == {"page": 2, "finished": False,
+                                                              "saved_at": "2026-11-01T10:00:00Z"}
+
+
+def test_the_whole_text_is_checked_once_then_only_the_lines_rendered_anew(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    setup = make_collection(tmp_path)
+    token = setup.tokens["customer-001"]
+    whole = _calls(monkeypatch, ResponseStore, "_verify")
+    lines = _calls(monkeypatch, ResponseStore, "_verify_lines")
+    client, server = _client(setup.dir)
+    with client:
+        csrf = csrf_of(client.get(page_path(token, 1)).text)
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "basics.agreed": "yes",
+                                               "go": "next"})
+        assert len(whole) == 1 and lines == []
+        client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "4", "go": "back"})
+        assert [line[-1] for line in lines] == [[("kinds", "details.days", "4")]]  # only the new line
+        assert len(whole) == 2  # (_verify_lines checks the new line with _verify, on a text of its own)
+        checked = whole[-1][1]
+        assert isinstance(checked, str) and "details.days: 4" in checked and "basics.level" not in checked
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "basics.agreed": "yes",
+                                               "go": "next"})  # the same answers again: nothing new to check
+        assert len(lines) == 1
+        # the text written is what dump_answers writes for these answers (the layout is only a faster way)
+        store = server.store
+        who = server.who(server.invite_for(token))  # type: ignore[arg-type]
+        held, kept = store.read_all(setup.dir / "responses" / "customer-001.yaml")
+        text = (setup.dir / "responses" / "customer-001.yaml").read_text()
+        assert text.split("\n", 1)[1] == store._dump(who, store._entries(held), kept)
+
+
+def test_an_answer_rendered_wrong_after_the_first_save_is_refused(tmp_path: Path,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The lines checked anew are checked for real: an answer whose line would read back as another answer
+    is never written, after the first save as at it."""
+    setup = make_collection(tmp_path)
+    token = setup.tokens["company-001"]
+    client, server = _client(setup.dir)
+    path = setup.dir / "responses" / "company-001.yaml"
+    with client:
+        csrf = csrf_of(client.get(page_path(token, 1)).text)
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "go": "next"})
+        before = path.read_bytes()
+        real = responses_module.answer_entry
+        monkeypatch.setattr(responses_module, "answer_entry",
+                            lambda value, *rest: "3" if value == 4 else real(value, *rest))
+        who = server.who(server.invite_for(token))  # type: ignore[arg-type]
+        questionnaire = server.pages[0].questionnaire
+        with pytest.raises(SaveError, match="would not be written as given"):
+            server.store.save_page(path, who, questionnaire, {"basics.level": Answer(value=4)}, progress=(1, False))
+        assert path.read_bytes() == before
