@@ -170,6 +170,7 @@ def resolve(
                    f"({', '.join(map(str, sorted(targets_allowed)))})", "targets", section_id)
 
     responses: dict[str, Response] = {}
+    lens = source.answers.lens
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
     questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
     renamed = questionnaire.renamed
@@ -193,6 +194,14 @@ def resolve(
             continue
         if full in responses:
             report(f"'{answer_id}' answers '{full}' a second time (it was renamed)", "answers", answer_id, as_key=True)
+            continue
+        if not questions[full][1].asked_in(lens):
+            if older:
+                continue  # an earlier version asked this lens; this one does not: left out, like a retired id
+            if answer.value is not None:
+                asked = ", ".join(questions[full][1].asked_lenses or ())
+                report(f"{answer_id} is not asked in the {lens} lens (asked in: {asked}); remove the answer",
+                       "answers", answer_id, as_key=True)
             continue
         try:
             responses[full] = _response(questionnaire, questions[full][1], answer)
@@ -252,8 +261,8 @@ class Compiled:
     written value -> its checked response (scale values and labels, yes/no words, option ids), and the
     checks `resolve` makes on versions and targets. Built by `compiled`."""
 
-    __slots__ = ("lookups", "plan", "questionnaire", "questions", "renamed", "sections", "targets_allowed",
-                 "version")
+    __slots__ = ("lens_only", "lookups", "plan", "questionnaire", "questions", "renamed", "sections",
+                 "targets_allowed", "version")
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
@@ -269,6 +278,8 @@ class Compiled:
         # each section with its scored questions' (full id, weight, critical), for `scoring`'s section tally
         self.plan = [(section, tuple((full, q.weight, q.critical) for full, q in section.scored_questions))
                      for section in questionnaire.sections]
+        # questions asked in some lenses only: a file answering one is left to `resolve`, which knows the lens
+        self.lens_only = frozenset(full for full, (_, q) in self.questions.items() if q.asked_lenses is not None)
 
 
 def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checklist | None:
@@ -343,7 +354,7 @@ def resolve_plain(
                 return None
             value = value.get("value")
         full = answer_id if answer_id in questions else table.renamed.get(answer_id)
-        if full is None or full in responses:
+        if full is None or full in responses or full in table.lens_only:
             return None
         response: Response | None
         if value is None:
