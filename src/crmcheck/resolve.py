@@ -62,6 +62,12 @@ def band_of(value: float, bands: list[tuple[float, T]]) -> T | None:
     return found
 
 
+def keyed(question: Question, score: float) -> float:
+    """A scale level's score for this question: reversed (1 - score) for a statement keyed negatively
+    (`reverse_scored`), where agreeing is the low answer."""
+    return 1 - score if question.reverse_scored else score
+
+
 def score_value(question: Question, questionnaire: Questionnaire, value: Any) -> tuple[Any, float | None]:
     """Normalise a written value for a question and score it; raises _BadValue with a user message."""
     kind = question.type
@@ -70,12 +76,12 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if isinstance(value, int) and not isinstance(value, bool):
             for lv in levels:
                 if lv.value == value:
-                    return lv.value, lv.score
+                    return lv.value, keyed(question, lv.score)
         elif isinstance(value, str):
             label = value.strip().lower()
             for lv in levels:
                 if lv.label.lower() == label:
-                    return lv.value, lv.score
+                    return lv.value, keyed(question, lv.score)
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         if isinstance(value, list | dict):
             raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
@@ -290,7 +296,7 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checkl
         ints: dict[Any, Response] = {}
         labels: dict[str, Response] = {}
         for lv in questionnaire.scales[question.scale or ""]:
-            response = Response("answered", lv.value, lv.score)
+            response = Response("answered", lv.value, keyed(question, lv.score))
             ints.setdefault(lv.value, response)
             labels.setdefault(lv.label.lower(), response)
         return Lookup(int, ints, labels, True)
