@@ -284,8 +284,10 @@ class Compiled:
         # each section with its scored questions' (full id, weight, critical), for `scoring`'s section tally
         self.plan = [(section, tuple((full, q.weight, q.critical) for full, q in section.scored_questions))
                      for section in questionnaire.sections]
-        # questions asked in some lenses only: a file answering one is left to `resolve`, which knows the lens
-        self.lens_only = frozenset(full for full, (_, q) in self.questions.items() if q.asked_lenses is not None)
+        # questions asked in some lenses only, with those lenses: a file of another lens answering one is left to
+        # `resolve`, which says what is wrong (or, for an earlier version, leaves the answer out)
+        self.lens_only = {full: frozenset(q.asked_lenses) for full, (_, q) in self.questions.items()
+                          if q.asked_lenses is not None}
 
 
 def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checklist | None:
@@ -335,7 +337,7 @@ _ANSWER_FIELDS = frozenset({"value", "note", "evidence", "reason"})
 
 
 def resolve_plain(
-    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, Any]
+    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, Any], lens: str = "company"
 ) -> dict[str, Response] | None:
     """What `resolve` returns, for one questionnaire of an answers file whose other fields passed the checks
     of `models.answers`, its answers as written (answer id -> a value, or a mapping of value, note, evidence
@@ -360,7 +362,9 @@ def resolve_plain(
                 return None
             value = value.get("value")
         full = answer_id if answer_id in questions else table.renamed.get(answer_id)
-        if full is None or full in responses or full in table.lens_only:
+        if full is None or full in responses:
+            return None
+        if table.lens_only and full in table.lens_only and lens not in table.lens_only[full]:
             return None
         response: Response | None
         if value is None:
