@@ -142,3 +142,43 @@ def test_a_customer_file_may_not_answer_a_question_asked_of_the_company_only(tmp
     # left blank it is no answer at all; a file for version 2 (which asked customers) keeps loading
     path.write_text(path.read_text().replace("single-score: 1", "single-score:"))
     assert run_cli("validate", str(path)).code == 0
+
+
+# ---------- closing, reopening, and the links' address ----------
+
+def test_after_close_a_respondent_who_never_started_is_told_it_closed(tmp_path: Path) -> None:
+    from tests.collect.fixtures import make_collection
+
+    setup = make_collection(tmp_path, company_invites=1, customer_invites=1)
+    server = CollectServer(setup.collection, setup.catalog, "admin-token-of-the-test", RateLimits.per_minute(0))
+    started, never = setup.tokens["company-001"], setup.tokens["customer-001"]
+    with TestClient(build_app(server), follow_redirects=True) as client:
+        page = client.get(page_path(started, 1)).text
+        csrf = re.search(r'name="csrf" value="([0-9a-f]+)"', page)
+        assert csrf
+        client.post(page_path(started, 1), data={"csrf": csrf.group(1), "go": "next", "basics.agreed": "yes"})
+        assert run_cli("collect", "close", str(setup.dir)).code == 0
+        untouched = client.get(f"/r/{never}")
+        assert (untouched.status_code, "The survey is closed" in untouched.text) == (410, True)
+        assert "saved" not in untouched.text.split("<h1>", 1)[1]
+        done = client.get(f"/r/{started}")
+        assert "Your answers are saved: 1 of 6 questions answered" in done.text and "now closed" in done.text
+        run = run_cli("collect", "reopen", str(setup.dir))
+        assert (run.code, run.err.strip()) == (0, f"{setup.dir} takes answers again; the invite links are unchanged")
+        assert client.get(page_path(never, 1)).status_code == 200
+    assert run_cli("collect", "reopen", str(setup.dir)).err.strip().endswith("was not closed; the invite links are "
+                                                                              "unchanged")
+
+
+def test_invite_without_a_public_address_warns_once(tmp_path: Path) -> None:
+    folder = tmp_path / "survey"
+    assert run_cli("collect", "init", "perception-gap", "--company", "Acme", "--date", "2026-11-01", "-o",
+                   str(folder)).code == 0
+    run = run_cli("collect", "invite", str(folder), "--lens", "customer", "--count", "3")
+    assert run.code == 0 and len(run.out.splitlines()) == 3
+    warnings_ = [line for line in run.err.splitlines() if line.startswith("warning:")]
+    assert warnings_ == ["warning: the links point at http://127.0.0.1:8765 and work only on this machine; to send "
+                         "them to respondents, give the address they reach the server at: --public-url "
+                         "https://survey.example.com"]
+    run = run_cli("collect", "invite", str(folder), "--lens", "customer", "--public-url", "https://survey.example.com")
+    assert run.code == 0 and "warning" not in run.err and run.out.split("\t")[1].startswith("https://survey.example")
