@@ -246,7 +246,9 @@ def generate_respondents(n_files: int, directory: Path, seed: int = 7, questionn
         name = f"Customer {number}" if lens == "customer" else rng.choice(PEOPLE)
         header = Header(company=SURVEY_COMPANY, assessed_on=SURVEY_DATE,
                         respondent={"name": name, "role": rng.choice(ROLES), "lens": lens})
-        answers = {q.id: answers_for(q, level, rng)}
+        # a respondent answers only the questions their lens is asked
+        answers = {q.id: {full: text for full, text in answers_for(q, level, rng).items()
+                          if q.questions[full][1].asked_in(lens)}}
         if rng.random() < 0.7:
             text = dump_answers(header, [q], answers, lens=lens, schema_comment=False)
         else:

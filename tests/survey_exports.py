@@ -50,7 +50,8 @@ def perception_answers(questionnaire: Questionnaire, *, levels: Sequence[int], s
         row = []
         for _, question in questionnaire.questions.values():
             level = max(0, min(4, level_base + chance.choice((-1, 0, 0, 1))))
-            row.append(_label(question, questionnaire, level))
+            # a statement keyed negatively: who rates the company well disagrees with it
+            row.append(_label(question, questionnaire, 4 - level if question.reverse_scored else level))
         rows.append(row)
     return rows
 

@@ -461,9 +461,15 @@ def test_survey_template_round_trip(tmp_path: Path) -> None:
     import csv
 
     with open(template, newline="", encoding="utf-8") as handle:
-        [header] = list(csv.reader(handle))
+        header, guide, choices = list(csv.reader(handle))
     q = Catalog.from_options().get("perception-gap")
-    assert header == [question.wording("customer") for _, question in q.questions.values()]
+    asked = {full: question for full, (_, question) in q.questions.items() if question.asked_in("customer")}
+    assert header == [question.wording("customer") for question in asked.values()]
+    # under each question what the customer reads (never the assessor's help), and the answers to pick from
+    assert len(guide) == len(choices) == len(header)
+    assert not {question.help for question in asked.values()} & set(guide)
+    assert choices[list(asked).index("experience.overall")] == "Poor | Fair | Good | Very good | Excellent"
+    template.write_bytes(template.read_bytes().split(b"\r\n", 1)[0] + b"\r\n")  # the export: header, then rows
     # fill it in as a survey tool would export it, and import it back with no warning
     example = answers_of(EXAMPLES / "perception" / "customer-3.yaml", builtin=True)
     source = load_answers(str(EXAMPLES / "perception" / "customer-3.yaml")).answers
@@ -471,10 +477,10 @@ def test_survey_template_round_trip(tmp_path: Path) -> None:
     with open(template, "a", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerow(
             "yes" if given[full].value is True else "no" if given[full].value is False else given[full].value
-            for full in q.questions)
+            for full in asked)
     run = import_cli(template, tmp_path / "out", env={})
     assert run.err.splitlines() == [f"wrote 1 answers file to {tmp_path / 'out'} (plain CSV layout, customer lens, "
-                                    "47 of 47 questions matched)"]
+                                    f"{len(asked)} of {len(asked)} questions matched)"]
     assert answers_of(tmp_path / "out" / "customer-row-002.yaml", builtin=True) == example
     run = run_cli("new", "perception-gap", "--survey-template", str(template))
     assert (run.code, run.err) == (2, f"{template} exists; use --force to overwrite it\n")

@@ -66,5 +66,5 @@ def test_json_schema_describes_lenses_and_text_per_lens() -> None:
 
 def test_perception_gap_is_two_sided_and_fully_worded() -> None:
     run = run_cli("validate", "questionnaires/perception-gap.yaml")
-    assert run.out == "questionnaires/perception-gap.yaml: ok, questionnaire perception-gap v2: 9 sections, " \
-                      "47 questions\n"
+    assert run.out == "questionnaires/perception-gap.yaml: ok, questionnaire perception-gap v3: 9 sections, " \
+                      "44 questions\n"

@@ -77,6 +77,10 @@ class Q:
     def options(self) -> list[dict[str, Any]]:
         return list(self.data.get("options") or [])
 
+    def asked_in(self, *lenses: str) -> bool:
+        """Whether every lens given is asked the question (a question's own `lenses`, else all of them)."""
+        return all(lens in self.data.get("lenses", [lens]) for lens in lenses)
+
     @property
     def scored(self) -> bool:
         if self.type == "text" or self.data.get("scored") is False:
@@ -116,7 +120,8 @@ class Spec:
         kind = question.type
         if kind == "scale":
             [level] = [lv for lv in self.data["scales"][question.data["scale"]] if lv["value"] == value]
-            return Fraction(str(level["score"]))
+            score = Fraction(str(level["score"]))
+            return 1 - score if question.data.get("reverse_scored") else score  # keyed negatively
         if kind == "yes_no":
             return Fraction(1 if value else 0)
         if kind == "choice":
@@ -193,9 +198,11 @@ def _values(spec: Spec, question: Q) -> st.SearchStrategy[Any]:
 
 
 @st.composite
-def _answers(draw: st.DrawFn, spec: Spec) -> dict[str, Any]:
+def _answers(draw: st.DrawFn, spec: Spec, lens: str) -> dict[str, Any]:
     answers: dict[str, Any] = {}
     for question in spec.questions:
+        if not question.asked_in(lens):
+            continue  # a respondent of this lens is never asked it
         how = draw(st.sampled_from(["value", "value", "value", "value", "noted", "n/a", "n/a-reason", "blank",
                                     "missing"]))
         if how == "missing":
@@ -220,8 +227,8 @@ def respondents(draw: st.DrawFn, spec: Spec) -> tuple[list[Respondent], Responde
     lenses = spec.lenses
     count = draw(st.integers(2, 4))
     chosen = [lenses[i % len(lenses)] if i < len(lenses) else draw(st.sampled_from(lenses)) for i in range(count)]
-    people = [Respondent(f"r{i + 1}", lens, draw(_answers(spec))) for i, lens in enumerate(chosen)]
-    return people, Respondent("baseline", people[0].lens, draw(_answers(spec)))
+    people = [Respondent(f"r{i + 1}", lens, draw(_answers(spec, lens))) for i, lens in enumerate(chosen)]
+    return people, Respondent("baseline", people[0].lens, draw(_answers(spec, people[0].lens)))
 
 
 # ---------- the expected numbers ----------
@@ -246,9 +253,13 @@ class Expected:
         return answered > 0 and Fraction(answered, asked) < Fraction(1, 2)
 
 
-def expected(spec: Spec, people: list[Respondent]) -> Expected:
+def expected(spec: Spec, people: list[Respondent], *lenses: str) -> Expected:
+    """The numbers over the questions every lens given is asked (the people's own lens; both for the gap)."""
+    lenses = lenses or (people[0].lens if people else "company",)
     questions: dict[str, tuple[Fraction | None, int]] = {}
     for question in spec.questions:
+        if not question.asked_in(*lenses):
+            continue
         scores = []
         for person in people:
             value = person.value(question.full)
@@ -259,8 +270,8 @@ def expected(spec: Spec, people: list[Respondent]) -> Expected:
         questions[question.full] = (sum(scores, Fraction(0)) / len(scores) if scores else None, len(scores))
     sections: dict[str, Fraction | None] = {}
     for section in spec.sections:
-        pairs = [(q.weight, questions[q.full][0]) for q in spec.questions
-                 if q.section == section["id"] and q.scored and questions[q.full][0] is not None]
+        pairs = [(q.weight, questions[q.full][0]) for q in spec.questions if q.section == section["id"]
+                 and q.scored and q.full in questions and questions[q.full][0] is not None]
         mean = _mean((w, s) for w, s in pairs if s is not None)
         sections[str(section["id"])] = None if mean is None else 100 * mean
     overall = _mean((Fraction(str(s.get("weight", 1))), sections[str(s["id"])] or Fraction(0))
@@ -300,15 +311,17 @@ def assert_report(data: dict[str, Any], spec: Spec, people: list[Respondent]) ->
     several = len(people) > 1
     results = {q["lens"] if several else "company": q for q in data["questionnaires"] if q["id"] == spec.id}
     assert sorted(results) == sorted(lenses if several else ["company"])
-    wants = {lens: expected(spec, [p for p in people if p.lens == lens]) for lens in lenses}
+    wants = {lens: expected(spec, [p for p in people if p.lens == lens], lens) for lens in lenses}
     for lens, result in results.items():
         assert_numbers(result, wants[lens if several else people[0].lens], several=several)
         if several:
             assert result["respondents"] == sum(p.lens == lens for p in people)
     if several and len(lenses) == 2:
         [gap] = [g for g in data["perception_gaps"] if g["questionnaire"] == spec.id]
+        # the company side of the gap rests on the questions customers are asked too
+        shared = expected(spec, [p for p in people if p.lens == "company"], "company", "customer")
         for line in gap["sections"]:
-            company, customer = (_shown(wants[lens].sections[line["id"]]) for lens in ("company", "customer"))
+            company, customer = _shown(shared.sections[line["id"]]), _shown(wants["customer"].sections[line["id"]])
             assert (line["company"], line["customer"]) == (company, customer)
             assert line["gap"] == (None if company is None or customer is None else round(company - customer, 1))
     else:

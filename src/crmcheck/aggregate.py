@@ -132,7 +132,7 @@ class _LensTally:
         self.questions = {full: _QuestionTally(individual=[] if self.keep_individual else None)
                           for full in self.questionnaire.questions}
         self.profiles = {full: ProfileTally(question) for full, (_, question) in self.questionnaire.questions.items()
-                         if question.profile}
+                         if question.profile and question.asked_in(self.lens)}
 
     def add(self, answered: AnsweredQuestionnaire, label: str) -> None:
         self.respondents += 1
@@ -168,8 +168,10 @@ class _LensTally:
                 out[full] = UNANSWERED
         return out
 
-    def result(self, company: str | None = None) -> QuestionnaireResult:
-        base = score_questionnaire(self.questionnaire, self.mean_responses(), self.targets, self.lens, company)
+    def result(self, company: str | None = None, also_asked_in: str | None = None) -> QuestionnaireResult:
+        """The lens's result; with `also_asked_in`, over the questions that lens is asked too (for the gap)."""
+        base = score_questionnaire(self.questionnaire, self.mean_responses(), self.targets, self.lens, company,
+                                   also_asked_in)
         sections = []
         for section in base.sections:
             questions = [self._question(qr) for qr in section.questions]
@@ -239,8 +241,19 @@ def _largest_first(lines: list[GapLine]) -> list[GapLine]:
     return sorted(lines, key=lambda g: (g.gap is None, -(g.gap or 0.0), order[g.id]))
 
 
-def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) -> PerceptionGap:
-    """Company score − customer score per section and per question of one questionnaire, largest first."""
+def _compared(questionnaire: Questionnaire | None) -> int | None:
+    """How many scored questions both lenses are asked, when some are asked in one lens only (else None)."""
+    if questionnaire is None or all(q.asked_lenses is None for _, q in questionnaire.questions.values()):
+        return None
+    return sum(len(section.scored_in("company", "customer")) for section in questionnaire.sections)
+
+
+def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult,
+                   questionnaire: Questionnaire | None = None) -> PerceptionGap:
+    """Company score − customer score per section and per question of one questionnaire, largest first.
+
+    `company` should be scored over the questions the customers are asked too (`also_asked_in`), so that
+    each side of every gap rests on the same questions."""
     sections = [
         GapLine(id=c.id, section=c.id, title=c.title, company=c.score, customer=k.score, gap=_gap(c.score, k.score),
                 provisional=c.provisional or k.provisional)
@@ -251,8 +264,10 @@ def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) 
                if p.question in customer_profile]
     questions: list[GapLine] = []
     for c_section, k_section in zip(company.sections, customer.sections, strict=True):
-        for c, k in zip(c_section.questions, k_section.questions, strict=True):
-            if c.score is not None and k.score is not None:
+        customer_questions = {k.id: k for k in k_section.questions}
+        for c in c_section.questions:
+            k = customer_questions.get(c.id)
+            if k is not None and c.score is not None and k.score is not None:
                 questions.append(GapLine(id=c.id, section=c_section.id, title=c.text, company=c.score,
                                          customer=k.score, gap=_gap(c.score, k.score)))
     return PerceptionGap(
@@ -260,6 +275,8 @@ def perception_gap(company: QuestionnaireResult, customer: QuestionnaireResult) 
         gap=_gap(company.score, customer.score), company_respondents=company.respondents or 0,
         customer_respondents=customer.respondents or 0, sections=_largest_first(sections),
         questions=_largest_first(questions), profile=profile,
+        compared=_compared(questionnaire),
+        context=None if questionnaire is None else questionnaire.gap_context,
     )
 
 
@@ -323,7 +340,9 @@ class Aggregation:
                        if (qid, lens) in self._tallies}
             results.extend(by_lens.values())
             if "company" in by_lens and "customer" in by_lens:
-                gaps.append(perception_gap(by_lens["company"], by_lens["customer"]))
+                tally = self._tallies[(qid, "company")]
+                gaps.append(perception_gap(tally.result(company, also_asked_in="customer"), by_lens["customer"],
+                                           tally.questionnaire))
         respondents = [
             LensRespondents(lens=lens, count=self._counts.get(lens, 0), finished=self._finished.get(lens, 0),
                             left_out=self._left_out.get(lens, 0),

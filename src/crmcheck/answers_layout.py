@@ -143,11 +143,12 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
     return "answer: free text (not scored)"
 
 
-def option_lines(question: Question) -> list[str]:
-    """One line per option of a choice or checklist question, its id (what to write) and then its label."""
+def option_lines(question: Question, lens: str | None = None, company: str | None = None) -> list[str]:
+    """One line per option of a choice or checklist question, its id (what to write) and then its label (as the
+    lens's respondent reads it)."""
     options = question.options or []
     width = max((len(o.id) for o in options), default=0)
-    return [f"{o.id:<{width}}  {' '.join(o.label.split())}" for o in options]
+    return [f"{o.id:<{width}}  {' '.join(o.wording(lens, company).split())}" for o in options]
 
 
 @functools.lru_cache(maxsize=4096)
@@ -276,12 +277,20 @@ def dump_answers(
         lines.append("    answers:")
         for number, section in enumerate(q.sections, 1):
             lines += ["", f"      # ─── {number}. {comment_text(section.title)} ({section.id}) ───"]
-            for question in section.questions:
+            # only what a respondent may read: the section's respondent_intro and each question's respondent_help
+            # (never `help` or `summary`, which are the assessor's), and only the questions asked in the lens
+            intro = section.respondent_wording(lens, header.company)
+            if intro:
+                lines += _comment(intro, "      ")
+            for question in section.questions_in(lens):
                 full = f"{section.id}.{question.id}"
                 lines += _comment(question.wording(lens, header.company), "      ")
+                respondent_help = question.respondent_wording(lens, header.company)
+                if respondent_help:
+                    lines += _comment("(" + respondent_help + ")", "      ")
                 if question.type in ("choice", "checklist"):
                     lines += _comment("→ " + allowed_answers(question, q).split(":", 1)[0] + ":", "      ")
-                    lines += _option_comments(tuple(option_lines(question)), "      ")
+                    lines += _option_comments(tuple(option_lines(question, lens, header.company)), "      ")
                 else:
                     lines += _comment("→ " + allowed_answers(question, q), "      ")
                 entry = given.get(full)

@@ -307,9 +307,9 @@ def new(
             raise UsageError(f"{survey_template} exists; use --force to overwrite it")
         emit(template_for(qs[0], lens.value, company), survey_template)
         if survey_template != "-":
-            note(f"wrote {survey_template}: one column per question of {qs[0].id} ({lens.value} wording). Use the "
-                 f"answer choices from `crmcheck show {qs[0].id}`, then: crmcheck import EXPORT --questionnaire "
-                 f"{qs[0].id} --lens {lens.value} --company NAME -o DIR")
+            note(f"wrote {survey_template}: one column per question of {qs[0].id} asked in the {lens.value} lens: "
+                 "row 1 the question, row 2 what the respondent reads under it, row 3 the answers to pick from. "
+                 f"Then: crmcheck import EXPORT --questionnaire {qs[0].id} --lens {lens.value} --company NAME -o DIR")
         return
     header = Header(company=company, assessed_on=_parse_date(date, "--date"), assessor=assessor)
     if respondent or role or lens is not Lens.company:
@@ -817,12 +817,15 @@ def collect_invite(
     """
     import json
 
-    from crmcheck.collect.folder import Collection, parse_expires
+    from crmcheck.collect.folder import DEFAULT_URL, Collection, parse_expires
 
     lifetime = parse_expires(expires) if expires is not None else None
     collection = Collection(directory)
     made = collection.invite(lens.value, collection.questionnaires(collection.catalog()), name, count,
                              public_url, lifetime)
+    if collection.settings.public_url == DEFAULT_URL:
+        note(f"warning: the links point at {DEFAULT_URL} and work only on this machine; to send them to "
+             f"respondents, give the address they reach the server at: --public-url https://survey.example.com")
     if fmt is ListFormat.json:
         emit(json.dumps([vars(m) for m in made], indent=2, ensure_ascii=False) + "\n", None)
     else:
@@ -879,7 +882,11 @@ def collect_serve(
     if not 0 <= port <= 65535 or rate_limit < 0:
         raise UsageError("--port is 0 to 65535 and --rate-limit 0 or more")
     options = ServeOptions(host, port, public_url, rate_limit, trust_proxy, log)
-    serve(Collection(directory), options, lambda line: emit(line + "\n", None), note)
+    collection = Collection(directory)
+    if collection.closed:
+        note(f"{directory} is closed: respondents are told the survey is closed and no answer is taken "
+             f"(crmcheck collect reopen {directory} takes answers again)")
+    serve(collection, options, lambda line: emit(line + "\n", None), note)
 
 
 @collect_app.command("status", cls=PlainUsage)
@@ -909,6 +916,18 @@ def collect_close(directory: CollectionDir) -> None:
     closed = Collection(directory).close()
     note(f"{directory} {'is now closed' if closed else 'was already closed'}; report: crmcheck report "
          f"{directory}/responses")
+
+
+@collect_app.command("reopen", cls=PlainUsage)
+def collect_reopen(directory: CollectionDir) -> None:
+    """Take answers again after close (a running server notices at once); the links stay the same.
+
+    Example: crmcheck collect reopen acme-survey
+    """
+    from crmcheck.collect.folder import Collection
+
+    reopened = Collection(directory).reopen()
+    note(f"{directory} {'takes answers again' if reopened else 'was not closed'}; the invite links are unchanged")
 
 
 def _with_plan(result: AssessmentResult, plan: str, today: str | None, catalog: Catalog) -> AssessmentResult:

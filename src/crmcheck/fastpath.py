@@ -245,7 +245,8 @@ def responses(plain: PlainAnswers, catalog: Catalog) -> dict[str, dict[str, Resp
             questionnaire = catalog.get(key)
         except CrmcheckError:
             return None
-        resolved = resolve_plain(compiled(questionnaire), given.version, given.targets, given.answers)
+        resolved = resolve_plain(compiled(questionnaire), given.version, given.targets, given.answers,
+                                 plain.lens)
         if resolved is None:
             return None
         out[key] = resolved

@@ -105,8 +105,9 @@ def score_answers_file(path: str, catalog: Catalog) -> Outcome:
     return record if record is not None else score_answers_file_fully(path, catalog)
 
 
-def _scores(key: str, questionnaire: Questionnaire, responses: Mapping[str, Response]) -> QuestionnaireScores:
-    return _summed(key, questionnaire, tally_sections(questionnaire, responses))
+def _scores(key: str, questionnaire: Questionnaire, responses: Mapping[str, Response],
+            lens: str | None = None) -> QuestionnaireScores:
+    return _summed(key, questionnaire, tally_sections(questionnaire, responses, lens))
 
 
 def _summed(key: str, questionnaire: Questionnaire, tallies: Sequence[SectionTally]) -> QuestionnaireScores:
@@ -148,6 +149,8 @@ def _score_fast(path: str, catalog: Catalog) -> AssessmentRecord | None:
     resolved = fastpath.responses(plain, catalog) if plain is not None else None
     if plain is None or resolved is None:
         return None
+    if plain.lens != "company" and any(compiled(catalog.get(key)).lens_only for key in resolved):
+        return None  # `_tallies` counts every lens's questions; the full path leaves out the ones not asked here
     segment = plain.segment
     return AssessmentRecord(
         file=path, company=plain.company, assessed_on=plain.assessed_on, lens=plain.lens,
@@ -165,7 +168,7 @@ def score_answers_file_fully(path: str, catalog: Catalog) -> Outcome:
         scores = []
         for key, given in answers.questionnaires.items():
             questionnaire = catalog.load(key, context=source.doc, keys=("questionnaires", key))
-            scores.append(_scores(key, questionnaire, resolve(questionnaire, given, source, key)))
+            scores.append(_scores(key, questionnaire, resolve(questionnaire, given, source, key), answers.lens))
     except CrmcheckError as exc:
         from crmcheck.file_kinds import other_kind
 

@@ -88,6 +88,12 @@ def band_of(value: float, bands: list[tuple[float, T]]) -> T | None:
     return found
 
 
+def keyed(question: Question, score: float) -> float:
+    """A scale level's score for this question: reversed (1 - score) for a statement keyed negatively
+    (`reverse_scored`), where agreeing is the low answer."""
+    return 1 - score if question.reverse_scored else score
+
+
 def score_value(question: Question, questionnaire: Questionnaire, value: Any) -> tuple[Any, float | None]:
     """Normalise a written value for a question and score it; raises _BadValue with a user message."""
     kind = question.type
@@ -96,12 +102,12 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if isinstance(value, int) and not isinstance(value, bool):
             for lv in levels:
                 if lv.value == value:
-                    return lv.value, lv.score
+                    return lv.value, keyed(question, lv.score)
         elif isinstance(value, str):
             label = value.strip().lower()
             for lv in levels:
                 if lv.label.lower() == label:
-                    return lv.value, lv.score
+                    return lv.value, keyed(question, lv.score)
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         if isinstance(value, list | dict):
             raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
@@ -199,6 +205,7 @@ def resolve(
                    f"({', '.join(map(str, sorted(targets_allowed)))})", "targets", section_id)
 
     responses: dict[str, Response] = {}
+    lens = source.answers.lens
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
     questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
     renamed = questionnaire.renamed
@@ -222,6 +229,14 @@ def resolve(
             continue
         if full in responses:
             report(f"'{answer_id}' answers '{full}' a second time (it was renamed)", "answers", answer_id, as_key=True)
+            continue
+        if not questions[full][1].asked_in(lens):
+            if older:
+                continue  # an earlier version asked this lens; this one does not: left out, like a retired id
+            if answer.value is not None:
+                asked = ", ".join(questions[full][1].asked_lenses or ())
+                report(f"{answer_id} is not asked in the {lens} lens (asked in: {asked}); remove the answer",
+                       "answers", answer_id, as_key=True)
             continue
         try:
             responses[full] = _response(questionnaire, questions[full][1], answer)
@@ -281,8 +296,8 @@ class Compiled:
     written value -> its checked response (scale values and labels, yes/no words, option ids), and the
     checks `resolve` makes on versions and targets. Built by `compiled`."""
 
-    __slots__ = ("lookups", "plan", "questionnaire", "questions", "renamed", "sections", "targets_allowed",
-                 "version")
+    __slots__ = ("lens_only", "lookups", "plan", "questionnaire", "questions", "renamed", "sections",
+                 "targets_allowed", "version")
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
@@ -298,6 +313,10 @@ class Compiled:
         # each section with its scored questions' (full id, weight, critical), for `scoring`'s section tally
         self.plan = [(section, tuple((full, q.weight, q.critical) for full, q in section.scored_questions))
                      for section in questionnaire.sections]
+        # questions asked in some lenses only, with those lenses: a file of another lens answering one is left to
+        # `resolve`, which says what is wrong (or, for an earlier version, leaves the answer out)
+        self.lens_only = {full: frozenset(q.asked_lenses) for full, (_, q) in self.questions.items()
+                          if q.asked_lenses is not None}
 
 
 def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checklist | None:
@@ -308,7 +327,7 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checkl
         ints: dict[Any, Response] = {}
         labels: dict[str, Response] = {}
         for lv in questionnaire.scales[question.scale or ""]:
-            response = Response("answered", lv.value, lv.score)
+            response = Response("answered", lv.value, keyed(question, lv.score))
             ints.setdefault(lv.value, response)
             labels.setdefault(lv.label.lower(), response)
         return Lookup(int, ints, labels, True)
@@ -347,7 +366,7 @@ _ANSWER_FIELDS = frozenset({"value", "note", "evidence", "reason"})
 
 
 def resolve_plain(
-    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, Any]
+    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, Any], lens: str = "company"
 ) -> dict[str, Response] | None:
     """What `resolve` returns, for one questionnaire of an answers file whose other fields passed the checks
     of `models.answers`, its answers as written (answer id -> a value, or a mapping of value, note, evidence
@@ -373,6 +392,8 @@ def resolve_plain(
             value = value.get("value")
         full = answer_id if answer_id in questions else table.renamed.get(answer_id)
         if full is None or full in responses:
+            return None
+        if table.lens_only and full in table.lens_only and lens not in table.lens_only[full]:
             return None
         response: Response | None
         if value is None:

@@ -109,16 +109,18 @@ class SectionTally:
         return is_provisional(self.answered, self.asked)
 
 
-def tally_sections(questionnaire: Questionnaire, responses: Mapping[str, Response]) -> list[SectionTally]:
-    """Every section's raw (unrounded) score and counts, in questionnaire order."""
-    return [_tally(section, responses) for section in questionnaire.sections]
+def tally_sections(questionnaire: Questionnaire, responses: Mapping[str, Response],
+                   *lenses: str | None) -> list[SectionTally]:
+    """Every section's raw (unrounded) score and counts, in questionnaire order, over the questions asked in the
+    lenses given (a question only another lens is asked is absent here: neither scored nor unanswered)."""
+    return [_tally(section, responses, lenses) for section in questionnaire.sections]
 
 
-def _tally(section: Section, responses: Mapping[str, Response]) -> SectionTally:
+def _tally(section: Section, responses: Mapping[str, Response], lenses: tuple[str | None, ...] = ()) -> SectionTally:
     pairs: list[tuple[float, float]] = []
     scored = answered = na = 0
     critical_failed = False
-    for full, question in section.scored_questions:
+    for full, question in section.scored_in(*lenses):
         scored += 1
         response = responses.get(full, UNANSWERED)
         if response.status == "n/a":
@@ -415,11 +417,14 @@ def score_questionnaire(
     targets: Mapping[str, int] | None = None,
     lens: str | None = None,
     company: str | None = None,
+    also_asked_in: str | None = None,
 ) -> QuestionnaireResult:
     """Score one questionnaire's responses (full question id -> response); `company` fills `{company}` in
-    question wordings."""
+    question wordings. Questions not asked in the lens (a question's `lenses`) are left out altogether, and with
+    `also_asked_in` those not asked in that lens too (the perception gap compares the questions both answer)."""
     targets = targets or {}
-    tallies = tally_sections(questionnaire, responses)
+    lenses = (lens,) if also_asked_in is None else (lens, also_asked_in)
+    tallies = tally_sections(questionnaire, responses, *lenses)
     staged = questionnaire.kind == "staged"
     stage = _stage_result(questionnaire, tallies, responses, targets) if staged else None
 
@@ -442,7 +447,7 @@ def score_questionnaire(
             gap = None if level is None else max(0, target - level)
         questions: list[QuestionResult] = []
         not_evidenced: list[NotEvidenced] = []
-        for question in section.questions:
+        for question in section.questions_in(*lenses):
             full = f"{section.id}.{question.id}"
             response = responses.get(full, UNANSWERED)
             if question.scored and response.status == "unanswered":

@@ -58,7 +58,9 @@ def _check_answers(doc: Document, catalog: Catalog) -> str:
     parts = []
     for qid, responses in responses_of(source, catalog).items():
         q = catalog.get(qid)
-        scored = [r for full, r in responses.items() if q.questions[full][1].scored]
+        lens = source.answers.lens
+        scored = [r for full, r in responses.items()
+                  if q.questions[full][1].scored and q.questions[full][1].asked_in(lens)]
         answered = sum(r.status == "answered" for r in scored)
         na = sum(r.status == "n/a" for r in scored)
         parts.append(f"{qid} {answered}/{len(scored) - na} answered" + (f", {na} n/a" if na else ""))

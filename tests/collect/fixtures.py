@@ -25,18 +25,22 @@ scales:
 sections:
   - id: basics
     title: Basics & <b>more</b>
-    summary: The first page.
+    summary: The assessor's note on the first page.
+    respondent_intro: {company: "About your own team.", customer: "About dealing with {company}."}
     questions:
       - id: level
         text: {company: "How well do you follow up?", customer: "How well do they follow up with you?"}
-        help: Think of the last three times.
+        help: Good answer hint for the assessor only.
+        respondent_help: {company: "Think of the last three times.", customer: "Think of your last three calls."}
         type: scale
         scale: practice
       - {id: agreed, text: {company: "Is it written down?", customer: "Did they tell you?"}, type: yes_no}
       - id: pick
-        text: {company: "Which channel do you use?", customer: "Which channel do they use?"}
+        text: {company: "Which channel do you use?", customer: "Which channel does {company} use?"}
         type: choice
-        options: [{id: mail, label: Mail, score: 0.5}, {id: phone, label: Phone, score: 1}]
+        options:
+          - {id: mail, label: Mail, labels: {company: "We write by mail", customer: "They write by mail"}, score: 0.5}
+          - {id: phone, label: Phone, score: 1}
   - id: details
     title: Details
     questions:

@@ -154,7 +154,7 @@ def test_answer_across_pages_go_back_close_and_resume(served: tuple[Setup, str])
         again.type_into('[id="details.remark-value"]', "All <b>done</b>")
         again.click("button[value=finish]", navigates=True)
         assert again.path() == f"/r/{token}/done"
-        assert "5 of 6 questions answered, 1 marked as not applying" in again.js("document.body.innerText")
+        assert "6 of 6 questions answered (1 of them marked as not applying)" in again.js("document.body.innerText")
         again.goto(link)
         assert again.path() == f"/r/{token}/done"  # a finished respondent lands on the thank-you page
     answers = saved(setup, "customer-001")

@@ -130,9 +130,14 @@ def test_form_names_are_question_ids_and_values_are_answers_file_values(tmp_path
     assert {("basics.agreed", "yes"), ("basics.agreed", "no"), ("basics.pick", "mail"), ("basics.pick", "phone"),
             ("basics.level", "n/a"), ("details.tools", "notes"), ("details.tools", "history"),
             ("details.tools", "[]"), ("details.days", "n/a")} <= values
-    # the customer's wording, the help and the answer labels are on the page
+    # the customer's wording, their help and intro (never the assessor's help or summary), the answer labels in
+    # the customer's voice, and the company's name where the wording says {company}
     assert "How well do they follow up with you?" in first and "How well do you follow up?" not in first
-    assert "Think of the last three times." in first and "Measured" in first and "Phone" in first
+    assert "Think of your last three calls." in first and "Measured" in first and "Phone" in first
+    assert "Think of the last three times." not in first and "assessor" not in first
+    assert "About dealing with Acme &lt;Corp&gt;." in first and "About your own team." not in first
+    assert "Which channel does Acme &lt;Corp&gt; use?" in first and "{company}" not in first
+    assert "They write by mail" in first and "We write by mail" not in first
     assert 'aria-describedby="help-basics.level"' in first
     assert '<label class="choice" for="basics.level-3">' in first
 
@@ -151,12 +156,15 @@ def test_every_type_is_saved_as_the_answers_file_value_and_shown_again(tmp_path:
             "details.remark": "Line one\nline two: \"quoted\" # not a comment"})
         assert two.headers["location"] == f"/r/{token}/done"
         shown = read_form(client.get(page_path(token, 2)).text)
-        back = read_form(client.get(page_path(token, 1)).text)
+        page_one = client.get(page_path(token, 1)).text
+        back = read_form(page_one)
         done = client.get(f"/r/{token}/done").text
     assert shown.checked() == {"details.tools": ["notes", "owner"]}
     assert shown.textareas["details.remark"] == 'Line one line two: "quoted" # not a comment'
     assert back.checked() == {"basics.level": ["n/a"], "basics.agreed": ["no"]}
-    assert "4 of 6 questions answered, 1 marked as not applying" in done
+    # counted as the progress line counts them: an n/a is an answer
+    assert "5 of 6 questions answered (1 of them marked as not applying)" in done
+    assert "5 of 6 questions answered" in page_one
     assert "1 question has no answer yet" in done  # basics.pick: a note, no value
     path = setup.dir / "responses" / "company-001.yaml"
     raw = yaml.safe_load(path.read_text())["questionnaires"]["kinds"]["answers"]
@@ -267,7 +275,7 @@ def test_every_built_in_questionnaire_shows_and_saves_every_page(tmp_path: Path,
     source = load_answers(str(tmp_path / "survey" / "responses" / f"{lens}-001.yaml"))
     responses = resolve(q, source.answers.questionnaires[qid], source, qid)
     radio_questions = [full for full, (_, question) in q.questions.items() if question.type not in
-                       ("checklist", "number", "text")]
+                       ("checklist", "number", "text") and question.asked_in(lens)]
     assert radio_questions and all(responses[full].status == "n/a" for full in radio_questions)
 
 

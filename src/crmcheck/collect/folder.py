@@ -405,6 +405,14 @@ class Collection:
         write_atomic(self.dir / CLOSED_FILE, f"closed {_now()}\n")
         return True
 
+    def reopen(self) -> bool:
+        """Take answers again after `close`; False when it was open."""
+        self.settings  # noqa: B018 - fails early on a folder that is not a collection
+        if not self.closed:
+            return False
+        (self.dir / CLOSED_FILE).unlink()
+        return True
+
     # -- tokens
 
     def csrf_token(self, secret: bytes, token_sha256: str) -> str:

@@ -46,6 +46,11 @@ class Page:
         return [f"{self.section.id}.{q.id}" for q in self.section.questions]
 
 
+def page_questions(page: Page, lens: str | None) -> list[Question]:
+    """The page's questions a respondent of this lens is asked (a question's `lenses` may leave some out)."""
+    return page.section.questions_in(lens)
+
+
 def pages_of(questionnaires: list[Questionnaire]) -> list[Page]:
     pages: list[Page] = []
     for q in questionnaires:
@@ -168,10 +173,10 @@ def _value(question: Question, questionnaire: Questionnaire, values: list[str]) 
     return normalised
 
 
-def read_page(page: Page, pairs: list[tuple[str, str]]) -> Posted:
-    """Read a posted page. Any field that is not this page's is an error: nothing of it is saved."""
+def read_page(page: Page, pairs: list[tuple[str, str]], lens: str | None = None) -> Posted:
+    """Read a posted page. Any field that is not this page's (for this lens) is an error: nothing is saved."""
     posted = Posted()
-    questions = {f"{page.section.id}.{q.id}": q for q in page.section.questions}
+    questions = {f"{page.section.id}.{q.id}": q for q in page_questions(page, lens)}
     values: dict[str, list[str]] = {full: [] for full in questions}
     notes: dict[str, str] = {}
     reasons: dict[str, str] = {}

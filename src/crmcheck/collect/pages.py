@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from crmcheck.collect.folder import CollectionStatus
-from crmcheck.collect.form import NONE_OF_THESE, NOT_APPLICABLE, FieldState, Page, form_values
+from crmcheck.collect.form import NONE_OF_THESE, NOT_APPLICABLE, FieldState, Page, form_values, page_questions
 from crmcheck.models.answers import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire
 
@@ -31,10 +31,13 @@ class Choice:
 
 @dataclass
 class QuestionView:
+    """One question as a respondent sees it: its lens's wording and respondent help (never the assessor's
+    `help`), `{company}` filled in."""
+
     full_id: str
     number: int
     text: str
-    help: str | None
+    help: str | None  # the question's respondent_help for the lens
     kind: str  # choices | number | text
     state: FieldState
     choices: list[Choice] = field(default_factory=list)
@@ -65,14 +68,14 @@ def not_applicable_label(lens: str) -> str:
     return "Does not apply to me" if lens == "customer" else "Does not apply to us"
 
 
-def _choices(question: Question, questionnaire: Questionnaire, full: str, chosen: list[str], lens: str
-             ) -> list[Choice]:
+def _choices(question: Question, questionnaire: Questionnaire, full: str, chosen: list[str], lens: str,
+             company: str | None = None) -> list[Choice]:
     if question.type == "scale":
         pairs = [(str(lv.value), f"{lv.value} · {lv.label}") for lv in questionnaire.scales[question.scale or ""]]
     elif question.type == "yes_no":
         pairs = [("yes", "Yes"), ("no", "No")]
     else:
-        pairs = [(o.id, o.label) for o in question.options or ()]
+        pairs = [(o.id, o.wording(lens, company)) for o in question.options or ()]
     box = "checkbox" if question.type == "checklist" else "radio"
     made = [Choice(f"{full}-{i}", value, label, value in chosen, box) for i, (value, label) in enumerate(pairs)]
     if question.type == "checklist":
@@ -85,12 +88,13 @@ def _choices(question: Question, questionnaire: Questionnaire, full: str, chosen
 
 
 def question_views(page: Page, lens: str, first_number: int, states: Mapping[str, FieldState],
-                   errors: Mapping[str, str]) -> list[QuestionView]:
+                   errors: Mapping[str, str], company: str | None = None) -> list[QuestionView]:
     views = []
-    for offset, question in enumerate(page.section.questions):
+    for offset, question in enumerate(page_questions(page, lens)):
         full = f"{page.section.id}.{question.id}"
         state = states.get(full) or FieldState()
-        view = QuestionView(full, first_number + offset, question.wording(lens), question.help, "choices", state,
+        view = QuestionView(full, first_number + offset, question.wording(lens, company),
+                            question.respondent_wording(lens, company), "choices", state,
                             error=errors.get(full), unit=question.unit)
         if question.type == "number":
             view.kind = "number"
@@ -102,14 +106,30 @@ def question_views(page: Page, lens: str, first_number: int, states: Mapping[str
             view.entry = state.values[0] if state.values else ""
             view.allows_na = False
         else:
-            view.choices = _choices(question, page.questionnaire, full, state.values, lens)
+            view.choices = _choices(question, page.questionnaire, full, state.values, lens, company)
         views.append(view)
     return views
 
 
-def saved_states(page: Page, answers: Mapping[str, Answer]) -> dict[str, FieldState]:
+def saved_states(page: Page, answers: Mapping[str, Answer], lens: str | None = None) -> dict[str, FieldState]:
     return {f"{page.section.id}.{q.id}": form_values(q, answers.get(f"{page.section.id}.{q.id}"))
-            for q in page.section.questions}
+            for q in page_questions(page, lens)}
+
+
+def section_intro(page: Page, lens: str, company: str | None = None) -> str | None:
+    """What a respondent reads above a section's questions: its `respondent_intro` for the lens (never the
+    section's `summary`, which is written for the assessor)."""
+    return page.section.respondent_wording(lens, company)
+
+
+def first_number(pages: list[Page], page: Page, lens: str | None) -> int:
+    """The number of the page's first question as this lens counts them."""
+    return 1 + sum(len(page_questions(p, lens)) for p in pages[: page.number - 1])
+
+
+def question_total(questionnaires: list[Questionnaire], lens: str | None) -> int:
+    """How many questions a respondent of this lens is asked."""
+    return sum(len(section.questions_in(lens)) for q in questionnaires for section in q.sections)
 
 
 def render_page(**context: Any) -> str:

@@ -31,13 +31,16 @@ from crmcheck.collect.folder import DEFAULT_URL, Collection, Invite, hash_token
 from crmcheck.collect.form import MAX_BODY, FormError, Page, Posted, pages_of, parse_body, read_page
 from crmcheck.collect.pages import (
     STYLESHEET,
+    first_number,
     intro,
+    question_total,
     question_views,
     render_admin,
     render_done,
     render_message,
     render_page,
     saved_states,
+    section_intro,
 )
 from crmcheck.collect.ratelimit import RateLimits, client_key, forwarded_for
 from crmcheck.collect.responses import Held, ResponseStore, SaveError
@@ -123,6 +126,7 @@ class CollectServer:
         self.questionnaires = collection.questionnaires(catalog)
         self.pages = pages_of(self.questionnaires)
         self.total_questions = sum(len(q.questions) for q in self.questionnaires)
+        self.totals = {lens: question_total(self.questionnaires, lens) for lens in ("company", "customer")}
         self.store = ResponseStore(self.questionnaires)
         self.secret = collection.secret()
         self.admin = AdminAccess(hash_token(admin_token))
@@ -221,12 +225,14 @@ def _counts(server: CollectServer, held: Held) -> tuple[int, int]:
 def _page_response(server: CollectServer, invite: Invite, token: str, page: Page, held: Held, *,
                    states: Any = None, errors: dict[str, str] | None = None, status: int = 200) -> HTMLResponse:
     answers = held.get(page.questionnaire.id, {})
-    first = 1 + sum(len(p.section.questions) for p in server.pages[: page.number - 1])
-    views = question_views(page, invite.lens, first, states or saved_states(page, answers), errors or {})
+    lens, company = invite.lens, server.settings.company
+    first = first_number(server.pages, page, lens)
+    views = question_views(page, lens, first, states or saved_states(page, answers, lens), errors or {}, company)
     html = render_page(
         page=page, total_pages=len(server.pages), questions=views, errors=errors or {},
-        numbers={v.full_id: v.number for v in views}, intro=intro(server.settings.company, invite.lens),
-        company=server.settings.company, answered=sum(_counts(server, held)), total_questions=server.total_questions,
+        numbers={v.full_id: v.number for v in views}, intro=intro(company, lens),
+        section_intro=section_intro(page, lens, company),
+        company=company, answered=sum(_counts(server, held)), total_questions=server.totals[lens],
         csrf=server.csrf(invite), action=server.url(token, page.number), prefix=server.prefix,
     )
     return HTMLResponse(html, status_code=status)
@@ -278,9 +284,12 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
         except SaveError:
             return _unreadable(server)
         answered, na = _counts(server, held)
+        if server.collection.closed and not answered + na:  # never started: nothing of theirs is "saved"
+            return _message(server, 410, "The survey is closed",
+                            "Thank you for opening your link: this survey has closed and no longer takes answers.")
         return HTMLResponse(render_done(
             intro=intro(server.settings.company, invite.lens), company=server.settings.company, answered=answered,
-            not_applicable=na, total_questions=server.total_questions, closed=server.collection.closed,
+            not_applicable=na, total_questions=server.totals[invite.lens], closed=server.collection.closed,
             first_page=server.url(token, 1), prefix=server.prefix))
 
     async def page(request: Request) -> Response:
@@ -324,7 +333,7 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
             return _message(server, 400, "The form did not arrive", "Nothing was saved.")
         try:
             pairs = parse_body(bytes(body))
-            posted: Posted = read_page(current, pairs)
+            posted: Posted = read_page(current, pairs, invite.lens)
         except (FormError, ValueError, ArithmeticError) as exc:
             return _message(server, 400, "The form could not be read", f"{exc}; nothing was saved.")
         if not hmac.compare_digest(posted.csrf.encode("utf-8", "replace"), server.csrf(invite).encode()):

@@ -849,7 +849,8 @@ def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnM
         refuse(InputError(f"no column matches a question of {q.id} (by id or wording); give a --map file, or "
                           f"check --questionnaire (layout read as {layout.title})", file=path, line=1, column=1))
     warnings = list(plan.warnings)
-    missing = [full for full in q.questions if full not in matched]
+    asked = [full for full, (_, question) in q.questions.items() if question.asked_in(request.lens)]
+    missing = [full for full in asked if full not in matched]
     if missing:
         listed = ", ".join(missing[:8]) + (f" and {len(missing) - 8} more" if len(missing) > 8 else "")
         have = plural(len(missing), "has")
@@ -921,4 +922,4 @@ def _import_rows(request: ImportRequest, table: SurveyTable, column_map: ColumnM
     written = WrittenFiles(out, names)
     return ImportOutcome(layout=layout.title, written=written, warnings=warnings, invalid=errors,
                          skipped_rows=skipped_rows, questions_matched=len(matched),
-                         questions_total=len(q.questions), other_files=others)
+                         questions_total=len(asked), other_files=others)

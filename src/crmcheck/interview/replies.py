@@ -60,6 +60,8 @@ def read_reply(question: Question, questionnaire: Questionnaire, typed: str) -> 
     if kind == "text":
         return text
     if kind == "number":
+        if (question.unit or "").strip() == "%" and text.endswith("%"):
+            text = text[:-1].rstrip()  # "50%" or "50 %" on a percent question: the number is 50
         if not _NUMBER.match(text):
             raise ValueError(f"'{text}' is not a number; type digits, like 12 or 2.5")
         try:
@@ -85,7 +87,7 @@ def read_reply(question: Question, questionnaire: Questionnaire, typed: str) -> 
         lowered = text.lower()
         if lowered in YES or text == "1":
             value = True
-        elif lowered in NO or text == "2":
+        elif lowered in NO or lowered == "n" or text == "2":  # `n` is no here; the note key is `t`
             value = False
         else:
             raise ValueError(f"'{text}' is not an answer here; type {range_text(question, questionnaire)}")
@@ -130,6 +132,8 @@ def how_to_answer(question: Question, q: Questionnaire) -> str:
         how = f"Type a number{' (' + question.unit + ')' if question.unit else ''}."
     elif kind == "text":
         how = "Type your answer (free text, not scored)."
+    elif kind == "yes_no":
+        how = "Type y or 1 for yes, n or 2 for no."
     else:
         how = f"Type {range_text(question, q)}."
     return how

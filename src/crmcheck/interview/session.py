@@ -13,6 +13,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
@@ -46,9 +47,11 @@ from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.resolve import resolve
 from crmcheck.yamlio import parse, read_text, write_atomic
 
-KEYS_HINT = ("? help, n note, e evidence, s skip, b back, g go to a section (g alone lists them), "
-             "x not applicable, q save and quit")
+KEYS_HINT = ("? help, n note (t on a yes/no question, where n means no), e evidence, s skip, b back, "
+             "g go to a section (g alone lists them), x not applicable, q save and quit")
 KEYS_SHORT = "keys: ? help  n note  e evidence  s skip  b back  g go to  x n/a  q quit"
+KEYS_SHORT_YES_NO = "keys: ? help  t note  e evidence  s skip  b back  g go to  x n/a  q quit"  # n is no here
+SECTION_ROWS = 20  # `g` lists sections a screen at a time: 20 rows and the prompt fit a 24-row terminal
 
 
 @dataclass
@@ -209,7 +212,7 @@ class Interview:
                 if wanted and section.id not in wanted:
                     continue
                 number += 1
-                for question in section.questions:
+                for question in section.questions_in((self.header.respondent or {}).get("lens")):
                     self.items.append(Item(state, section, question, f"{section.id}.{question.id}", number))
 
     def _open(self) -> list[str]:
@@ -550,13 +553,20 @@ class Interview:
         """Where `g` (with or without a section) leads; None stays at the question (after saying why)."""
         if not where:
             several = len(self.asked) > 1
-            for number, first in self._sections():
-                in_section = [it for it in self.items if it.section_number == number]
-                done = sum(1 for it in in_section if it.state.answered(it.full_id))
-                name = f"{first.questionnaire.id}:{first.section.id}" if several else first.section.id
-                self.say(f"{name} · {first.section.title} ({done} of {len(in_section)} answered)", "",
-                         indent=f"  {number:>2}  ", subsequent=" " * 6)
-            where = clean_text(self.ask("Go to section (its number or id; Enter stays here): "))
+            pages = self._section_pages(several)
+            for n, page in enumerate(pages):
+                for number, line in page:
+                    self.say(line, "", indent=f"  {number:>2}  ", subsequent=" " * 6)
+                left = sum(len(p) for p in pages[n + 1:])
+                if left:
+                    where = clean_text(self.ask(f"Go to section (its number or id; Enter shows {left} more; "
+                                                "- stays here): "))
+                    if where == "-":
+                        return None
+                    if where:
+                        break
+                else:
+                    where = clean_text(self.ask("Go to section (its number or id; Enter stays here): "))
             if not where:
                 return None
         found = self._find(where)
@@ -564,6 +574,23 @@ class Interview:
             self.say(f"'{where}' is not a section or question of this interview; type g alone to list the "
                      "sections.", "error")
         return found
+
+    def _section_pages(self, several: bool) -> list[list[tuple[int, str]]]:
+        """The `g` list of sections, (number, line) each, in pages of at most SECTION_ROWS screen rows."""
+        pages: list[list[tuple[int, str]]] = [[]]
+        rows = 0
+        for number, first in self._sections():
+            in_section = [it for it in self.items if it.section_number == number]
+            done = sum(1 for it in in_section if it.state.answered(it.full_id))
+            name = f"{first.questionnaire.id}:{first.section.id}" if several else first.section.id
+            line = f"{name} · {first.section.title} ({done} of {len(in_section)} answered)"
+            height = len(wrap(line, self.terminal.width, "      ", "      "))
+            if rows and rows + height > SECTION_ROWS:
+                pages.append([])
+                rows = 0
+            pages[-1].append((number, line))
+            rows += height
+        return pages
 
     def _show(self, index: int) -> None:
         item = self.items[index]
@@ -591,7 +618,7 @@ class Interview:
         if answer is not None and answer.evidence:
             self.say(f"Evidence: {answer.evidence}", "dim")
         self.say(how_to_answer(question, q), "dim")
-        self.say(KEYS_SHORT, "dim")
+        self.say(KEYS_SHORT_YES_NO if question.type == "yes_no" else KEYS_SHORT, "dim")
 
     def _ask_item(self, index: int) -> int | Literal["quit"]:
         """Ask one question; returns the index of the question to ask next, or "quit"."""
@@ -604,8 +631,8 @@ class Interview:
             answer = state.answers.get(item.full_id) or Answer()
             if key == "?":
                 self.say(question.help or "There is no help text for this question.", "dim")
-            elif key in ("n", "e"):
-                self._edit_extra(item, "note" if key == "n" else "evidence")
+            elif key == "t" or (key == "n" and question.type != "yes_no") or key == "e":
+                self._edit_extra(item, "evidence" if key == "e" else "note")
             elif key == "s":
                 self.say("Skipped." if not state.answered(item.full_id) else "Left as it was.", "dim")
                 self.passed.add(index)
@@ -638,9 +665,34 @@ class Interview:
                 except ValueError as exc:
                     self.say(str(exc), "error")
                     continue
+                value = self._check_fraction(question, q, value)
+                if value is None:
+                    continue
                 self._set(item, answer.model_copy(update={"value": value, "reason": None}))
                 self.say(f"✓ saved: {describe(question, q, state.answers.get(item.full_id))}", "ok")
                 return self._next_open(index)
+
+    def _check_fraction(self, question: Question, q: Questionnaire, value: Any) -> Any:
+        """On a percent question, a value between 0 and 1 is most likely a fraction (0.5 for 50 %): ask. None
+        means ask the question again."""
+        if question.type != "number" or (question.unit or "").strip() != "%":
+            return value
+        number = float(str(value))
+        if not 0 < number < 1:
+            return value
+        percent = parse(f"{Decimal(str(value)) * 100:f}".rstrip("0").rstrip("."), "<answer>").data
+        reply = clean_text(self.ask(f"{value} %: did you mean {percent} %? (y: {percent} %, n: keep {value} %, "
+                                    "Enter: type it again) ")).lower()
+        if reply in ("y", "yes"):
+            try:
+                read_reply(question, q, str(percent))
+            except ValueError as exc:
+                self.say(str(exc), "error")
+                return None
+            return percent
+        if reply in ("n", "no"):
+            return value
+        return None
 
     def _edit_extra(self, item: Item, what: Literal["note", "evidence"]) -> None:
         answer = item.state.answers.get(item.full_id) or Answer()

@@ -59,8 +59,16 @@ class Stage(Strict):
 class Option(Strict):
     id: Id
     label: Text
+    labels: dict[Lens, Text] | None = Field(default=None, description=(
+        "the label as each lens's respondent reads it (for example in the company's voice); `label` where a "
+        "lens has none, and in reports"))
     score: Score | None = None
     weight: Weight | None = None
+
+    def wording(self, lens: str | None = None, company: str | None = None) -> str:
+        """The option's label for a lens (its `labels` entry, else `label`), `{company}` filled."""
+        chosen = (self.labels or {}).get(lens or "company")  # type: ignore[call-overload]
+        return with_company(chosen if chosen is not None else self.label, company)
 
 
 class Band(Strict):
@@ -119,6 +127,13 @@ class Question(Strict):
         "number questions: the id of the metric `crmcheck measure` computes that answers this question"))
     dimension: Id | None = None
     renamed_from: list[Text] = Field(default_factory=list)
+    asked_lenses: list[Lens] | None = Field(default=None, alias="lenses", description=(
+        "the lenses this question is asked in (default: every lens of the questionnaire); in any other lens it "
+        "is absent: not shown, not asked, left out of that lens's scores and completeness"))
+
+    def asked_in(self, lens: str | None) -> bool:
+        """Whether the question is put to a respondent of this lens (None: the company's)."""
+        return self.asked_lenses is None or (lens or "company") in self.asked_lenses
 
     @property
     def scored(self) -> bool:
@@ -208,6 +223,25 @@ class Section(Strict):
         """(full id, question) for each scored question, in order; worked out once (scoring's hot path)."""
         return [(f"{self.id}.{q.id}", q) for q in self.questions if q.scored]
 
+    @cached_property
+    def _scored_by_lens(self) -> dict[tuple[str, ...], list[tuple[str, Question]]]:
+        return {}
+
+    def scored_in(self, *lenses: str | None) -> list[tuple[str, Question]]:
+        """`scored_questions` asked in every lens given (all of them when no question names its lenses)."""
+        if all(q.asked_lenses is None for _, q in self.scored_questions):
+            return self.scored_questions
+        key = tuple(lens or "company" for lens in lenses)
+        found = self._scored_by_lens.get(key)
+        if found is None:
+            found = self._scored_by_lens[key] = [(f, q) for f, q in self.scored_questions
+                                                 if all(q.asked_in(lens) for lens in key)]
+        return found
+
+    def questions_in(self, *lenses: str | None) -> list[Question]:
+        """The section's questions put to respondents of every lens given, in order."""
+        return [q for q in self.questions if all(q.asked_in(lens) for lens in lenses)]
+
 
 class Questionnaire(Strict):
     format: Literal[1]
@@ -226,6 +260,9 @@ class Questionnaire(Strict):
     dimensions: list[Id] = Field(default_factory=list)
     stages: list[Stage] = Field(default_factory=list)
     lenses: list[Lens] = Field(default_factory=list)
+    gap_context: OptionalText = Field(default=None, description=(
+        "two-lens questionnaires: the source's own figures on the perception gap, shown beside this client's gap "
+        "as the source's context, never as a benchmark"))
     sections: list[Section] = Field(min_length=1)
     # full ids of questions an earlier version asked and this one dropped without a successor: an answers file
     # for an earlier version may still answer them (the answer is left out); for this version it is an error
@@ -313,6 +350,9 @@ def _check(q: Questionnaire, doc: Document) -> list[Problem]:
         report("duplicate dimension", "dimensions")
     if len(set(q.lenses)) != len(q.lenses):
         report("duplicate lens", "lenses")
+    if q.gap_context is not None and len(q.lenses) < 2:
+        report("'gap_context' frames the gap between two lenses; declare 'lenses' (for example [company, "
+               "customer]) or remove it", "gap_context", key=True)
     stage_numbers = {s.number for s in q.stages}
     if q.kind == "staged":
         if not q.stages:
@@ -345,6 +385,10 @@ def _check(q: Questionnaire, doc: Document) -> list[Problem]:
         elif section.stage is not None:
             report("'stage' belongs to sections of staged questionnaires only", *where, "stage", key=True)
         problems.extend(_check_lens_keys(q, section.respondent_intro, doc, (*where, "respondent_intro")))
+        for lens in q.lenses:
+            if not section.questions_in(lens):
+                report(f"section '{section.id}' asks no question of the {lens} lens: each section needs at least "
+                       "one question in every lens, or its page would be empty", *where, "questions")
         unique(section.questions, "id", "question id", *where, "questions")
         for qi, question in enumerate(section.questions):
             all_ids.add(f"{section.id}.{question.id}")
@@ -439,18 +483,23 @@ def _check_question(q: Questionnaire, question: Question, doc: Document, where: 
         known = ", ".join(q.dimensions) or "none declared"
         report(f"question '{question.id}' needs a dimension: every scored question of a staged questionnaire "
                f"has one (dimensions: {known})")
+    asked = _check_question_lenses(q, question, report)
     if isinstance(question.text, dict):
-        missing = [lens for lens in q.lenses if lens not in question.text]
+        missing = [lens for lens in asked if lens not in question.text]
         if missing and q.lenses:
             report(f"text has no wording for lens {', '.join(missing)}", "text")
-    problems.extend(_check_lens_keys(q, question.text, doc, (*where, "text")))
-    problems.extend(_check_lens_keys(q, question.respondent_help, doc, (*where, "respondent_help")))
+    problems.extend(_check_lens_keys(q, question.text, doc, (*where, "text"), asked))
+    problems.extend(_check_lens_keys(q, question.respondent_help, doc, (*where, "respondent_help"), asked))
+    for oi, option in enumerate(question.options or ()):
+        problems.extend(_check_lens_keys(q, option.labels, doc, (*where, "options", oi, "labels"), asked))
     _check_new_fields(q, question, report)
     return problems
 
 
-def _check_lens_keys(q: Questionnaire, text: object, doc: Document, where: tuple[Any, ...]) -> list[Problem]:
-    """Wording given per lens names only the questionnaire's declared lenses."""
+def _check_lens_keys(q: Questionnaire, text: object, doc: Document, where: tuple[Any, ...],
+                     asked: list[str] | None = None) -> list[Problem]:
+    """Wording given per lens names only the questionnaire's declared lenses (and, for a question asked in only
+    some of them, only those: wording for a lens that never sees the question would never be read)."""
     if not isinstance(text, dict):
         return []
     field = where[-1]
@@ -463,7 +512,31 @@ def _check_lens_keys(q: Questionnaire, text: object, doc: Document, where: tuple
         pos = doc.position((*where, extra[0]), key=True)
         return [Problem(f"{field} has wording for undeclared lens {', '.join(extra)} (lenses: "
                         f"{', '.join(q.lenses)})", doc.path, pos.line, pos.column)]
+    unasked = [lens for lens in text if asked is not None and lens not in asked]
+    if unasked:
+        pos = doc.position((*where, unasked[0]), key=True)
+        return [Problem(f"{field} has wording for lens {unasked[0]}, but the question is not asked in it "
+                        f"(its lenses: {', '.join(asked or ())})", doc.path, pos.line, pos.column)]
     return []
+
+
+def _check_question_lenses(q: Questionnaire, question: Question, report: Callable[..., None]) -> list[str]:
+    """A question's own `lenses`: declared ones, each once, at least one. Returns the lenses it is asked in."""
+    if question.asked_lenses is None:
+        return list(q.lenses)
+    if not q.lenses:
+        report("'lenses' on a question needs 'lenses' declared at the top level of the questionnaire", "lenses",
+               key=True)
+        return []
+    if not question.asked_lenses:
+        report(f"a question is asked in at least one lens (lenses: {', '.join(q.lenses)}); remove the question "
+               "instead", "lenses")
+    for i, lens in enumerate(question.asked_lenses):
+        if lens not in q.lenses:
+            report(f"lens '{lens}' is not declared (lenses: {', '.join(q.lenses)})", "lenses", i)
+        elif lens in question.asked_lenses[:i]:
+            report(f"lens '{lens}' is listed twice", "lenses", i)
+    return [lens for lens in question.asked_lenses if lens in q.lenses]
 
 
 def _check_new_fields(q: Questionnaire, question: Question, report: Callable[..., None]) -> None:

@@ -276,6 +276,10 @@ class PerceptionGap(Model):
     questions: list[GapLine]
     profile: list[ProfileComparison] = Field(
         default_factory=list, description="profile questions, both lenses side by side, with the agreement")
+    compared: int | None = Field(default=None, description=(
+        "how many scored questions both lenses are asked: the gap compares only these"))
+    context: str | None = Field(default=None, description=(
+        "the source's own figures on the gap (the questionnaire's gap_context): context, not a benchmark"))
 
 
 class RespondentEntry(Model):

@@ -89,6 +89,13 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
                 (line.id, "cyan"), f"  company {_score(line.company)}, customer {_score(line.customer)}\n",
                 line.title), Text(signed(line.gap), style="bold red"))
         parts.append(questions)
+    # after the tables, so that the section table and the largest gaps stay on the first screen
+    if gap.compared is not None:
+        parts.append(Text(f"Both sides of each gap rest on the {gap.compared} scored questions both lenses are "
+                          "asked.", style="dim"))
+    if gap.context:
+        parts.append(Text.assemble(("The source's figures, not a benchmark of this company: ", "bold"),
+                                   gap.context))
     return Group(*parts)
 
 
