@@ -279,7 +279,7 @@ def expected(spec: Spec, people: list[Respondent], *lenses: str) -> Expected:
     cells: dict[str | None, tuple[int, int]] = {}
     for section_id in [*(str(s["id"]) for s in spec.sections), None]:
         values = [person.value(q.full) for q in spec.questions if q.scored and section_id in (None, q.section)
-                  for person in people]
+                  and q.asked_in(*lenses) for person in people]
         cells[section_id] = (sum(v not in (None, "n/a") for v in values), sum(v != "n/a" for v in values))
     return Expected(questions, sections, overall, cells)
 

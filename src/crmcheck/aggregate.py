@@ -72,7 +72,7 @@ class AnswerSet:
     @property
     def progress(self) -> Progress:
         """How much of every questionnaire in the file the respondent answered."""
-        return total(progress_of(a.questionnaire, a.responses) for a in self.questionnaires)
+        return total(progress_of(a.questionnaire, a.responses, self.lens) for a in self.questionnaires)
 
 
 def _score100(score: float) -> float:
@@ -136,7 +136,7 @@ class _LensTally:
 
     def add(self, answered: AnsweredQuestionnaire, label: str) -> None:
         self.respondents += 1
-        self.finished += progress_of(answered.questionnaire, answered.responses).finished
+        self.finished += progress_of(answered.questionnaire, answered.responses, self.lens).finished
         for section_id, target in answered.targets.items():
             # respondents may state different targets; the report aims at the highest one
             self.targets[section_id] = max(target, self.targets.get(section_id, target))
@@ -172,6 +172,7 @@ class _LensTally:
         """The lens's result; with `also_asked_in`, over the questions that lens is asked too (for the gap)."""
         base = score_questionnaire(self.questionnaire, self.mean_responses(), self.targets, self.lens, company,
                                    also_asked_in)
+        lenses = (self.lens, also_asked_in) if also_asked_in else (self.lens,)
         sections = []
         for section in base.sections:
             questions = [self._question(qr) for qr in section.questions]
@@ -180,27 +181,28 @@ class _LensTally:
                              answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored)
                 for qr in questions if self.questions[qr.id].unevidenced
             ]
-            answered, asked = self._cells(section.id)
+            answered, asked = self._cells(section.id, lenses)
             sections.append(section.model_copy(update={
                 "questions": questions, "not_evidenced": not_evidenced,
                 "completeness": round(answered / asked if asked else 1.0, 3),
                 "provisional": is_provisional(answered, asked)}))
         sections_of = {full: section.id for full, (section, _) in self.questionnaire.questions.items()}
         profile = [tally.result(full, sections_of[full], self.lens) for full, tally in self.profiles.items()]
-        answered, asked = self._cells(None)
+        answered, asked = self._cells(None, lenses)
         return base.model_copy(update={
             "sections": sections, "lens": self.lens, "respondents": self.respondents, "profile": profile,
             "completeness": round(answered / asked if asked else 1.0, 3),
             "provisional": is_provisional(answered, asked), "finished": self.finished})
 
-    def _cells(self, section_id: str | None) -> tuple[int, int]:
+    def _cells(self, section_id: str | None, lenses: tuple[str, ...]) -> tuple[int, int]:
         """Answered cells and asked cells (respondents × scored questions, less the n/a cells) of one section, or
-        of the whole questionnaire: a respondent who stopped early counts for every question they left blank."""
+        of the whole questionnaire, over the questions the lenses are asked: a respondent who stopped early counts
+        for every question they left blank, never for a question their lens is not asked."""
         answered = asked = 0
         for section in self.questionnaire.sections:
             if section_id is not None and section.id != section_id:
                 continue
-            for full, _ in section.scored_questions:
+            for full, _ in section.scored_in(*lenses):
                 tally = self.questions[full]
                 answered += tally.scored
                 asked += self.respondents - tally.not_applicable

@@ -43,11 +43,12 @@ class Progress:
                         self.scored + other.scored)
 
 
-def progress_of(questionnaire: Questionnaire, responses: Mapping[str, Response]) -> Progress:
-    """One respondent's progress on one questionnaire, from their checked responses (full id -> response)."""
+def progress_of(questionnaire: Questionnaire, responses: Mapping[str, Response], lens: str | None) -> Progress:
+    """One respondent's progress on one questionnaire, from their checked responses (full id -> response), over
+    the scored questions their lens is asked (a question asked only of the company is not the customer's to do)."""
     answered = not_applicable = scored = 0
     for section in questionnaire.sections:
-        for full, _ in section.scored_questions:
+        for full, _ in section.scored_in(lens):
             scored += 1
             status = responses.get(full, UNANSWERED).status
             if status == "n/a":

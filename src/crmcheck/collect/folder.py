@@ -481,7 +481,7 @@ def respondent_finished(source: AnswersDocument, catalog: Catalog) -> bool:
     from crmcheck.assessment import responses_of
     from crmcheck.finished import progress_of, total
 
-    return total(progress_of(catalog.get(key), responses)
+    return total(progress_of(catalog.get(key), responses, source.answers.lens)
                  for key, responses in responses_of(source, catalog).items()).finished
 
 
