@@ -33,7 +33,7 @@ from crmcheck.models.result import (
 )
 from crmcheck.profile import ProfileTally, compare_profiles
 from crmcheck.resolve import UNANSWERED, Response
-from crmcheck.scoring import EDGE_DIGITS, answer_text, needs_evidence, score_questionnaire
+from crmcheck.scoring import EDGE_DIGITS, NOT_KNOWN, answer_text, needs_evidence, score_questionnaire
 
 LENS_ORDER = ("company", "customer")
 DISAGREEMENT_SPREAD = 0.5  # half of the 0..1 score range
@@ -82,6 +82,7 @@ class _QuestionTally:
     not_applicable: int = 0
     written: int = 0  # text answers, which are not scored
     unevidenced: int = 0
+    not_known: int = 0  # `unknown` answers (scored, among `scored`)
     individual: list[IndividualAnswer] | None = None
 
     def add(self, response: Response, lens: str) -> None:
@@ -92,6 +93,7 @@ class _QuestionTally:
                 self.written += 1
             else:
                 self.scored += 1
+                self.not_known += response.unknown
                 self.total += response.score
                 self.low = min(self.low, response.score)
                 self.high = max(self.high, response.score)
@@ -149,7 +151,8 @@ class _LensTally:
         out: dict[str, Response] = {}
         for full, tally in self.questions.items():
             if tally.scored:
-                out[full] = Response("answered", None, tally.mean)
+                # every respondent not knowing is, together, not knowing: the critical-metric rule holds
+                out[full] = Response("answered", None, tally.mean, unknown=tally.not_known == tally.scored)
             elif tally.written:
                 out[full] = Response("answered", None, None)
             elif tally.not_applicable:
@@ -181,6 +184,8 @@ class _LensTally:
         if tally.scored:
             low, high = _score100(tally.low), _score100(tally.high)
             answer = f"mean of {tally.scored} ({low:.1f}–{high:.1f})"
+            if tally.not_known:
+                answer += f"; {tally.not_known} {NOT_KNOWN}"
             update.update(answer=answer, respondents=tally.scored, score_min=low, score_max=high,
                           disagreement=tally.disagreement)
         elif qr.profile:
