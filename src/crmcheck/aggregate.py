@@ -168,7 +168,8 @@ class _LensTally:
             questions = [self._question(qr) for qr in section.questions]
             not_evidenced = [
                 NotEvidenced(question=qr.id, text=qr.text, score=qr.score,
-                             answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored)
+                             answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored,
+                             evidence_request=qr.evidence_request)
                 for qr in questions if self.questions[qr.id].unevidenced
             ]
             sections.append(section.model_copy(update={"questions": questions, "not_evidenced": not_evidenced}))

@@ -139,8 +139,14 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
         low, high = question.value_range
         bounds = "" if low is None and high is None else (
             f" from {range_text(low, high)}" if low is not None and high is not None else f", {range_text(low, high)}")
-        return f"answer: a number{bounds}{' (' + question.unit.strip() + ')' if question.unit else ''}"
+        unknown = ", or unknown if nobody knows it" if question.unknown_scores is not None else ""
+        return f"answer: a number{bounds}{' (' + question.unit.strip() + ')' if question.unit else ''}{unknown}"
     return "answer: free text (not scored)"
+
+
+def anchor_lines(question: Question) -> list[str]:
+    """What each answer looks like for an anchored question: one line per scale value or option id."""
+    return [f"{value}: {' '.join(text.split())}" for value, text in (question.anchors or {}).items()]
 
 
 def option_lines(question: Question) -> list[str]:
@@ -284,6 +290,9 @@ def dump_answers(
                     lines += _option_comments(tuple(option_lines(question)), "      ")
                 else:
                     lines += _comment("→ " + allowed_answers(question, q), "      ")
+                if question.anchors and lens != "customer":  # the assessor's yardstick, in the company's terms
+                    lines += _comment("what each answer looks like here:", "      ")
+                    lines += _option_comments(tuple(comment_text(a) for a in anchor_lines(question)), "      ")
                 entry = given.get(full)
                 lines.append(f"      {full}:{' ' + entry if entry else ''}")
         if kept.get(q.id):

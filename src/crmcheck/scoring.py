@@ -259,6 +259,16 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
     return str(value)
 
 
+def _anchors(question: Question, questionnaire: Questionnaire) -> dict[str, str] | None:
+    """A question's anchors keyed by each answer as reports show it ("2 Defined", an option's label)."""
+    if not question.anchors:
+        return None
+    if question.type == "scale":
+        return {f"{lv.value} {lv.label}": question.anchors[str(lv.value)]
+                for lv in questionnaire.scales[question.scale or ""] if str(lv.value) in question.anchors}
+    return {o.label: question.anchors[o.id] for o in question.options or () if o.id in question.anchors}
+
+
 @dataclass
 class _StageCount:
     """What the stage rule looks at in one stage (or one dimension of one stage): raw pairs and counts."""
@@ -455,13 +465,15 @@ def score_questionnaire(
             s = response.score if question.scored and response.status == "answered" else None
             if needs_evidence(s, lens) and not has_visible_text(response.evidence):
                 not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
-                                                  score=None if s is None else round(100 * s, 1)))
+                                                  score=None if s is None else round(100 * s, 1),
+                                                  evidence_request=question.evidence_request))
             questions.append(QuestionResult(
                 id=full, text=question.wording(lens, company), type=question.type, status=response.status,
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
                 reason=response.reason, recommendation=question.recommendation_for(s), profile=question.profile,
+                anchors=_anchors(question, questionnaire), evidence_request=question.evidence_request,
             ))
             if question.profile:
                 tally_of = ProfileTally(question)
