@@ -117,3 +117,27 @@ def test_metric_questions_take_unknown_and_name_their_metric() -> None:
     # the conversion rates are what stage 3 needs: critical, so `unknown` fails the stage
     assert numbers["demand-generation.lead-to-close"].critical
     assert numbers["demand-generation.lead-to-opportunity"].critical
+
+
+def test_revenue_marketing_follows_the_source_on_stages_3_and_4() -> None:
+    """Issue 22 fidelity 3.2: the 13 must-haves are what revenue marketing (stage 4) needs; automation with the
+    CRM, stage 3's defining trait, is critical; stage 3's sections weigh what the source lists (one trait of six
+    is automation)."""
+    q = load("revenue-marketing")
+    sections = {s.id: s for s in q.sections}
+    [must_haves] = [(s, x) for s in q.sections for x in s.questions if x.type == "checklist" and
+                    len(x.options or []) == 13]
+    assert must_haves[0].stage == 4
+    _, automation = q.questions["demand-generation-automation.automation-crm"]
+    assert automation.critical and sections["demand-generation-automation"].stage == 3
+    stage_3 = [s for s in q.sections if s.stage == 3]
+    assert sorted(s.weight for s in stage_3) == [0.2, 1]  # automation one trait, the other five the rest
+    assert sections["demand-generation-automation"].weight * 5 == sections["demand-generation"].weight
+
+
+def test_the_people_dimension_is_asked_at_least_twice_in_every_stage() -> None:
+    q = load("revenue-marketing")
+    for stage in q.stages[1:]:
+        people = [x.id for s in q.sections if s.stage == stage.number for x in s.questions
+                  if x.scored and x.dimension == "people"]
+        assert len(people) >= 2, (stage.name, people)

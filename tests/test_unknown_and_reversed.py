@@ -141,3 +141,47 @@ def test_every_format_shows_not_known(tmp_path: Path) -> None:
 
     cells = [c.value for ws in load_workbook(xlsx).worksheets for row in ws.iter_rows() for c in row]
     assert "not known" in cells
+
+
+def _best_answers(q: Questionnaire) -> dict[str, object]:
+    """The answer that scores 1 for every scored question of a questionnaire (a reversed statement: its 0)."""
+    best: dict[str, object] = {}
+    for full, (_, question) in q.questions.items():
+        if not question.scored:
+            continue
+        if question.type == "scale":
+            levels = q.scales[question.scale or ""]
+            best[full] = (levels[0] if question.reverse_scored else levels[-1]).value
+        elif question.type == "yes_no":
+            best[full] = "yes"
+        elif question.type == "choice":
+            best[full] = max(question.options or [], key=lambda o: o.score or 0).id
+        elif question.type == "checklist":
+            best[full] = [o.id for o in question.options or []]
+        else:
+            best[full] = max(question.bands or [], key=lambda b: b.score).min
+    return best
+
+
+def test_a_company_that_does_not_know_its_conversion_rates_cannot_reach_stage_4() -> None:
+    from crmcheck.catalog import Catalog
+
+    q = Catalog.from_options().get("revenue-marketing")
+    best = _best_answers(q)
+    lines = "\n".join(f"{full}: {json.dumps(value)}" for full, value in best.items())
+    assert score(q, lines).stage.reached == 4
+    # everything else at its best, one conversion rate not known: stage 3 fails, so the climb stops at 2
+    unknown = score(q, lines.replace(f"demand-generation.lead-to-close: {best['demand-generation.lead-to-close']}",
+                                     "demand-generation.lead-to-close: unknown"))
+    assert unknown.stage.reached == 2
+    assert unknown.stage.climb.startswith(
+        "stage 3 failed: critical metric demand-generation.lead-to-close is not known")
+    # a metric that is not critical counts at 0 and no more: days to close unknown leaves stage 3 passed
+    # (the main section loses 1 of its 17 weight units: 100 * 16/17 = 94.1; the stage mean stays above 70)
+    slow = score(q, lines.replace(f"demand-generation.days-to-close: {best['demand-generation.days-to-close']}",
+                                  "demand-generation.days-to-close: unknown"))
+    assert slow.stage.reached == 4
+    main = next(s for s in slow.sections if s.id == "demand-generation")
+    weights = sum(x.weight for x in q.sections[1].questions if x.scored)
+    assert weights == 17
+    assert main.score == round(100 * 16 / 17, 1) == 94.1
