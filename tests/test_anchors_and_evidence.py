@@ -76,10 +76,10 @@ def test_new_writes_anchors_under_the_question_for_the_company_only(folder: Path
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     at = lines.index("      s2.plan:")
-    assert lines[at - 4:at] == ["      # what each answer looks like here:", "      #     0: no plan anywhere",
-                                "      #     1: a plan exists but nobody uses it",
-                                "      #     2: the plan drives the budget"]
-    assert "      #     crm: the CRM assigns them the same day" in lines
+    assert lines[at - 4:at] == ["      # what each answer looks like here:", "      #     0:  no plan anywhere",
+                                "      #     1:  a plan exists but nobody uses it",
+                                "      #     2:  the plan drives the budget"]
+    assert "      #     crm:  the CRM assigns them the same day" in lines
 
 
 def test_interview_shows_anchors_under_each_choice_and_takes_u_for_not_known(folder: Path) -> None:

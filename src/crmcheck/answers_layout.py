@@ -144,9 +144,10 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
     return "answer: free text (not scored)"
 
 
-def anchor_lines(question: Question) -> list[str]:
-    """What each answer looks like for an anchored question: one line per scale value or option id."""
-    return [f"{value}: {' '.join(text.split())}" for value, text in (question.anchors or {}).items()]
+def anchor_lines(question: Question, gap: str = " ") -> list[str]:
+    """What each answer looks like for an anchored question: one line per scale value or option id, `gap`
+    between the value and its text (two spaces make a long text wrap under itself in comments)."""
+    return [f"{comment_text(value)}:{gap}{comment_text(text)}" for value, text in (question.anchors or {}).items()]
 
 
 def option_lines(question: Question) -> list[str]:
@@ -292,7 +293,7 @@ def dump_answers(
                     lines += _comment("→ " + allowed_answers(question, q), "      ")
                 if question.anchors and lens != "customer":  # the assessor's yardstick, in the company's terms
                     lines += _comment("what each answer looks like here:", "      ")
-                    lines += _option_comments(tuple(comment_text(a) for a in anchor_lines(question)), "      ")
+                    lines += _option_comments(tuple(anchor_lines(question, "  ")), "      ")
                 entry = given.get(full)
                 lines.append(f"      {full}:{' ' + entry if entry else ''}")
         if kept.get(q.id):
