@@ -27,8 +27,8 @@ RENAMED = {
     "revenue-marketing": {
         "demand-generation.content-social": "demand-generation.journey-content",
         "revenue-marketing.revenue-share": "revenue-marketing.revenue-sourced",
-        "revenue-marketing-use-cases.use-cases": "demand-generation.use-cases",
-        "revenue-marketing-use-cases.priorities": "demand-generation.first-use-cases",
+        "revenue-marketing-use-cases.use-cases": "demand-generation-automation.use-cases",
+        "revenue-marketing-use-cases.priorities": "demand-generation-automation.first-use-cases",
         "revenue-marketing-use-cases.customer-programs": "revenue-marketing.customer-programs",
         "revenue-marketing-use-cases.renewal-triggers": "revenue-marketing.renewal-triggers",
         "revenue-marketing-use-cases.customer-content": "revenue-marketing.customer-content",
