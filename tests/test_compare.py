@@ -43,14 +43,20 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
     assert revenue.stage is not None
     assert (revenue.stage.reached.before, revenue.stage.reached.after, revenue.stage.reached.change) == (2, 2, 0)
     assert (revenue.stage.dimensions["technology"].before, revenue.stage.dimensions["technology"].after) == (1, 4)
-    automation = next(s for s in revenue.sections if s.id == "demand-generation-automation")
+    # the stage-4 must-haves, by hand: 2025 capabilities 8 of 13 (weight 2), roadmap, data-hygiene,
+    # personalisation, platform-reporting 2 each (0.5), segments unanswered: (2*8/13 + 4*0.5) / 6 = 53.8;
+    # 2026 capabilities 7 of 13, roadmap 1, segments 2, data-hygiene 2, personalisation 1, platform-reporting 3:
+    # (2*7/13 + 0.25 + 0.5 + 0.5 + 0.25 + 0.75) / 7 = 47.5
+    automation = next(s for s in revenue.sections if s.id == "revenue-marketing-automation")
+    assert (automation.score_before, automation.score_after) == (
+        round(100 * (2 * 8 / 13 + 4 * 0.5) / 6, 1), round(100 * (2 * 7 / 13 + 2.25) / 7, 1)) == (53.8, 47.5)
     assert (automation.score_change, automation.level.before, automation.level.after, automation.stage) == (
-        -11.3, 3, 2, 3)
+        -6.3, 3, 2, 4)
 
 
 def test_changed_answers_listed_with_before_and_after(brightwater: Comparison) -> None:
     mistakes, pitfalls, revenue = brightwater.questionnaires
-    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [40, 39, 28]
+    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [40, 39, 42]
     rating = next(a for a in mistakes.answers_changed if a.question == "strengths.customer-rating")
     assert (rating.before, rating.after, rating.score_before, rating.score_after) == ("2 Defined", "1 Ad hoc", 50.0,
                                                                                       25.0)
@@ -65,7 +71,7 @@ def test_regressions_are_the_steps_back(brightwater: Comparison) -> None:
         ("crm-mistakes", "strengths", "level"),
         ("crm-mistakes", "strengths", "risk"),
         ("cmr-pitfalls", "channels", "level"),
-        ("revenue-marketing", "demand-generation-automation", "level"),
+        ("revenue-marketing", "revenue-marketing-automation", "level"),
     ]
     assert brightwater.regressions[0].text == "crm-mistakes/strengths: level 3 Defined → 2 Developing"
     assert brightwater.regressions[1].text == "crm-mistakes/strengths: risk medium → high"

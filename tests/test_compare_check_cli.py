@@ -114,8 +114,9 @@ def test_check_terminal_output_and_exit_code() -> None:
     run = run_cli("check", NEW, "--baseline", OLD, "--policy", POLICY, *TODAY)
     assert run.code == 1
     lines = run.out.splitlines()
-    assert lines[-1] == "FAILED: 6 of 72 checks broken"
-    assert any(re.match(r"✗\s+9\s+no-level-drop: no lower level than in the baseline\s+3 broken, 18 held", line)
+    # revenue-marketing v3 has five sections (v2: four): one more section under each of rules 8 and 9
+    assert lines[-1] == "FAILED: 6 of 74 checks broken"
+    assert any(re.match(r"✗\s+9\s+no-level-drop: no lower level than in the baseline\s+3 broken, 19 held", line)
                for line in lines)
     assert any(re.match(r"✓\s+1\s+max-age: Re-assessed every year\s+1 held", line) for line in lines)
     assert "Broken" in lines
@@ -135,13 +136,13 @@ def test_check_json_and_markdown(tmp_path: Path) -> None:
     run = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "json", "-o", str(tmp_path / "check.json"))
     assert (run.code, run.out) == (1, "")
     data = json.loads((tmp_path / "check.json").read_text())
-    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 38, 4, 0, None)
+    assert (data["passed"], data["held"], data["broken"], data["skipped"], data["policy"]) == (False, 39, 4, 0, None)
     first = data["outcomes"][1]
     assert (first["rule"], first["scope"], first["status"], first["line"]) == (
         "no-level-drop", "crm-mistakes/best-customers", "held", 13)
     markdown = run_cli("check", NEW, "--baseline", OLD, *TODAY, "--format", "markdown").out
-    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 42 checks broken\n")
-    assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 18 held |" in markdown
+    assert markdown.startswith("## ❌ crmcheck: Brightwater Field Systems: FAILED: 4 of 43 checks broken\n")
+    assert "| ❌ | 2 | no-level-drop: no lower level than in the baseline | 3 broken, 19 held |" in markdown
     for shape in table_shapes(markdown):
         assert len(set(shape)) == 1, shape
 

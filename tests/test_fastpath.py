@@ -151,6 +151,13 @@ def odd_files() -> dict[str, tuple[str, bool | None]]:
         "deep": (answers_file(f"      {text}: " + "[" * 70 + "]" * 70 + "\n"), False),
         "many structural characters": (answers_file(plain + "".join(f"      # {'-' * 40}\n" for _ in range(60))),
                                        None),
+        # revenue-marketing: a critical metric and another answered unknown, a negatively keyed statement
+        "unknown metrics": (answers_file("      demand-generation.lead-to-close: unknown\n"
+                                         "      demand-generation.days-to-close: {value: Unknown, note: x}\n"
+                                         "      lead-generation.sales-rating: 1\n"
+                                         "      lead-generation.lead-owner: yes\n",
+                                         questionnaire="revenue-marketing"), True),
+        "unknown without unknown_scores": (answers_file(f"      {number}: unknown\n"), False),
     }
 
 

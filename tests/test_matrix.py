@@ -40,6 +40,7 @@ BASELINE_DATE = "2025-11-03"
 TODAY = "2026-11-28"
 FORMATS = ("terminal", "markdown", "html", "json", "junit", "xlsx")
 NOT_APPLICABLE_CELL = "n/a"
+UNKNOWN = "unknown"  # the answer to a number question with unknown_scores that nobody knows
 
 BUILT_INS = [entry for entry in json.loads(invoke("list", "--format", "json").out) if entry["origin"] == "built-in"]
 # A few examples each (CRMCHECK_MATRIX_EXAMPLES=50 for a longer hunt): every one runs some twenty commands.
@@ -131,6 +132,8 @@ class Spec:
             weights = {o["id"]: Fraction(str(o.get("weight", 1))) for o in question.options}
             return sum((weights[v] for v in value), Fraction(0)) / sum(weights.values())
         assert kind == "number"
+        if value == UNKNOWN:
+            return Fraction(str(question.data["unknown_scores"]))
         number = Fraction(str(value))
         below = [b for b in question.data["bands"] if Fraction(str(b["min"])) <= number]
         return Fraction(str(max(below, key=lambda b: Fraction(str(b["min"])))["score"]))
@@ -178,8 +181,11 @@ def _number_values(question: Q) -> st.SearchStrategy[Any]:
     low = question.data.get("min", mins[0])
     high = question.data.get("max", 100 if question.data.get("unit") == "%" else max(mins) * 2 + 10)
     edges = [m for m in mins if low <= m <= high]
-    return st.one_of(st.sampled_from(edges or [low]), st.integers(math.ceil(low), math.floor(high)),
-                     st.decimals(low, high, places=2, allow_nan=False, allow_infinity=False).map(float))
+    numbers = st.one_of(st.sampled_from(edges or [low]), st.integers(math.ceil(low), math.floor(high)),
+                        st.decimals(low, high, places=2, allow_nan=False, allow_infinity=False).map(float))
+    if "unknown_scores" in question.data:
+        return st.one_of(numbers, st.just(UNKNOWN))
+    return numbers
 
 
 def _values(spec: Spec, question: Q) -> st.SearchStrategy[Any]:
@@ -305,6 +311,24 @@ def assert_numbers(result: dict[str, Any], want: Expected, *, several: bool) -> 
                 assert question["respondents"] == count, question["id"]
 
 
+def assert_anchors_and_not_known(spec: Spec, person: Respondent, data: dict[str, Any], markdown: str) -> None:
+    """One respondent's report: every anchor of the YAML in the JSON and the markdown appendix, and every
+    `unknown` answer shown as "not known"."""
+    shown = {q["id"]: q for result in data["questionnaires"] for s in result["sections"] for q in s["questions"]}
+    anchored = [q for q in spec.questions if q.data.get("anchors")]
+    for question in anchored:
+        assert sorted(shown[question.full]["anchors"].values()) == sorted(question.data["anchors"].values()), (
+            question.full)
+    if anchored:
+        appendix = markdown[markdown.index("## Appendix: what each answer looks like"):]
+        appendix = appendix[:appendix.index("\n## ", 1)] if "\n## " in appendix[1:] else appendix
+        assert sum(line.startswith("  - **") for line in appendix.splitlines()) == sum(
+            len(q.data["anchors"]) for q in anchored)
+    for question in spec.questions:
+        if person.value(question.full) == UNKNOWN:
+            assert shown[question.full]["answer"] == "not known", question.full
+
+
 def assert_report(data: dict[str, Any], spec: Spec, people: list[Respondent]) -> None:
     """A report of several respondents: one result per lens answered, and the perception gap between lenses."""
     lenses = [lens for lens in ("company", "customer") if any(p.lens == lens for p in people)]
@@ -392,15 +416,19 @@ def check_output(fmt: str, run: Run, out: Path | None) -> None:
         json.loads(text)
 
 
-def report_in_every_format(target: Path, work: Path, *extra: str | Path) -> dict[str, Any]:
+def report_in_every_format(target: Path, work: Path, *extra: str | Path) -> tuple[dict[str, Any], str]:
+    """The JSON report and the markdown one, after every format ran."""
     data: dict[str, Any] = {}
+    markdown = ""
     for fmt in FORMATS:
         out = work / f"{target.name}.xlsx" if fmt == "xlsx" else None
         run = invoke("report", target, "--format", fmt, *(("-o", out) if out else ()), *extra)
         check_output(fmt, run, out)
         if fmt == "json":
             data = json.loads(run.out)
-    return data
+        if fmt == "markdown":
+            markdown = run.out
+    return data, markdown
 
 
 def plan_in_every_format(old: Path, new: Path, work: Path) -> None:
@@ -461,8 +489,10 @@ def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work:
     assert run.err.count(": ok,") + run.out.count(": ok,") == len(files) + 1, run.out + run.err
 
     # one file, then the directory of all of them
-    assert_report(report_in_every_format(files[0], work), spec, people[:1])
-    assert_report(report_in_every_format(answers_dir, work), spec, people)
+    one, markdown = report_in_every_format(files[0], work)
+    assert_report(one, spec, people[:1])
+    assert_anchors_and_not_known(spec, people[0], one, markdown)
+    assert_report(report_in_every_format(answers_dir, work)[0], spec, people)
     run = invoke("report", answers_dir, "--format", "json", "--show-respondents")
     assert run.code == 0, run.err
     for result in json.loads(run.out)["questionnaires"]:
@@ -521,6 +551,9 @@ def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work:
     written = yaml.safe_load(blank.read_text(encoding="utf-8"))["questionnaires"][spec.id]["answers"]
     assert list(written) == [q.full for q in spec.questions]
     assert all(v is None for v in written.values())
+    text = blank.read_text(encoding="utf-8")
+    assert text.count("# what each answer looks like here:") == sum(bool(q.data.get("anchors"))
+                                                                    for q in spec.questions)
 
 
 @pytest.mark.parametrize("entry", BUILT_INS, ids=[e["id"] for e in BUILT_INS])

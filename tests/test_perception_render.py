@@ -147,9 +147,10 @@ def test_json_has_perception_gap_and_not_evidenced(mini_report: tuple[Path, Path
                                     "company": 87.5, "customer": 33.3, "gap": 54.2, "provisional": False}
     company = data["questionnaires"][0]
     assert company["sections"][0]["not_evidenced"] == [
-        {"question": "care.known", "text": "We know our customers.", "score": 87.5, "answers": 1, "respondents": 2},
+        {"question": "care.known", "text": "We know our customers.", "score": 87.5, "answers": 1, "respondents": 2,
+         "evidence_request": None},
         {"question": "care.replied", "text": "Did we reply to every complaint?", "score": 100.0, "answers": 2,
-         "respondents": 2},
+         "respondents": 2, "evidence_request": None},
     ]
     replied = data["questionnaires"][1]["sections"][0]["questions"][1]
     keys = ("score", "score_min", "score_max", "respondents", "disagreement", "individual")
@@ -206,8 +207,10 @@ def test_single_file_not_evidenced_in_every_format(single: tuple[Path, Path]) ->
     data = json.loads(single_report(single, "company", "--format", "json"))
     alpha, beta = data["questionnaires"][0]["sections"]
     assert alpha["not_evidenced"] == [
-        {"question": "alpha.one", "text": "One?", "score": 75.0, "answers": 1, "respondents": 1},
-        {"question": "alpha.three", "text": "Three?", "score": 75.0, "answers": 1, "respondents": 1},
+        {"question": "alpha.one", "text": "One?", "score": 75.0, "answers": 1, "respondents": 1,
+         "evidence_request": None},
+        {"question": "alpha.three", "text": "Three?", "score": 75.0, "answers": 1, "respondents": 1,
+         "evidence_request": None},
     ]
     assert [n["question"] for n in beta["not_evidenced"]] == ["beta.pick3", "beta.days"]
     assert data["perception_gaps"] == [] and data["respondents"] == []

@@ -27,13 +27,20 @@ RENAMED = {
     "revenue-marketing": {
         "demand-generation.content-social": "demand-generation.journey-content",
         "revenue-marketing.revenue-share": "revenue-marketing.revenue-sourced",
-        "revenue-marketing-use-cases.use-cases": "demand-generation.use-cases",
-        "revenue-marketing-use-cases.priorities": "demand-generation.first-use-cases",
+        "revenue-marketing-use-cases.use-cases": "demand-generation-automation.use-cases",
+        "revenue-marketing-use-cases.priorities": "demand-generation-automation.first-use-cases",
         "revenue-marketing-use-cases.customer-programs": "revenue-marketing.customer-programs",
         "revenue-marketing-use-cases.renewal-triggers": "revenue-marketing.renewal-triggers",
         "revenue-marketing-use-cases.customer-content": "revenue-marketing.customer-content",
         "revenue-marketing-use-cases.customer-results": "revenue-marketing.customer-results",
         "revenue-marketing-use-cases.first-change": "revenue-marketing.first-change",
+        # version 3: automation with the CRM is its own stage-3 section; the must-haves are stage 4's
+        "demand-generation.automation-crm": "demand-generation-automation.automation-crm",
+        "demand-generation-automation.capabilities": "revenue-marketing-automation.capabilities",
+        "demand-generation-automation.roadmap": "revenue-marketing-automation.roadmap",
+        "demand-generation-automation.data-hygiene": "revenue-marketing-automation.data-hygiene",
+        "demand-generation-automation.personalisation": "revenue-marketing-automation.personalisation",
+        "demand-generation-automation.platform-reporting": "revenue-marketing-automation.platform-reporting",
     },
     "perception-gap": {"experience.low-effort": "experience.easy-ordering"},
 }
@@ -44,8 +51,11 @@ RETIRED = {"crm-mistakes": ["relevance.feature-reason", "products-vs-customers.s
                               "relationship.known-contact", "relationship.two-way-value", "experience.handoffs",
                               "brand.matches-marketing", "person-not-record.one-person",
                               "person-not-record.records-serve-customer", "feedback.easy-to-give",
-                              "measuring.recommend-order"]}
-CURRENT_VERSION = {"perception-gap": 3}  # the others are at version 2
+                              "measuring.recommend-order"],
+           # version 3 merged overlapping questions (routing into handoff, lifecycle into customer-programs)
+           "revenue-marketing": ["demand-generation-automation.routing", "revenue-marketing.lifecycle"]}
+# the current version of each built-in the example company answers
+VERSIONS = {"crm-mistakes": 2, "cmr-pitfalls": 2, "revenue-marketing": 3, "perception-gap": 3}
 
 
 def _raw(path: Path) -> dict[str, object]:
@@ -58,9 +68,9 @@ def test_the_example_files_keep_their_versions() -> None:
     old, new = _raw(OLD)["questionnaires"], _raw(NEW)["questionnaires"]
     assert isinstance(old, dict) and isinstance(new, dict)
     assert {qid: given["version"] for qid, given in old.items()} == dict.fromkeys(old, 1)
-    assert {qid: given["version"] for qid, given in new.items()} == dict.fromkeys(new, 2)
+    assert {qid: given["version"] for qid, given in new.items()} == {qid: VERSIONS[qid] for qid in new}
     for qid in RENAMED:
-        assert _raw(ROOT / "questionnaires" / f"{qid}.yaml")["version"] == CURRENT_VERSION.get(qid, 2)
+        assert _raw(ROOT / "questionnaires" / f"{qid}.yaml")["version"] == VERSIONS[qid]
         assert _raw(V1 / f"{qid}.yaml")["version"] == 1
 
 
@@ -138,14 +148,20 @@ def test_compare_with_the_version_1_questionnaires_pairs_renamed_questions() -> 
     by_id = {q["id"]: q for q in data["questionnaires"]}
     assert set(by_id) == {"crm-mistakes", "cmr-pitfalls", "revenue-marketing"}
     for qid, q in by_id.items():
-        assert (q["version_before"], q["version_after"]) == (1, 2)
+        assert (q["version_before"], q["version_after"]) == (1, VERSIONS[qid])
         assert {r["previous_id"]: r["question"] for r in q["questions_renamed"]} == RENAMED[qid]
         assert q["questions_removed"] == RETIRED.get(qid, [])
     assert set(by_id["crm-mistakes"]["questions_added"]) == {
         "customer-value.value-used", "strengths.compared-history", "personalisation.feedback-points"}
     assert set(by_id["revenue-marketing"]["questions_added"]) == {
         "lead-generation.reported-metrics", "demand-generation.social-marketing",
-        "revenue-marketing.revenue-influenced"}
+        "revenue-marketing.revenue-influenced",
+        # version 3 (docs/questionnaires.md, "revenue-marketing version 3: what changed")
+        "lead-generation.campaign-revenue-goals", "lead-generation.sales-rating", "lead-generation.sales-feedback",
+        "demand-generation.joint-review", "demand-generation.sales-first", "demand-generation.social-tracking",
+        "demand-generation.lead-acceptance", "demand-generation.days-to-close", "demand-generation.pipeline-share",
+        "demand-generation-automation.sales-sees-activity", "revenue-marketing.cost-centre",
+        "revenue-marketing.revenue-credit", "revenue-marketing.win-rate", "revenue-marketing-automation.segments"}
     share = next(a for a in by_id["revenue-marketing"]["answers_changed"]
                  if a["question"] == "revenue-marketing.revenue-sourced")
     assert (share["previous_id"], share["before"], share["after"]) == ("revenue-marketing.revenue-share", "5 %", "12 %")

@@ -12,7 +12,7 @@ from crmcheck.models.questionnaire import Questionnaire
 from tests.conftest import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
-BUILTINS = ["crm-mistakes", "cmr-pitfalls", "revenue-marketing", "perception-gap"]
+BUILTINS = ["crm-mistakes", "cmr-pitfalls", "revenue-marketing", "perception-gap", "crm-selection"]
 
 
 def load(qid: str) -> Questionnaire:
@@ -52,7 +52,9 @@ def test_quality_rules(qid: str) -> None:
         assert len(scored) >= 3, section.id
         for question in scored:
             assert question.help and len(question.help) > 30, question.id
-            assert question.recommendation and len(question.recommendation) > 20, question.id
+            for score in (None, 0.5, 0.75):  # one text, or one per answer level: each says something
+                text = question.recommendation_for(score)
+                assert text and len(text) > 20, question.id
             if q.lenses and question.asked_lenses is None:
                 assert isinstance(question.text, dict) and set(question.text) == set(q.lenses)
             elif q.lenses:  # asked in some lenses only: worded for exactly those
@@ -74,7 +76,9 @@ def test_wording_is_our_own(qid: str) -> None:
     for section in q.sections:
         for question in section.questions:
             texts = list(question.text.values()) if isinstance(question.text, dict) else [question.text]
-            for text in [*texts, question.help or "", question.recommendation or "", section.summary or ""]:
+            texts += list((question.anchors or {}).values()) + [question.evidence_request or ""]
+            texts += list(dict.fromkeys(question.recommendation_for(s) or "" for s in (None, 0.5, 0.75)))
+            for text in [*texts, question.help or "", section.summary or ""]:
                 words = _words(text)
                 copied = [" ".join(words[i:i + 8]) for i in range(len(words) - 7) if " ".join(words[i:i + 8]) in runs]
                 assert not copied, (qid, question.id, copied)

@@ -36,7 +36,14 @@ from crmcheck.models.result import (
 )
 from crmcheck.profile import ProfileTally, compare_profiles
 from crmcheck.resolve import UNANSWERED, Response
-from crmcheck.scoring import EDGE_DIGITS, answer_text, is_provisional, needs_evidence, score_questionnaire
+from crmcheck.scoring import (
+    EDGE_DIGITS,
+    NOT_KNOWN,
+    answer_text,
+    is_provisional,
+    needs_evidence,
+    score_questionnaire,
+)
 
 LENS_ORDER = ("company", "customer")
 DISAGREEMENT_SPREAD = 0.5  # half of the 0..1 score range
@@ -90,6 +97,7 @@ class _QuestionTally:
     not_applicable: int = 0
     written: int = 0  # text answers, which are not scored
     unevidenced: int = 0
+    not_known: int = 0  # `unknown` answers (scored, among `scored`)
     individual: list[IndividualAnswer] | None = None
 
     def add(self, response: Response, lens: str) -> None:
@@ -100,6 +108,7 @@ class _QuestionTally:
                 self.written += 1
             else:
                 self.scored += 1
+                self.not_known += response.unknown
                 self.total += response.score
                 self.low = min(self.low, response.score)
                 self.high = max(self.high, response.score)
@@ -159,7 +168,8 @@ class _LensTally:
         out: dict[str, Response] = {}
         for full, tally in self.questions.items():
             if tally.scored:
-                out[full] = Response("answered", None, tally.mean)
+                # every respondent not knowing is, together, not knowing: the critical-metric rule holds
+                out[full] = Response("answered", None, tally.mean, unknown=tally.not_known == tally.scored)
             elif tally.written:
                 out[full] = Response("answered", None, None)
             elif tally.not_applicable:
@@ -178,7 +188,8 @@ class _LensTally:
             questions = [self._question(qr) for qr in section.questions]
             not_evidenced = [
                 NotEvidenced(question=qr.id, text=qr.text, score=qr.score,
-                             answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored)
+                             answers=self.questions[qr.id].unevidenced, respondents=self.questions[qr.id].scored,
+                             evidence_request=qr.evidence_request)
                 for qr in questions if self.questions[qr.id].unevidenced
             ]
             answered, asked = self._cells(section.id, lenses)
@@ -215,6 +226,8 @@ class _LensTally:
         if tally.scored:
             low, high = _score100(tally.low), _score100(tally.high)
             answer = f"mean of {tally.scored} ({low:.1f}–{high:.1f})"
+            if tally.not_known:
+                answer += f"; {tally.not_known} {NOT_KNOWN}"
             update.update(answer=answer, respondents=tally.scored, score_min=low, score_max=high,
                           disagreement=tally.disagreement)
         elif qr.profile:

@@ -139,8 +139,15 @@ def allowed_answers(question: Question, questionnaire: Questionnaire) -> str:
         low, high = question.value_range
         bounds = "" if low is None and high is None else (
             f" from {range_text(low, high)}" if low is not None and high is not None else f", {range_text(low, high)}")
-        return f"answer: a number{bounds}{' (' + question.unit.strip() + ')' if question.unit else ''}"
+        unknown = ", or unknown if nobody knows it" if question.unknown_scores is not None else ""
+        return f"answer: a number{bounds}{' (' + question.unit.strip() + ')' if question.unit else ''}{unknown}"
     return "answer: free text (not scored)"
+
+
+def anchor_lines(question: Question, gap: str = " ") -> list[str]:
+    """What each answer looks like for an anchored question: one line per scale value or option id, `gap`
+    between the value and its text (two spaces make a long text wrap under itself in comments)."""
+    return [f"{comment_text(value)}:{gap}{comment_text(text)}" for value, text in (question.anchors or {}).items()]
 
 
 def option_lines(question: Question, lens: str | None = None, company: str | None = None) -> list[str]:
@@ -293,6 +300,9 @@ def dump_answers(
                     lines += _option_comments(tuple(option_lines(question, lens, header.company)), "      ")
                 else:
                     lines += _comment("→ " + allowed_answers(question, q), "      ")
+                if question.anchors and lens != "customer":  # the assessor's yardstick, in the company's terms
+                    lines += _comment("what each answer looks like here:", "      ")
+                    lines += _option_comments(tuple(anchor_lines(question, "  ")), "      ")
                 entry = given.get(full)
                 lines.append(f"      {full}:{' ' + entry if entry else ''}")
         if kept.get(q.id):

@@ -37,7 +37,14 @@ from crmcheck.models.answers import parse_answers
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import UNANSWERED, Compiled, Response, compiled, resolve
-from crmcheck.scoring import EDGE_DIGITS, SectionTally, section_flags, summarise, tally_sections, weighted_mean
+from crmcheck.scoring import (
+    SectionTally,
+    fails_critical,
+    section_flags,
+    summarise,
+    tally_sections,
+    weighted_mean,
+)
 from crmcheck.yamlio import load_mapping, special_kind
 
 ANSWERS_SUFFIXES = (".yaml", ".yml")
@@ -134,7 +141,7 @@ def _tallies(table: Compiled, responses: Mapping[str, Response]) -> list[Section
             elif status == "answered" and response.score is not None:
                 answered += 1
                 pairs.append((weight, response.score))
-                if critical and round(response.score, EDGE_DIGITS) == 0:
+                if critical and fails_critical(response):
                     critical_failed = True
         mean = weighted_mean(pairs)
         out.append(SectionTally(section, None if mean is None else 100 * mean, len(questions), answered,

@@ -28,6 +28,13 @@ def marks_not_applicable(question: Question, value: Any) -> bool:
     return is_not_applicable(value)
 
 
+UNKNOWN = "unknown"  # the written answer, and the checked value, of "the respondent does not know"
+
+
+def is_unknown(value: Any) -> bool:
+    return isinstance(value, str) and value.strip().lower() == UNKNOWN
+
+
 @dataclass(frozen=True)
 class Response:
     """One question's answer, checked: its normalised value and its score in [0, 1]."""
@@ -38,6 +45,7 @@ class Response:
     note: str | None = None
     evidence: str | None = None
     reason: str | None = None
+    unknown: bool = False  # a number question answered `unknown` (value UNKNOWN, score its `unknown_scores`)
 
 
 UNANSWERED = Response("unanswered")
@@ -88,9 +96,8 @@ def band_of(value: float, bands: list[tuple[float, T]]) -> T | None:
     return found
 
 
-def keyed(question: Question, score: float) -> float:
-    """A scale level's score for this question: reversed (1 - score) for a statement keyed negatively
-    (`reverse_scored`), where agreeing is the low answer."""
+def scale_score(question: Question, score: float) -> float:
+    """A scale level's score for this question: reversed (1 - score) when the statement is keyed negatively."""
     return 1 - score if question.reverse_scored else score
 
 
@@ -102,12 +109,12 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if isinstance(value, int) and not isinstance(value, bool):
             for lv in levels:
                 if lv.value == value:
-                    return lv.value, keyed(question, lv.score)
+                    return lv.value, scale_score(question, lv.score)
         elif isinstance(value, str):
             label = value.strip().lower()
             for lv in levels:
                 if lv.label.lower() == label:
-                    return lv.value, keyed(question, lv.score)
+                    return lv.value, scale_score(question, lv.score)
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         if isinstance(value, list | dict):
             raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
@@ -149,6 +156,11 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         got = sum(o.weight or 1 for o in options if o.id in chosen)
         return chosen, got / total
     if kind == "number":
+        if is_unknown(value):
+            if question.unknown_scores is None:
+                raise _BadValue("'unknown' is an answer only to questions that declare unknown_scores; give a "
+                                "number, n/a (does not apply), or leave it blank (not asked yet)")
+            return UNKNOWN, question.unknown_scores
         number = _number(value)
         low, high = question.value_range
         if (low is not None and round(number, 9) < round(low, 9)) or (
@@ -327,7 +339,7 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checkl
         ints: dict[Any, Response] = {}
         labels: dict[str, Response] = {}
         for lv in questionnaire.scales[question.scale or ""]:
-            response = Response("answered", lv.value, keyed(question, lv.score))
+            response = Response("answered", lv.value, scale_score(question, lv.score))
             ints.setdefault(lv.value, response)
             labels.setdefault(lv.label.lower(), response)
         return Lookup(int, ints, labels, True)
@@ -404,11 +416,12 @@ def resolve_plain(
         else:
             lookup = lookups[full]
             if lookup is None:
+                question = questions[full][1]
                 try:
-                    normal, score = score_value(questions[full][1], table.questionnaire, value)
+                    normal, score = score_value(question, table.questionnaire, value)
                 except _BadValue:
                     return None
-                response = Response("answered", normal, score)
+                response = Response("answered", normal, score, unknown=_not_known(question, normal))
             elif isinstance(lookup, Checklist):
                 response = _checklist(lookup, value)
             elif value.__class__ is str:
@@ -420,7 +433,8 @@ def resolve_plain(
             if response is None:
                 return None
         if note is not None or evidence is not None or reason is not None:
-            response = Response(response.status, response.value, response.score, note, evidence, reason)
+            response = Response(response.status, response.value, response.score, note, evidence, reason,
+                                response.unknown)
         responses[full] = response
     return {full: responses.get(full, UNANSWERED) for full in questions}
 
@@ -449,4 +463,10 @@ def _response(questionnaire: Questionnaire, question: Question, answer: Answer) 
     if marks_not_applicable(question, answer.value):
         return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
     value, score = score_value(question, questionnaire, answer.value)
-    return Response("answered", value, score, answer.note, answer.evidence, answer.reason)
+    return Response("answered", value, score, answer.note, answer.evidence, answer.reason,
+                    _not_known(question, value))
+
+
+def _not_known(question: Question, value: Any) -> bool:
+    """Whether a checked value is the `unknown` answer (only a number question's checked value is ever text)."""
+    return question.type == "number" and value == UNKNOWN

@@ -52,6 +52,15 @@ def _exact(x: float) -> float:
     return round(x, EDGE_DIGITS)
 
 
+NOT_KNOWN = "not known"  # how every format shows an `unknown` answer (distinct from n/a and from blank)
+
+
+def fails_critical(response: Response) -> bool:
+    """Whether a critical question's scored answer fails its section (risk high) and its stage: it scores 0, or
+    it is `unknown` (a critical metric nobody knows is what the stage needs and lacks, whatever it scores)."""
+    return response.unknown or (response.score is not None and _exact(response.score) == 0)
+
+
 def _score1(x: float | None) -> float | None:
     """One decimal, halves rounded up (81.25 -> 81.3), after the exact-edge rounding."""
     return None if x is None else math.floor(_exact(x) * 10 + 0.5) / 10
@@ -128,7 +137,7 @@ def _tally(section: Section, responses: Mapping[str, Response], lenses: tuple[st
         elif response.status == "answered" and response.score is not None:
             answered += 1
             pairs.append((question.weight, response.score))
-            if question.critical and _exact(response.score) == 0:
+            if question.critical and fails_critical(response):
                 critical_failed = True
     mean = weighted_mean(pairs)
     return SectionTally(section, None if mean is None else 100 * mean, scored, answered, na, critical_failed)
@@ -263,8 +272,20 @@ def _display(question: Question, questionnaire: Questionnaire, response: Respons
         labels = [o.label for o in question.options or () if o.id in value]
         return "; ".join(labels) if labels else "none"
     if question.type == "number":
+        if response.unknown:
+            return NOT_KNOWN
         return f"{value} {question.unit}".strip() if question.unit else str(value)
     return str(value)
+
+
+def _anchors(question: Question, questionnaire: Questionnaire) -> dict[str, str] | None:
+    """A question's anchors keyed by each answer as reports show it ("2 Defined", an option's label)."""
+    if not question.anchors:
+        return None
+    if question.type == "scale":
+        return {f"{lv.value} {lv.label}": question.anchors[str(lv.value)]
+                for lv in questionnaire.scales[question.scale or ""] if str(lv.value) in question.anchors}
+    return {o.label: question.anchors[o.id] for o in question.options or () if o.id in question.anchors}
 
 
 @dataclass
@@ -275,6 +296,7 @@ class _StageCount:
     scored: int = 0
     not_applicable: int = 0
     critical_failed: list[str] = field(default_factory=list)  # full ids of critical questions scoring 0
+    not_known: list[str] = field(default_factory=list)  # full ids of critical questions answered `unknown`
 
     @property
     def score(self) -> float | None:
@@ -298,7 +320,9 @@ def _count(questionnaire: Questionnaire, responses: Mapping[str, Response], stag
                 count.not_applicable += 1
             elif response.status == "answered" and response.score is not None:
                 count.pairs.append((section.weight * question.weight, response.score))
-                if question.critical and _exact(response.score) == 0:
+                if question.critical and response.unknown:
+                    count.not_known.append(full)
+                elif question.critical and fails_critical(response):
                     count.critical_failed.append(full)
     return count
 
@@ -322,11 +346,17 @@ def _stage_reason(status: StageStatus, score: float | None, count: _StageCount, 
     of = f"{answered} of {asked} answered"
     if status == "passed":
         reason = f"score {shown} at or above the pass mark {pass_mark:g} ({of})"
-    elif count.critical_failed:
-        names = ", ".join(count.critical_failed)
-        reason = f"critical question {names} scored 0" if len(count.critical_failed) == 1 else (
-            f"critical questions {names} scored 0")
-        reason += f" (score {shown}, {of})"
+    elif count.critical_failed or count.not_known:
+        parts = []
+        if count.not_known:
+            names = ", ".join(count.not_known)
+            parts.append(f"critical metric {names} is not known" if len(count.not_known) == 1 else
+                         f"critical metrics {names} are not known")
+        if count.critical_failed:
+            names = ", ".join(count.critical_failed)
+            parts.append(f"critical question {names} scored 0" if len(count.critical_failed) == 1 else
+                         f"critical questions {names} scored 0")
+        reason = "; ".join(parts) + f" (score {shown}, {of})"
     else:
         reason = f"score {shown} below the pass mark {pass_mark:g} ({of})"
     if baseline:
@@ -381,7 +411,7 @@ def _stage_result(
             row[stage.number] = _score1(count.score)
             # a stage with no questions of this dimension is passed over, like an all-n/a one
             statuses[stage.number] = stage_status(count.score, count.scored == count.not_applicable,
-                                                  bool(count.critical_failed), pass_mark)
+                                                  bool(count.critical_failed or count.not_known), pass_mark)
         matrix[dimension] = row
         matrix_status[dimension] = statuses
         dimensions[dimension], _ = climb(list(statuses.items()))
@@ -457,13 +487,15 @@ def score_questionnaire(
             s = response.score if question.scored and response.status == "answered" else None
             if needs_evidence(s, lens) and not names_evidence(response.evidence):
                 not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
-                                                  score=None if s is None else round(100 * s, 1)))
+                                                  score=None if s is None else round(100 * s, 1),
+                                                  evidence_request=question.evidence_request))
             questions.append(QuestionResult(
                 id=full, text=question.wording(lens, company), type=question.type, status=response.status,
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
                 reason=response.reason, recommendation=question.recommendation_for(s), profile=question.profile,
+                anchors=_anchors(question, questionnaire), evidence_request=question.evidence_request,
             ))
             if question.profile:
                 tally_of = ProfileTally(question)

@@ -35,7 +35,7 @@ xychart-beta horizontal
     title "Revenue marketing readiness: stages"
     x-axis ["2. Lead Generation", "3. Demand Generation", "4. Revenue Marketing"]
     y-axis "Score" 0 --> 100
-    bar [84.4, 54.7, 28.8]
+    bar [77.3, 59.4, 35.8]
     line [70, 70, 70]
 ```
 """

@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from crmcheck.models.questionnaire import Option, Question, Questionnaire
-from crmcheck.resolve import score_value
+from crmcheck.resolve import UNKNOWN, score_value
 from crmcheck.yamlio import MAX_NUMBER_CHARS
 
 _TAG = re.compile(r"<[^>]+>")
@@ -24,6 +24,8 @@ _NUMBER = re.compile(r"^[-+]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?$")
 _WHOLE = re.compile(r"^[-+]?\d+$")
 _DECIMAL_COMMA = re.compile(r"^[-+]?\d+,\d+$")
 _NOT_APPLICABLE = frozenset({"n a", "na", "not applicable", "does not apply"})
+# a number question with unknown_scores: the respondent does not know the figure (normalised as `normalize` does)
+_NOT_KNOWN = frozenset({"unknown", "not known", "don t know", "dont know", "do not know"})
 _YES = frozenset({"yes", "y", "true", "1"})
 _NO = frozenset({"no", "n", "false", "0"})
 _TICKED = frozenset({"1", "x", "yes", "true", "checked", "selected"})
@@ -170,6 +172,8 @@ def read_cell(question: Question, questionnaire: Questionnaire, text: str,
         value = option.id
     elif kind == "checklist":
         value = split_choices(question, text)
+    elif kind == "number" and wanted in _NOT_KNOWN:
+        value = UNKNOWN  # checked below: only a question with unknown_scores takes it
     elif kind == "number":
         value = _number(question, text, decimal_comma)
     else:

@@ -9,7 +9,7 @@ from typing import Any
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.answers import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire
-from crmcheck.resolve import marks_not_applicable, score_value
+from crmcheck.resolve import UNKNOWN, is_unknown, marks_not_applicable, score_value
 from crmcheck.yamlio import parse
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
@@ -17,6 +17,7 @@ _SEPARATORS = re.compile(r"[\s,;]+")
 YES = frozenset({"yes", "y", "true"})
 NO = frozenset({"no", "false"})
 _NONE = frozenset({"0", "none", "-"})
+UNKNOWN_KEYS = frozenset({"u", UNKNOWN})  # typed at a number question with unknown_scores: nobody knows it
 
 
 def clean_text(text: str) -> str:
@@ -59,6 +60,11 @@ def read_reply(question: Question, questionnaire: Questionnaire, typed: str) -> 
     kind = question.type
     if kind == "text":
         return text
+    if kind == "number" and text.lower() in UNKNOWN_KEYS:
+        if question.unknown_scores is None:
+            raise ValueError("'not known' is not an answer to this question; type a number, x if it does not "
+                             "apply, or s to skip it for now")
+        return UNKNOWN
     if kind == "number":
         if (question.unit or "").strip() == "%" and text.endswith("%"):
             text = text[:-1].rstrip()  # "50%" or "50 %" on a percent question: the number is 50
@@ -105,6 +111,8 @@ def describe(question: Question, questionnaire: Questionnaire, answer: Answer | 
         return "not answered"
     if marks_not_applicable(question, answer.value):
         return "not applicable" + (f" ({answer.reason})" if answer.reason else "")
+    if question.type == "number" and is_unknown(answer.value):
+        return "not known"
     try:
         value, _ = score_value(question, questionnaire, answer.value)
     except ValueError:
@@ -129,7 +137,8 @@ def how_to_answer(question: Question, q: Questionnaire) -> str:
     if kind == "checklist":
         how = "Type the numbers of all that apply, like 1 3, or 0 for none."
     elif kind == "number":
-        how = f"Type a number{' (' + question.unit + ')' if question.unit else ''}."
+        how = f"Type a number{' (' + question.unit + ')' if question.unit else ''}"
+        how += ", or u if nobody knows it." if question.unknown_scores is not None else "."
     elif kind == "text":
         how = "Type your answer (free text, not scored)."
     elif kind == "yes_no":

@@ -602,8 +602,11 @@ class Interview:
         where = f"{item.section.title}" + (f" — {q.title}" if len(self.asked) > 1 else "")
         self.say(where, "heading")
         self.say(question.wording((self.header.respondent or {}).get("lens"), self.header.company), "question")
-        for key, label, _ in choices(question, q):
+        for key, label, value in choices(question, q):
             self.say(label, "", indent=f"  {key:>2}  ", subsequent=" " * 6)
+            anchor = question.anchor(value)
+            if anchor:  # what this answer looks like for this question, under its label
+                self.say(anchor, "dim", indent=" " * 8)
         if question.type == "checklist":
             self.say("none of these", "", indent="   0  ")
         answer = item.state.answers.get(item.full_id)
@@ -631,6 +634,8 @@ class Interview:
             answer = state.answers.get(item.full_id) or Answer()
             if key == "?":
                 self.say(question.help or "There is no help text for this question.", "dim")
+                if question.evidence_request:
+                    self.say(f"Evidence to ask for: {question.evidence_request}", "dim")
             elif key == "t" or (key == "n" and question.type != "yes_no") or key == "e":
                 self._edit_extra(item, "evidence" if key == "e" else "note")
             elif key == "s":

@@ -41,6 +41,7 @@ class NotEvidenced(Model):
     score: float | None = Field(description="the answer's score, or the mean score with several respondents")
     answers: int = Field(default=1, description="answers at 75 or above without evidence")
     respondents: int = Field(default=1, description="respondents who answered the question")
+    evidence_request: str | None = Field(default=None, description="what the assessor asks to see for it")
 
 
 class QuestionResult(Model):
@@ -58,6 +59,9 @@ class QuestionResult(Model):
     evidence: str | None = None
     reason: str | None = None
     recommendation: str | None = None
+    anchors: dict[str, str] | None = Field(default=None, description=(
+        "what each answer looks like for this question: the answer as reports show it -> its anchor"))
+    evidence_request: str | None = Field(default=None, description="what the assessor asks to see to evidence it")
     profile: bool = Field(default=False, description="a profile question (scored: false): counted, never scored")
     # set only when several respondents are aggregated (scores 0-100, like `score`)
     respondents: int | None = Field(default=None, description="respondents whose answer counts in the mean")

@@ -63,7 +63,8 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
         data = q.model_dump(mode="json", exclude_none=True, by_alias=True)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from crmcheck.answers_layout import allowed_answers, option_lines
+    from crmcheck.answers_layout import allowed_answers, anchor_lines, option_lines
+    from crmcheck.models.questionnaire import RecommendationByLevel
 
     out: list[str] = []
 
@@ -103,6 +104,10 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                 flags.append("profile")
             if question.dimension:
                 flags.append(question.dimension)
+            if question.reverse_scored:
+                flags.append("reverse-scored")
+            if question.measure:
+                flags.append(f"measure {question.measure}")
             para(f"{section.id}.{question.id}  ({', '.join(flags)})", "     ", first="   - ")
             if isinstance(question.text, dict):
                 for lens, text in question.text.items():
@@ -117,4 +122,19 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                                              break_on_hyphens=False))
             else:
                 para(allowed_answers(question, q), "     ")
+            if question.anchors:
+                para("What each answer looks like:", "     ")
+                for line in anchor_lines(question):
+                    para(line, "         ", first="       ")
+            if question.evidence_request:
+                para(f"Evidence: {question.evidence_request}", "     ")
+            recommendation = question.recommendation
+            if isinstance(recommendation, RecommendationByLevel):
+                para("Recommendation by answer:", "     ")
+                for name, text in (("start (below 0.5)", recommendation.start),
+                                   ("routine (from 0.5)", recommendation.routine),
+                                   ("improve (from 0.75)", recommendation.improve)):
+                    para(f"{name}: {text}", "         ", first="       ")
+            elif recommendation:
+                para(f"Recommendation: {recommendation}", "     ")
     return "\n".join(out) + "\n"
