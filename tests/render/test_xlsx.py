@@ -85,7 +85,8 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
     assert [r[:12] for r in summary[1:]] == [
         # crm-mistakes: 61 of 62 applicable questions answered (the website findability share is not measured),
         # stored to three places
-        ["crm-mistakes", "The nine CRM mistakes", "scored", 3, 58.3, 3, "Defined", None, None, None, round(61 / 62, 3), 50],
+        ["crm-mistakes", "The nine CRM mistakes", "scored", 3, 58.3, 3, "Defined", None, None, None, round(61 / 62, 3),
+         50],
         ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 3, 62.0, 3, "Defined",
          None, None, None, 1, 38],
         ["revenue-marketing", "Revenue marketing readiness", "staged", 2, 55.7, 3, "Defined", 2, "Lead Generation", 4,
