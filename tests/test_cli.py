@@ -39,7 +39,7 @@ def test_show_text_and_json() -> None:
     assert "- lead-generation.campaign-goals (scale, weight 2, strategy)" in flat
     assert max(len(line) for line in run.out.splitlines()) <= 80
     data = json.loads(run_cli("show", "crm-mistakes", "--format", "json").out)
-    assert data["id"] == "crm-mistakes" and len(data["sections"]) == 9
+    assert data["id"] == "crm-mistakes" and len(data["sections"]) == 10
 
 
 def test_show_unknown_id_is_exit_2() -> None:
@@ -95,8 +95,8 @@ def test_validate_reports_every_problem_with_position(tmp_path: Path) -> None:
     assert run.code == 2
     assert run.err.splitlines() == [
         f"{bad}:7:31: best-customers.defined: '7' is not on the practice scale; use one of 0 (Not done), "
-        "1 (Ad hoc), 2 (Defined), 3 (Practised), 4 (Measured and improved), or n/a",
-        f"{bad}:8:7: no question 'best-customers.nope' in crm-mistakes v2",
+        "1 (Ad hoc), 2 (Documented), 3 (Practised), 4 (Measured and improved), or n/a",
+        f"{bad}:8:7: no question 'best-customers.nope' in crm-mistakes v3",
         f"{bad}:9:36: customer-value.value-inputs: 'x' is not an option of this question; use any of revenue, "
         "support-effort, late-payments, refunds, intangibles",
     ]
@@ -147,7 +147,7 @@ def test_report_with_custom_template(tmp_path: Path) -> None:
     template.write_text("{{ result.company|md }} scored {{ result.questionnaires[0].score|score }}\n")
     run = run_cli("report", ANSWERS_2026, "--format", "markdown", "--template", str(template))
     assert run.code == 0, run.err
-    assert run.out == "Brightwater Field Systems scored 58.0\n"
+    assert run.out == "Brightwater Field Systems scored 58.3\n"
     template.write_text("{{ result.nothing_here }}\n")
     bad = run_cli("report", ANSWERS_2026, "--format", "markdown", "--template", str(template))
     assert bad.code == 2 and "template uses an undefined value" in bad.err
@@ -177,7 +177,7 @@ def test_custom_questionnaire_directory_and_environment(tmp_path: Path) -> None:
     run = run_cli("list", "--questionnaires", str(custom))
     assert any(line.startswith("our-mistakes") and f"[{custom}]" in line for line in run.out.splitlines())
     via_env = run_cli("show", "our-mistakes", env={"CRMCHECK_QUESTIONNAIRES": os.pathsep.join(["", str(custom)])})
-    assert via_env.code == 0 and via_env.out.startswith("The nine CRM mistakes  (our-mistakes v2, scored)")
+    assert via_env.code == 0 and via_env.out.startswith("The nine CRM mistakes  (our-mistakes v3, scored)")
 
 
 def test_custom_questionnaire_shadowing_a_builtin(tmp_path: Path) -> None:

@@ -29,7 +29,7 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
     assert brightwater.days_between == 363
     mistakes, pitfalls, revenue = brightwater.questionnaires
     assert (mistakes.id, mistakes.score_before, mistakes.score_after, mistakes.score_change) == (
-        "crm-mistakes", 30.5, 58.0, 27.5)
+        "crm-mistakes", 28.3, 58.3, 30.0)
     assert (mistakes.level.before, mistakes.level.after, mistakes.level.change) == (2, 3, 1)
     strengths = next(s for s in mistakes.sections if s.id == "strengths")
     assert (strengths.score_before, strengths.score_after, strengths.score_change) == (50.0, 28.6, -21.4)
@@ -39,7 +39,12 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
     best = next(s for s in mistakes.sections if s.id == "best-customers")
     assert (best.score_change, best.level.change, best.trend) == (50.0, 2, "improved")
     channels = next(s for s in pitfalls.sections if s.id == "channels")
-    assert (channels.score_before, channels.score_after, channels.level.change) == (69.2, 44.2, -1)
+    # by hand, under version 3: 2025 partner-record 3 (0.75, weight 2), ownership-rules yes, partner-logged-share 80
+    # (band 75: 0.75), consistent-terms 2 (0.5) -> 3.75 / 5; 2026 partner-record 1 (0.25, weight 2), ownership-rules
+    # yes, double-approach 2 (0.5, the middle of the scale whichever way it is keyed), partner-logged-share 40 (band
+    # 25: 0.25), consistent-terms 2 -> 2.75 / 6; channel-switch is retired, partner-service n/a both years
+    assert (channels.score_before, channels.score_after, channels.level.change) == (
+        round(100 * 3.75 / 5, 1), round(100 * 2.75 / 6, 1), -2) == (75.0, 45.8, -2)
     assert revenue.stage is not None
     assert (revenue.stage.reached.before, revenue.stage.reached.after, revenue.stage.reached.change) == (2, 2, 0)
     assert (revenue.stage.dimensions["technology"].before, revenue.stage.dimensions["technology"].after) == (1, 4)
@@ -56,9 +61,9 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
 
 def test_changed_answers_listed_with_before_and_after(brightwater: Comparison) -> None:
     mistakes, pitfalls, revenue = brightwater.questionnaires
-    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [40, 39, 42]
+    assert [len(q.answers_changed) for q in brightwater.questionnaires] == [57, 51, 28]
     rating = next(a for a in mistakes.answers_changed if a.question == "strengths.customer-rating")
-    assert (rating.before, rating.after, rating.score_before, rating.score_after) == ("2 Defined", "1 Ad hoc", 50.0,
+    assert (rating.before, rating.after, rating.score_before, rating.score_after) == ("2 Documented", "1 Ad hoc", 50.0,
                                                                                       25.0)
     # unchanged answers are not listed; a note changing alone is not an answer change
     assert "strengths.weaknesses" not in {a.question for a in mistakes.answers_changed}

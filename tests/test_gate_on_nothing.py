@@ -64,20 +64,20 @@ def test_an_all_na_assessment_fails_the_strict_example_policy_and_nothing_holds_
     assert run.code == 1
     data = json.loads(run.out)
     risk = [o for o in data["outcomes"] if o["rule"] == "no-high-risk"]
-    assert risk and all(o["status"] == "skipped" for o in risk)  # 17 sections not assessed: none "held"
-    assert len(risk) == 17
+    assert risk and all(o["status"] == "skipped" for o in risk)  # 18 sections not assessed: none "held"
+    assert len(risk) == 18  # crm-mistakes 10, cmr-pitfalls 8
     assert data["held"] == 0
-    assert data["skipped"] == 17 + 1  # and the evidence rule, with no answer in scope
+    assert data["skipped"] == 18 + 1  # and the evidence rule, with no answer in scope
     suite = ET.parse(all_na.with_name("crm.xml")).getroot()
     testsuite = suite if suite.tag == "testsuite" else suite[0]
-    assert testsuite.get("skipped") == "18"
+    assert testsuite.get("skipped") == "19"
     skipped_cases = [case for case in suite.iter("testcase") if case.find("skipped") is not None]
-    assert len(skipped_cases) == 18
+    assert len(skipped_cases) == 19
     terminal = run_cli("check", all_na.name, "--policy", "policy.yaml", *TODAY, cwd=all_na.parent)
-    assert re.search(r"–\s+1\s+no-high-risk: not at high risk\s+17 skipped", terminal.out), terminal.out
+    assert re.search(r"–\s+1\s+no-high-risk: not at high risk\s+18 skipped", terminal.out), terminal.out
     markdown = run_cli("check", all_na.name, "--policy", "policy.yaml", *TODAY, "--format", "markdown",
                        cwd=all_na.parent)
-    assert "17 skipped" in markdown.out and "Skipped" in markdown.out
+    assert "18 skipped" in markdown.out and "Skipped" in markdown.out
 
 
 def test_a_section_all_na_is_skipped_when_others_are_answered(tmp_path: Path) -> None:

@@ -119,7 +119,7 @@ def test_check_on_github_actions(hostile: Path) -> None:
         f"::error file=2026.yaml,line={strengths},title=crmcheck no-level-drop%3A crm-mistakes/strengths::"
         "crm-mistakes/strengths fell from level 3 Defined to level 2 Developing (score 50.0 → 28.6)",
         f"::error file=2026.yaml,line={channels},title=crmcheck no-level-drop%3A cmr-pitfalls/channels::"
-        "cmr-pitfalls/channels fell from level 3 Defined to level 2 Developing (score 69.2 → 44.2)",
+        "cmr-pitfalls/channels fell from level 4 Managed to level 2 Developing (score 75.0 → 45.8)",
         f"::error file=2026.yaml,line={automation},title=crmcheck no-level-drop%3A "
         "revenue-marketing/revenue-marketing-automation"
         "::revenue-marketing/revenue-marketing-automation fell from level 3 Defined to level 2 Developing "

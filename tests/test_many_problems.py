@@ -30,7 +30,7 @@ def test_validate_prints_fifty_problems_and_the_total(tmp_path: Path) -> None:
     assert run.code == 2
     lines = run.err.splitlines()
     assert len(lines) == MAX_PROBLEMS_SHOWN + 1 == 51
-    assert lines[0] == ("many.yaml:7:7: no question 'best-customers.defind' in crm-mistakes v2 "
+    assert lines[0] == ("many.yaml:7:7: no question 'best-customers.defind' in crm-mistakes v3 "
                         "(did you mean 'best-customers.defined'?)")
     assert lines[49].startswith("many.yaml:56:7: no question 'best-customers.unknown-000048'")
     total = UNKNOWN + 1

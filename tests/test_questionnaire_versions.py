@@ -20,10 +20,14 @@ OLD = EXAMPLES / "assessment-2025.yaml"
 NEW = EXAMPLES / "assessment-2026.yaml"
 V1 = Path(__file__).parent / "data" / "questionnaires-v1"
 
-# version-1 id -> version-2 id, written out by hand from docs/questionnaires.md
+# the current version of each built-in (crm-mistakes and cmr-pitfalls are at version 3)
+VERSIONS = {"crm-mistakes": 3, "cmr-pitfalls": 3, "revenue-marketing": 3, "perception-gap": 3}
+# version-1 id -> current id, written out by hand from docs/questionnaires.md
 RENAMED = {
     "crm-mistakes": {"customer-value.value-recorded": "customer-value.value-stored"},
-    "cmr-pitfalls": {"culture.realistic-targets": "culture.baseline-targets"},
+    "cmr-pitfalls": {"culture.realistic-targets": "culture.baseline-targets",
+                     "inside-out.single-interaction": "decision-info.fit-guidance",
+                     "retention.cost-known": "retention.acquisition-cost-known"},
     "revenue-marketing": {
         "demand-generation.content-social": "demand-generation.journey-content",
         "revenue-marketing.revenue-share": "revenue-marketing.revenue-sourced",
@@ -44,8 +48,11 @@ RENAMED = {
     },
     "perception-gap": {"experience.low-effort": "experience.easy-ordering"},
 }
-# version-1 ids version 2 dropped without a successor (feature evidence was asked three times; now once)
-RETIRED = {"crm-mistakes": ["relevance.feature-reason", "products-vs-customers.share-evidenced"],
+# ids dropped without a successor: version 2 dropped two (feature evidence was asked three times; now once), version
+# 3 the misread agile figure, resolution in days (now hours), a double-barrelled question and a repeated one
+RETIRED = {"crm-mistakes": ["relevance.feature-reason", "products-vs-customers.share-evidenced",
+                            "relevance.feedback-weeks", "experience-metrics.resolution-days"],
+           "cmr-pitfalls": ["culture.targets-met", "channels.channel-switch"],
            # version 3 of perception-gap (tests/test_perception_gap_v3.py) dropped or re-keyed these version-2 ids
            "perception-gap": ["loyalty.rewarded-tenure", "loyalty.motives-known", "loyalty.stay-by-choice",
                               "relationship.known-contact", "relationship.two-way-value", "experience.handoffs",
@@ -54,8 +61,8 @@ RETIRED = {"crm-mistakes": ["relevance.feature-reason", "products-vs-customers.s
                               "measuring.recommend-order"],
            # version 3 merged overlapping questions (routing into handoff, lifecycle into customer-programs)
            "revenue-marketing": ["demand-generation-automation.routing", "revenue-marketing.lifecycle"]}
-# the current version of each built-in the example company answers
-VERSIONS = {"crm-mistakes": 2, "cmr-pitfalls": 2, "revenue-marketing": 3, "perception-gap": 3}
+# of those, the ones version 1 asked (culture.targets-met came with version 2)
+RETIRED_SINCE_V1 = {qid: [i for i in ids if i != "culture.targets-met"] for qid, ids in RETIRED.items()}
 
 
 def _raw(path: Path) -> dict[str, object]:
@@ -96,18 +103,20 @@ def test_every_renamed_id_is_declared_and_every_version_1_id_still_resolves() ->
 def test_version_1_answers_load_against_version_2() -> None:
     run = run_cli("validate", str(OLD))
     assert run.code == 0, run.err
-    # 2025 answered every version-1 scored question but the two n/a; version 2 adds questions it could not answer
-    # and no longer asks two that 2025 answered (feature-reason: no; share-evidenced: n/a), which are left out
-    assert "crm-mistakes 41/44 answered, 1 n/a; cmr-pitfalls 39/41 answered, 2 n/a" in run.out
+    # 2025 answered every version-1 scored question but the n/a ones; later versions add questions it could not
+    # answer and no longer ask some it answered, which are left out. crm-mistakes: 43 scored answers (the metrics
+    # checklist is a profile question since version 3) less 4 retired (share-evidenced was the second n/a) = 38
+    # answered + 1 n/a of 63 scored questions; cmr-pitfalls: 41 less channel-switch = 38 answered + 2 n/a of 54
+    assert "crm-mistakes 38/62 answered, 1 n/a; cmr-pitfalls 38/52 answered, 2 n/a" in run.out
 
 
 def test_an_answer_to_a_retired_question_scores_nothing_under_version_2() -> None:
     comparison = compare_files(str(OLD), str(NEW), Catalog.from_options())
     mistakes = next(q for q in comparison.questionnaires if q.id == "crm-mistakes")
     relevance = next(s for s in mistakes.sections if s.id == "relevance")
-    # 2025 relevance under version 2, by hand: segments 2 (0.5, weight 2), needs-review after-loss 0.25,
-    # feedback-weeks 10 (band from 9: 0.5), adapt 1 (0.25); feature-reason "no" is retired and counts nowhere
-    assert relevance.score_before == round(100 * (2 * 0.5 + 0.25 + 0.5 + 0.25) / 5, 1) == 40.0
+    # 2025 relevance under version 3, by hand: segments 2 (0.5, weight 2), needs-review after-loss 0.25, adapt 1
+    # (0.25); feature-reason "no" and feedback-weeks 10 are retired and count nowhere
+    assert relevance.score_before == round(100 * (2 * 0.5 + 0.25 + 0.25) / 4, 1) == 37.5
 
 
 def test_a_current_version_file_may_not_answer_a_retired_question(tmp_path: Path) -> None:
@@ -116,7 +125,7 @@ def test_a_current_version_file_may_not_answer_a_retired_question(tmp_path: Path
                     "    answers:\n      relevance.segments: 2\n      relevance.feature-reason: yes\n")
     run = run_cli("validate", str(path))
     assert run.code == 2
-    assert run.err.strip() == (f"{path}:8:7: no question 'relevance.feature-reason' in crm-mistakes v2 (version 2 "
+    assert run.err.strip() == (f"{path}:8:7: no question 'relevance.feature-reason' in crm-mistakes v3 (version 3 "
                                "no longer asks it; only a file that says it answers an earlier version may still "
                                "give it)")
     # saying which version it answers is what lets it through
@@ -128,8 +137,8 @@ def test_compare_with_todays_questionnaires_places_old_answers_on_the_new_questi
     comparison = compare_files(str(OLD), str(NEW), Catalog.from_options())
     pitfalls = next(q for q in comparison.questionnaires if q.id == "cmr-pitfalls")
     culture = next(s for s in pitfalls.sections if s.id == "culture")
-    # 2025 culture under version 2, by hand: customer-metrics 0 (band 0, weight 2), baseline-targets 0 (was
-    # realistic-targets), pay-link none 0, recognition no 0, training 1 -> 0.25; targets-met unanswered.
+    # 2025 culture under version 3, by hand: customer-metrics 0 (band 0, weight 2), baseline-targets 0 (was
+    # realistic-targets), pay-link none 0, recognition no 0, training 1 -> 0.25; the questions added since unanswered.
     assert culture.score_before == round(100 * 0.25 / (2 + 1 + 1 + 1 + 1), 1) == 4.2
     changed = {a.question: a for a in pitfalls.answers_changed}
     assert (changed["culture.baseline-targets"].before, changed["culture.baseline-targets"].after) == (
@@ -150,9 +159,14 @@ def test_compare_with_the_version_1_questionnaires_pairs_renamed_questions() -> 
     for qid, q in by_id.items():
         assert (q["version_before"], q["version_after"]) == (1, VERSIONS[qid])
         assert {r["previous_id"]: r["question"] for r in q["questions_renamed"]} == RENAMED[qid]
-        assert q["questions_removed"] == RETIRED.get(qid, [])
-    assert set(by_id["crm-mistakes"]["questions_added"]) == {
-        "customer-value.value-used", "strengths.compared-history", "personalisation.feedback-points"}
+        assert sorted(q["questions_removed"]) == sorted(RETIRED_SINCE_V1.get(qid, []))
+    for qid in ("crm-mistakes", "cmr-pitfalls"):
+        # added: every current question that is neither a version-1 id nor the new home of one
+        v1 = {f"{s['id']}.{q['id']}" for s in _raw(V1 / f"{qid}.yaml")["sections"] for q in s["questions"]}  # type: ignore[attr-defined]
+        current = Catalog.from_options().get(qid).questions
+        assert set(by_id[qid]["questions_added"]) == set(current) - v1 - set(RENAMED[qid].values())
+    assert {"customer-value.value-used", "strengths.compared-history", "personalisation.feedback-points",
+            "strategy.in-plan"} <= set(by_id["crm-mistakes"]["questions_added"])
     assert set(by_id["revenue-marketing"]["questions_added"]) == {
         "lead-generation.reported-metrics", "demand-generation.social-marketing",
         "revenue-marketing.revenue-influenced",

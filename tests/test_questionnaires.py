@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from crmcheck.catalog import Catalog
-from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire
 from tests.conftest import ROOT
 
 SEEDS = ROOT.parent / "shared" / "seeds"
@@ -20,7 +20,9 @@ def load(qid: str) -> Questionnaire:
 
 
 def test_section_counts_follow_the_sources() -> None:
-    assert len(load("crm-mistakes").sections) == 9
+    # one section per mistake, and (version 3) one for the article's opening: CRM kept apart from the strategy
+    assert len(load("crm-mistakes").sections) == 10
+    assert load("crm-mistakes").sections[-1].source_item.startswith("Introduction:")
     assert len(load("cmr-pitfalls").sections) == 8
     assert [s.source_item for s in load("crm-mistakes").sections][0].startswith("Mistake 1:")
     rm = load("revenue-marketing")
@@ -52,14 +54,24 @@ def test_quality_rules(qid: str) -> None:
         assert len(scored) >= 3, section.id
         for question in scored:
             assert question.help and len(question.help) > 30, question.id
-            for score in (None, 0.5, 0.75):  # one text, or one per answer level: each says something
-                text = question.recommendation_for(score)
-                assert text and len(text) > 20, question.id
+            assert all(len(text) > 20 for text in _recommendations(question)), question.id
             if q.lenses and question.asked_lenses is None:
                 assert isinstance(question.text, dict) and set(question.text) == set(q.lenses)
             elif q.lenses:  # asked in some lenses only: worded for exactly those
                 assert set(question.text) == set(question.asked_lenses or ()) if isinstance(question.text, dict) \
                     else len(question.asked_lenses or ()) == 1
+
+
+def _recommendations(question: Question) -> list[str]:
+    """The recommendation's texts: one, or one per answer level (start, routine, improve)."""
+    given = question.recommendation
+    if given is None:
+        return [""]
+    return [given] if isinstance(given, str) else [given.start, given.routine, given.improve]
+
+
+def _lens_texts(value: str | dict[str, str] | None) -> list[str]:
+    return [] if value is None else [value] if isinstance(value, str) else list(value.values())
 
 
 def _words(text: str) -> list[str]:
@@ -75,9 +87,9 @@ def test_wording_is_our_own(qid: str) -> None:
     q = load(qid)
     for section in q.sections:
         for question in section.questions:
-            texts = list(question.text.values()) if isinstance(question.text, dict) else [question.text]
-            texts += list((question.anchors or {}).values()) + [question.evidence_request or ""]
-            texts += list(dict.fromkeys(question.recommendation_for(s) or "" for s in (None, 0.5, 0.75)))
+            texts = [*_lens_texts(question.text), *_lens_texts(question.respondent_help),
+                     *(question.anchors or {}).values(), question.evidence_request or "",
+                     *_recommendations(question), *_lens_texts(section.respondent_intro)]
             for text in [*texts, question.help or "", section.summary or ""]:
                 words = _words(text)
                 copied = [" ".join(words[i:i + 8]) for i in range(len(words) - 7) if " ".join(words[i:i + 8]) in runs]

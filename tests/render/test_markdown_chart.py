@@ -19,10 +19,11 @@ xychart-beta horizontal
     title "The nine CRM mistakes"
     x-axis ["1. Building around your best…", "2. Putting a full value on…", "3. Staying relevant to each…", \
 "4. Innovating for the customer", "5. Measuring the customer…", "6. Checking your strengths…", \
-"7. Personalising service…", "8. Putting customers ahead of…", "9. Planning around customers…"]
+"7. Personalising service", "8. Putting customers ahead of…", "9. Planning around customers…", \
+"10. CRM as part of the business…"]
     y-axis "Score" 0 --> 100
-    bar [67.9, 55.6, 65, 58.3, 76.7, 28.6, 60, 60, 50]
-    line [70, 70, 70, 50, 90, 70, 70, 70, 50]
+    bar [67.9, 61.2, 67.9, 46.4, 81.3, 28.6, 66.7, 58.3, 42.9, 62.5]
+    line [70, 70, 70, 50, 90, 70, 70, 70, 50, 70]
 ```
 
 | Section | Score | Level | Risk | Target | Gap | Completeness |

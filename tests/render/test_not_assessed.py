@@ -56,9 +56,9 @@ def test_html_gap_chart_never_calls_them_on_target(partial: Path) -> None:
 def test_html_radar_does_not_plot_them_at_zero(partial: Path) -> None:
     run = run_cli("report", str(partial), "--format", "html")
     radar = _svg(run.out, "q-crm-mistakes-radar")
-    assert radar.count('<circle class="score-dot"') == 7  # nine sections, two not assessed
+    assert radar.count('<circle class="score-dot"') == 8  # ten sections, two not assessed
     points = re.search(r'<polygon class="score-area" points="([^"]+)"', radar)
-    assert points is not None and len(points.group(1).split()) == 7
+    assert points is not None and len(points.group(1).split()) == 8
     assert "170,170" not in points.group(1)  # the centre (a score of 0) is no vertex
     assert radar.count('class="spoke not-assessed"') == 2 and radar.count('class="axis-badge not-assessed"') == 2
     assert "4. Innovating for the customer: not assessed, no point drawn" in radar
@@ -75,7 +75,7 @@ def test_markdown_chart_leaves_them_out_and_says_so(partial: Path) -> None:
     axis, bars = (re.search(rf"^    {name} \[(.*)\]$", block.group(1), re.M) for name in ("x-axis", "bar"))
     assert axis is not None and bars is not None
     labels = [label.split(".")[0] for label in re.findall(r'"(\d+\.[^"]*)"', axis.group(1))]
-    assert labels == ["1", "2", "3", "5", "7", "8", "9"]
+    assert labels == ["1", "2", "3", "5", "7", "8", "9", "10"]
     assert "0" not in bars.group(1).split(", ")
     assert ("Not assessed (no question answered), so not drawn: 4. Innovating for the customer; 6. Checking your "
             "strengths honestly.") in run.out

@@ -83,13 +83,14 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
     wb = load_workbook(example_xlsx)
     summary = rows(wb["Summary"])
     assert [r[:12] for r in summary[1:]] == [
-        ["crm-mistakes", "The nine CRM mistakes", "scored", 2, 58.0, 3, "Defined", None, None, None, 1, 40],
-        ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 2, 64.2, 3, "Defined",
-         None, None, None, 1, 27],
-        # revenue-marketing v3: 32 recommendations, the answers below 1 in the stage-3 and stage-4 sections (the
-        # sections with a gap; worked out from the YAML)
-        ["revenue-marketing", "Revenue marketing readiness", "staged", 3, 54.7, 3, "Defined", 2, "Lead Generation", 4,
-         1, 32],
+        # crm-mistakes: 61 of 62 applicable questions answered (the website findability share is not measured),
+        # stored to three places
+        ["crm-mistakes", "The nine CRM mistakes", "scored", 3, 58.3, 3, "Defined", None, None, None, round(61 / 62, 3),
+         50],
+        ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 3, 62.0, 3, "Defined",
+         None, None, None, 1, 38],
+        ["revenue-marketing", "Revenue marketing readiness", "staged", 2, 55.7, 3, "Defined", 2, "Lead Generation", 4,
+         1, 24],
     ]
     assert summary[1][12:16] == ["Brightwater Field Systems", dt.datetime(2026, 11, 2), "Dana Lee",
                                  "Leadership workshop"]
@@ -102,7 +103,7 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
                          "Developing", "high", 4, 2, 1, 5, 5, 0, "no", "company"]
     recommendations = rows(wb["Recommendations"])
     assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.customer-rating", 4.5, 25]
-    assert len(recommendations) == 1 + 40 + 27 + 32
+    assert len(recommendations) == 1 + 50 + 38 + 24
 
 
 def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) -> None:
@@ -114,7 +115,7 @@ def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) 
     mobile = next(r for r in questions if r[2] == "personalisation.mobile")
     assert (mobile[5], mobile[7], mobile[13]) == (
         "n/a", None, "Service contacts are office-based dispatchers; no mobile support channel planned")
-    assert len(questions) == 1 + 48 + 44 + 52
+    assert len(questions) == 1 + 67 + 55 + 40
 
 
 def test_hostile_text_is_stored_as_text(tmp_path: Path) -> None:
