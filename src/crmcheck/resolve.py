@@ -30,6 +30,7 @@ class Response:
     note: str | None = None
     evidence: str | None = None
     reason: str | None = None
+    measured: tuple[float, str] | None = None  # (value, source) that `crmcheck measure --write` recorded
 
 
 UNANSWERED = Response("unanswered")
@@ -398,4 +399,7 @@ def _response(questionnaire: Questionnaire, question: Question, answer: Answer) 
     if is_not_applicable(answer.value):
         return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
     value, score = score_value(question, questionnaire, answer.value)
+    if answer.measured is not None:
+        return Response("answered", value, score, answer.note, answer.evidence, answer.reason,
+                        (answer.measured.value, answer.measured.source))
     return Response("answered", value, score, answer.note, answer.evidence, answer.reason)

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from crmcheck.inert import has_visible_text
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
+    Contradicted,
     LevelBand,
     NextStep,
     NotApplicable,
@@ -30,6 +31,25 @@ from crmcheck.resolve import UNANSWERED, Response, band_of
 EDGE_DIGITS = 9  # scores are compared at band edges after rounding to this many decimals
 NOT_EVIDENCED_MIN = 0.75  # a self-assessed answer scoring this or more should cite evidence
 SELF_ASSESSED_LENS = "company"  # customers' answers are their experience; they need no evidence
+
+
+def contradiction(question: Question, response: Response, full: str, text: str) -> Contradicted | None:
+    """A number answer further from the value `crmcheck measure` recorded than its metric's tolerance."""
+    if question.measure is None or response.measured is None or response.status != "answered":
+        return None
+    if isinstance(response.value, bool) or not isinstance(response.value, int | float):
+        return None
+    from crmcheck.measure.catalog import METRICS
+
+    metric = METRICS.get(question.measure)
+    if metric is None:
+        return None
+    measured, source = response.measured
+    # compared at 9 decimals, like band edges: an answer exactly at the tolerance agrees
+    if round(abs(float(response.value) - measured) - metric.tolerance, EDGE_DIGITS) <= 0:
+        return None
+    return Contradicted(question=full, text=text, answer=float(response.value), measured=measured,
+                        tolerance=metric.tolerance, unit=metric.unit, metric=metric.id, source=source)
 
 
 def needs_evidence(score: float | None, lens: str | None) -> bool:
@@ -425,6 +445,7 @@ def score_questionnaire(
             gap = None if level is None else max(0, target - level)
         questions: list[QuestionResult] = []
         not_evidenced: list[NotEvidenced] = []
+        contradicted: list[Contradicted] = []
         for question in section.questions:
             full = f"{section.id}.{question.id}"
             response = responses.get(full, UNANSWERED)
@@ -436,12 +457,17 @@ def score_questionnaire(
             if needs_evidence(s, lens) and not has_visible_text(response.evidence):
                 not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
                                                   score=None if s is None else round(100 * s, 1)))
+            against = contradiction(question, response, full, question.wording(lens, company))
+            if against is not None:
+                contradicted.append(against)
             questions.append(QuestionResult(
                 id=full, text=question.wording(lens, company), type=question.type, status=response.status,
                 answer=_display(question, questionnaire, response), value=response.value,
                 score=None if s is None else round(100 * s, 1), weight=question.weight, critical=question.critical,
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
                 reason=response.reason, recommendation=question.recommendation_for(s), profile=question.profile,
+                measured=response.measured[0] if response.measured else None,
+                measured_source=response.measured[1] if response.measured else None, contradicted=against is not None,
             ))
             if question.profile:
                 tally_of = ProfileTally(question)
@@ -461,7 +487,7 @@ def score_questionnaire(
             score=_score1(tally.score), level=level, level_name=questionnaire.level_name(level), risk=risk,
             target=target, gap=gap, completeness=round(tally.completeness, 3), answered=tally.answered,
             scored_questions=tally.scored, not_applicable=tally.not_applicable, questions=questions,
-            not_evidenced=not_evidenced,
+            not_evidenced=not_evidenced, contradicted=contradicted,
         ))
 
     summary = summarise(questionnaire, [t.score for t in tallies], [section_flags(t) for t in tallies])
