@@ -32,6 +32,7 @@ METRICS: dict[str, Metric] = {m.id: m for m in (
     Metric("marketing-won-share", "Marketing's share of won amount", "deals", "%", 5),
     Metric("marketing-leads", "Marketing leads", "leads", "count", 0),
     Metric("lead-to-opportunity", "Leads that became a deal", "leads", "%", 5),
+    Metric("marketing-lead-to-opportunity", "Marketing leads that became a deal", "leads", "%", 5),
     Metric("marketing-lead-to-won", "Marketing leads that became a won deal", "leads", "%", 1),
     Metric("first-reply-hours", "Median hours to first reply", "tickets", "hours", 2),
     Metric("resolution-hours", "Median hours to resolution, solved tickets", "tickets", "hours", 8),

@@ -71,7 +71,7 @@ class ValueLists(Strict):
 
     won: Values | None = None
     lost: Values | None = None
-    open: Values | None = None
+    open: Values | None = Field(default=None, description='"*" means every status that is neither won nor lost')
     marketing: Values | None = None
     satisfied: Values | None = None
     unrated: Values | None = Field(default=None, description=(
@@ -146,14 +146,14 @@ PRESETS: dict[str, MeasureConfig] = {
     "hubspot": _preset("deals", {"id": "Record ID", "account": "Associated Company", "created": "Create Date",
                                  "closed": "Close Date", "status": "Deal Stage", "amount": "Amount",
                                  "source": "Original Source Type"},
-                       won=["Closed Won", "closedwon"], lost=["Closed Lost", "closedlost"],
+                       won=["Closed Won", "closedwon"], lost=["Closed Lost", "closedlost"], open=["*"],
                        marketing=["Organic Search", "Paid Search", "Email Marketing", "Organic Social",
                                   "Paid Social", "Social Media", "Other Campaigns", "ORGANIC_SEARCH", "PAID_SEARCH",
                                   "EMAIL_MARKETING", "SOCIAL_MEDIA", "PAID_SOCIAL", "OTHER_CAMPAIGNS"]),
     "salesforce": _preset("deals", {"id": "Opportunity ID", "account": "Account Name", "created": "Created Date",
                                     "closed": "Close Date", "status": "Stage", "amount": "Amount",
                                     "source": "Lead Source"},
-                          won=["Closed Won"], lost=["Closed Lost"],
+                          won=["Closed Won"], lost=["Closed Lost"], open=["*"],
                           marketing=["Web", "Advertisement", "Email", "Trade Show", "Seminar - Internal",
                                      "Seminar - Partner", "Purchased List"]),
     "zendesk": _preset("tickets", {"id": "Id", "account": "Organization", "created": "Created at",

@@ -268,6 +268,9 @@ def _compute(con: duckdb.DuckDBPyConnection, config: MeasureConfig, loaded: dict
                     needs=(("leads", ("source",)),))
         metrics.put("lead-to-opportunity", _share(r.get("with_deal"), leads),
                     f"{int(r.get('with_deal') or 0):,} of {leads:,} leads", needs=(("leads", ("deal",)),))
+        metrics.put("marketing-lead-to-opportunity", _share(r.get("marketing_with_deal"), marketing),
+                    f"{int(r.get('marketing_with_deal') or 0):,} of {marketing:,} marketing leads",
+                    needs=(("leads", ("source", "deal")),))
         share = _share(r.get("marketing_won"), marketing) if with_deals else None
         metrics.put("marketing-lead-to-won", share,
                     f"{int(r.get('marketing_won') or 0):,} of {marketing:,} marketing leads",

@@ -43,12 +43,15 @@ class Queries:
 
     def deal_flags(self, table: str = "deals") -> str:
         won, lost, open_ = (value_list(self.config, k) for k in ("won", "lost", "open"))
+        # `open: ["*"]`: every status that is neither won nor lost (a pipeline's many open stages)
+        is_open = (f"(status IS NOT NULL AND NOT coalesce({_in('status', won)}, false) AND NOT "
+                   f"coalesce({_in('status', lost)}, false))" if "*" in open_ else _in("status", open_))
         return f"""SELECT *,
     coalesce(closed < created, false) AS closed_before_created,
     coalesce(amount < 0, false) AS negative_amount,
     coalesce({_in('status', won)}, false) AS is_won,
     coalesce({_in('status', lost)}, false) AS is_lost,
-    coalesce({_in('status', open_)}, false) AS is_open,
+    coalesce({is_open}, false) AS is_open,
     coalesce({_in('source', value_list(self.config, 'marketing'))}, false) AS is_marketing
   FROM {table}"""
 
@@ -94,6 +97,7 @@ SELECT
   count(*) AS leads,
   count(*) FILTER (WHERE l.deal IS NOT NULL) AS with_deal,
   count(*) FILTER (WHERE coalesce({marketing}, false)) AS marketing_leads,
+  count(*) FILTER (WHERE coalesce({marketing}, false) AND l.deal IS NOT NULL) AS marketing_with_deal,
   count(*) FILTER (WHERE coalesce({marketing}, false) AND {won}) AS marketing_won,
   count(*) FILTER (WHERE l.deal IS NOT NULL AND NOT ({found})) AS deal_not_found,
   min(l.created) AS first, max(l.created) AS last

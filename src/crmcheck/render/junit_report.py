@@ -90,8 +90,10 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
             if s.score is None:
                 suite.case(f"crmcheck.{q.id}", name, skipped="not assessed: no scored answer in this section")
             else:
+                against = "".join(f"\ncontradicted by data: {c.question} answered {c.answer:g}, measured "
+                                  f"{c.measured:.1f} (tolerance {c.tolerance:g})" for c in s.contradicted)
                 suite.case(f"crmcheck.{q.id}", name, failure=_section_failure(s, q.kind),
-                           output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip())
+                           output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip() + against)
         suite.close({"company": result.company, "assessed_on": str(result.assessed_on),
                      "questionnaire_version": str(q.version)})
         suites.append(suite)
