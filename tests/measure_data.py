@@ -50,9 +50,8 @@ def deals_sql(rows: int, seed: int = 1, accounts: int = 1000, layout: str = "gen
     return f"""
 SELECT 'D' || i AS id, 'A' || ({_h('i', seed, 7)} % {accounts}) AS account,
   TIMESTAMP '2025-01-01' + INTERVAL (({_h('i', seed, 11)} % 525600)) MINUTE AS created,
-  CASE WHEN {_h('i', seed, 13)} % 10 < 7
-       THEN TIMESTAMP '2025-01-01' + INTERVAL (({_h('i', seed, 11)} % 525600) + 60 * 24 * (1 + {_h('i', seed, 17)} % 90)) MINUTE
-  END AS closed,
+  CASE WHEN {_h('i', seed, 13)} % 10 < 7 THEN TIMESTAMP '2025-01-01'
+    + INTERVAL (({_h('i', seed, 11)} % 525600) + 60 * 24 * (1 + {_h('i', seed, 17)} % 90)) MINUTE END AS closed,
   CASE WHEN {_h('i', seed, 13)} % 10 < 4 THEN '{won}' WHEN {_h('i', seed, 13)} % 10 < 7 THEN '{lost}'
        ELSE '{open_}' END AS status,
   CAST(100 + {_h('i', seed, 19)} % 10000 AS DOUBLE) AS amount,
@@ -80,8 +79,8 @@ def tickets_sql(rows: int, seed: int = 1, accounts: int = 1000, layout: str = "g
     return f"""
 SELECT 'T' || i AS id, 'A' || ({_h('i', seed, 53)} % {accounts}) AS account, {created} AS created,
   {reply},
-  CASE WHEN {_h('i', seed, 59)} % 10 < 9 THEN {created} + INTERVAL ({reply_minutes} + {_h('i', seed, 61)} % 10080) MINUTE
-  END AS solved,
+  CASE WHEN {_h('i', seed, 59)} % 10 < 9
+    THEN {created} + INTERVAL ({reply_minutes} + {_h('i', seed, 61)} % 10080) MINUTE END AS solved,
   CASE {_h('i', seed, 67)} % 3 WHEN 0 THEN 'email' WHEN 1 THEN 'phone' ELSE 'chat' END AS channel,
   CASE {_h('i', seed, 71)} % 4 WHEN 0 THEN '{good}' WHEN 1 THEN '{good}' WHEN 2 THEN '{bad}' ELSE '{unrated}' END
     AS satisfaction

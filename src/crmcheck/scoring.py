@@ -37,7 +37,11 @@ def contradiction(question: Question, response: Response, full: str, text: str) 
     """A number answer further from the value `crmcheck measure` recorded than its metric's tolerance."""
     if question.measure is None or response.measured is None or response.status != "answered":
         return None
-    if isinstance(response.value, bool) or not isinstance(response.value, int | float):
+    if isinstance(response.value, bool):
+        return None
+    try:  # a number answer's value is kept as the text it was written as ('2.5')
+        answered = float(response.value)
+    except (TypeError, ValueError):
         return None
     from crmcheck.measure.catalog import METRICS
 
@@ -46,9 +50,9 @@ def contradiction(question: Question, response: Response, full: str, text: str) 
         return None
     measured, source = response.measured
     # compared at 9 decimals, like band edges: an answer exactly at the tolerance agrees
-    if round(abs(float(response.value) - measured) - metric.tolerance, EDGE_DIGITS) <= 0:
+    if round(abs(answered - measured) - metric.tolerance, EDGE_DIGITS) <= 0:
         return None
-    return Contradicted(question=full, text=text, answer=float(response.value), measured=measured,
+    return Contradicted(question=full, text=text, answer=answered, measured=measured,
                         tolerance=metric.tolerance, unit=metric.unit, metric=metric.id, source=source)
 
 

@@ -13,7 +13,7 @@ from crmcheck.errors import CrmcheckError, InputError, Problem
 from crmcheck.measure.catalog import METRICS
 from crmcheck.measure.result import AnswerCheck, AnswersCheck, MeasureResult, TableSummary
 from crmcheck.models.answers import Answer, AnswersFile, Measured, QuestionnaireAnswers, parse_answers
-from crmcheck.resolve import is_not_applicable, resolve
+from crmcheck.resolve import Response, is_not_applicable, resolve
 from crmcheck.yamlio import parse, read_text, write_atomic
 
 if TYPE_CHECKING:
@@ -150,12 +150,18 @@ def _verify(text: str, path: str, states: list[QuestionnaireState]) -> None:
             expected = resolve(q, QuestionnaireAnswers.model_validate(
                 {"targets": state.targets,
                  "answers": {k: a.model_dump(exclude_none=True) for k, a in state.answers.items()}}), source, q.id)
-            if written != expected:
-                raise InputError("the answers would not be written as measured", file=path)
+            # numbers compared as text: a number read back from YAML keeps the text it was written as
+            differ = [k for k in expected if _comparable(written.get(k)) != _comparable(expected[k])]
+            if differ:
+                raise InputError(f"the answer to {differ[0]} would not be written as measured", file=path)
     except CrmcheckError as exc:
         raise InputError(exc.problems[0].message, problems=[
             *exc.problems, Problem(f"{path} was left as it is: the file measure would write does not load back")
         ]) from None
+
+
+def _comparable(r: Response | None) -> tuple[object, ...] | None:
+    return None if r is None else (r.status, str(r.value), r.score, r.note, r.evidence, r.reason, r.measured)
 
 
 def _number(value: object) -> float | None:
