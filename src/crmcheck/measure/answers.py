@@ -112,7 +112,7 @@ def check_answers(path: str, result: MeasureResult, catalog: Catalog) -> Checked
     return Checked(report, text)
 
 
-def write_answers(path: str, checked: Checked) -> Checked:
+def write_answers(path: str, checked: Checked, *, backup: bool = True) -> Checked:
     """Save the filled and annotated answers (atomically; the comments a hand-edited file had are kept in
     FILE.bak when the standard layout would drop them)."""
     if checked.text is None:
@@ -120,7 +120,7 @@ def write_answers(path: str, checked: Checked) -> Checked:
     from crmcheck.interview.disk import backup_copy, lost_comment_lines
 
     original = read_text(path)
-    if lost_comment_lines(original, checked.text):
+    if backup and lost_comment_lines(original, checked.text):
         backup_copy(Path(path), original)
     write_atomic(path, checked.text)
     return Checked(checked.checks.model_copy(update={"written": True}), checked.text)

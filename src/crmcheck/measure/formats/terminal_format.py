@@ -59,15 +59,16 @@ def render(result: MeasureResult, options: RenderOptions) -> str:
         parts.append(table)
     if result.accounts:
         cur = result.currency
-        table = _table("Size", "Value", "Account", "Invoiced", "Net", "Tickets", "Days late/inv.", "Value",
+        table = _table("Size", "Value", "Account", "Invoiced", "Net", "Tickets", "Late days", "Value",
                        right=(0, 1, 3, 4, 5, 6, 7))
         for a in sorted(result.accounts, key=lambda a: a.size_rank)[:10]:
-            table.add_row(str(a.size_rank), str(a.value_rank), _t(a.account), _t(money(a.invoiced, cur)),
-                          _t(money(a.net_revenue, cur)), f"{a.tickets:,}",
+            table.add_row(str(a.size_rank), str(a.value_rank), _t(a.account), money(round(a.invoiced), None),
+                          money(round(a.net_revenue), None), f"{a.tickets:,}",
                           "—" if a.days_late_per_invoice is None else f"{a.days_late_per_invoice:.1f}",
-                          _t(money(a.value, cur)))
-        parts.append(Text(f"Customer value: the 10 biggest of {result.accounts_total:,} accounts (value = net revenue "
-                          f"− {result.cost_per_ticket:g} a ticket − {result.financing_rate:g} a year on late amounts)"))
+                          money(round(a.value), None))
+        parts.append(_t(f"Customer value: the 10 biggest of {result.accounts_total:,} accounts"
+                        f"{' (' + cur + ')' if cur else ''}; value = net revenue − {result.cost_per_ticket:g} a "
+                        f"ticket − {result.financing_rate:g} a year on late amounts"))
         parts.append(table)
     found = flags(result)
     if found:
