@@ -144,6 +144,21 @@ def _utf8_copy(path: str, encoding: str, workspace: Workspace, n: int) -> tuple[
     return target, False
 
 
+def _check_utf8(path: str, encoding: str) -> None:
+    """Where a file read as UTF-8 stops being UTF-8 (DuckDB says only the line): the byte and its offset."""
+    decoder = codecs.getincrementaldecoder("utf-8")(errors="strict")
+    offset = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(1 << 20):
+            try:
+                decoder.decode(chunk)
+            except UnicodeDecodeError as exc:
+                raise InputError(f"not valid {encoding} (byte 0x{chunk[exc.start]:02x} at offset {offset + exc.start}"
+                                 "); give the file's encoding with --encoding, e.g. --encoding cp1252",
+                                 file=path) from None
+            offset += len(chunk)
+
+
 def _xlsx_as_csv(path: str, workspace: Workspace, n: int) -> str:
     """The first worksheet as a UTF-8 CSV (times in ISO form, numbers as written)."""
     try:
@@ -243,7 +258,9 @@ class Reader:
             # every cell as text (typed below, so that a bad cell is reported, not guessed at); row 1 is the header
             self._run(f"CREATE OR REPLACE TEMP TABLE {raw} AS SELECT *, row_number() OVER (PARTITION BY filename) + 1 "
                       f"AS file_row_number FROM read_csv({listing}, header = true, all_varchar = true, "
-                      f"filename = true, union_by_name = true, strict_mode = false, null_padding = true)", path)
+                      "filename = true, union_by_name = true, strict_mode = false, null_padding = true, quote = '\"', "
+                      "escape = '\"')", path,
+                      files=[f for f in readable if f in files])
             row = "file_row_number"
             origin_case = " ".join(f"WHEN {literal(k)} THEN {literal(v)}" for k, v in self._origin.items())
             self._run(f"CREATE OR REPLACE TEMP VIEW {raw}_origin AS SELECT * REPLACE (CASE filename {origin_case} "
@@ -277,12 +294,15 @@ class Reader:
         table.rows = int(result[0]) if result else 0
         return table
 
-    def _run(self, sql: str, path: str) -> None:
+    def _run(self, sql: str, path: str, files: list[str] | None = None) -> None:
         import duckdb
 
         try:
             self.con.execute(sql)
         except duckdb.Error as exc:
+            if "unicode" in str(exc).lower():
+                for f in files or []:
+                    _check_utf8(f, self.encoding)
             message = str(exc).splitlines()[0]
             raise InputError(f"cannot read this table ({message})", file=path) from None
 
@@ -326,7 +346,7 @@ class Reader:
         shown = ", ".join(f"'{c}'" for c in found[:30]) + (f" and {len(found) - 30} more" if len(found) > 30 else "")
         looked = wanted or "one of " + ", ".join(f"'{c}'" for c in COMMON_SHOWN(table.name, f))
         lowered = {c.lower(): c for c in found}
-        close = difflib.get_close_matches((wanted or f).lower(), list(lowered), n=1, cutoff=0.6)
+        close = difflib.get_close_matches((wanted or f).lower(), list(lowered), n=1, cutoff=0.5)
         hint = f" (did you mean '{lowered[close[0]]}'?)" if close else ""
         return (f"{table.name}: no column for the field '{f}' (looked for {looked}){hint}; the columns found: "
                 f"{shown}")

@@ -22,7 +22,7 @@ def figure(value: float | None, unit: str) -> str:
 
 
 def money(value: float, currency: str | None) -> str:
-    text = f"{value:,.0f}" if round(value, 2).is_integer() else f"{value:,.2f}"
+    text = f"{value:,.0f}" if round(float(value), 2).is_integer() else f"{value:,.2f}"
     return f"{currency} {text}" if currency else text
 
 
