@@ -284,9 +284,8 @@ def _compute(con: duckdb.DuckDBPyConnection, config: MeasureConfig, loaded: dict
 
     if "tickets" in loaded:
         t = loaded["tickets"]
-        rows = _all(con, q.tickets()) if t.rows else []
+        whole = _one(con, q.tickets()) if t.rows else {}
         watcher.step += 1
-        whole = next((r for r in rows if r["by_channel"] and r["by_month"]), {})
         bad = int(whole.get("before_created") or 0)
         if bad:
             excluded_total += bad
@@ -311,15 +310,12 @@ def _compute(con: duckdb.DuckDBPyConnection, config: MeasureConfig, loaded: dict
                     f"{tickets:,} tickets over {months} month{'s' if months != 1 else ''}",
                     needs=(("tickets", ("created",)),))
         if t.has("channel"):
-            channels = [r for r in rows if not r["by_channel"] and r["by_month"]]
-            result_extra["channels"] = sorted(
-                (Count(key=str(r["channel"]) if r["channel"] is not None else "(blank)", tickets=int(r["tickets"]))
-                 for r in channels if r["tickets"]), key=lambda c: (-c.tickets, c.key))
+            result_extra["channels"] = sorted((Count(key=str(k), tickets=int(v)) for k, v in
+                                               (whole.get("channels") or {}).items() if v),
+                                              key=lambda c: (-c.tickets, c.key))
         if t.has("created"):
-            by_month = [r for r in rows if r["by_channel"] and not r["by_month"] and r["month"] is not None]
-            result_extra["months"] = sorted((Count(key=_day(r["month"]) or "", tickets=int(r["tickets"]))
-                                             for r in by_month if r["tickets"]), key=lambda c: c.key)
-            result_extra["months"] = [Count(key=c.key[:7], tickets=c.tickets) for c in result_extra["months"]]
+            result_extra["months"] = sorted((Count(key=str(k), tickets=int(v)) for k, v in
+                                             (whole.get("months") or {}).items() if v), key=lambda c: c.key)
 
     if "invoices" in loaded:
         t = loaded["invoices"]
