@@ -314,7 +314,7 @@ def _compute(con: duckdb.DuckDBPyConnection, config: MeasureConfig, loaded: dict
                                                (whole.get("channels") or {}).items() if v),
                                               key=lambda c: (-c.tickets, c.key))
         if t.has("created"):
-            result_extra["months"] = sorted((Count(key=str(k), tickets=int(v)) for k, v in
+            result_extra["months"] = sorted((Count(key=(_day(k) or str(k))[:7], tickets=int(v)) for k, v in
                                              (whole.get("months") or {}).items() if v), key=lambda c: c.key)
 
     if "invoices" in loaded:

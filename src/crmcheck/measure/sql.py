@@ -123,7 +123,7 @@ FROM leads AS l{deal_join}"""
 WITH t AS ({self.ticket_flags()})
 SELECT
   histogram(coalesce(channel, '(blank)')) FILTER (WHERE NOT before_created) AS channels,
-  histogram(strftime(month, '%Y-%m')) FILTER (WHERE NOT before_created AND month IS NOT NULL) AS months,
+  histogram(month) FILTER (WHERE NOT before_created AND month IS NOT NULL) AS months,
   count(*) FILTER (WHERE before_created) AS before_created,
   count(*) FILTER (WHERE NOT before_created) AS tickets,
   median(reply_hours) FILTER (WHERE NOT before_created) AS first_reply_hours,
@@ -170,9 +170,10 @@ FROM ok"""
         """Per account with an invoice or a won deal: invoiced, refunded, net revenue, tickets, days late, value."""
         parts: list[str] = []
         if "deals" in tables:
+            won = _in("status", value_list(self.config, "won"))
             parts.append(f"""deal_accounts AS (
   SELECT account, count(*) AS won_deals, coalesce(sum(amount), 0) AS won_amount
-  FROM ({self.deal_flags()}) WHERE is_won AND NOT closed_before_created AND NOT negative_amount
+  FROM deals WHERE {won} AND NOT coalesce(closed < created, false) AND NOT coalesce(amount < 0, false)
     AND account IS NOT NULL GROUP BY account)""")
         if "invoices" in tables:
             parts.append(f"""invoice_accounts AS (
@@ -182,9 +183,10 @@ FROM ok"""
   FROM ({self.invoice_flags()}) WHERE NOT negative_amount AND NOT refund_above_invoice AND account IS NOT NULL
   GROUP BY account)""")
         if "tickets" in tables:
-            parts.append(f"""ticket_accounts AS (
+            parts.append("""ticket_accounts AS (
   SELECT account, count(*) AS tickets
-  FROM ({self.ticket_flags()}) WHERE NOT before_created AND account IS NOT NULL GROUP BY account)""")
+  FROM tickets WHERE NOT (coalesce(solved < created, false) OR coalesce(first_reply < created, false)
+    OR coalesce(first_reply_minutes < 0, false)) AND account IS NOT NULL GROUP BY account)""")
         keyed = [p.split(" AS ", 1)[0] for p in parts]
         base = [k for k in keyed if k != "ticket_accounts"]
         if not base:
