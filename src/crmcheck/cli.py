@@ -765,6 +765,8 @@ def measure(
         checked = check_answers(answers, result, _catalog(questionnaires))
         if write:
             checked = write_answers(answers, checked)
+            if checked.backup:
+                note(f"{answers} had comments of its own; the file as it was is kept in {checked.backup}")
         result = result.model_copy(update={"answers": checked.checks})
     for t in result.tables:
         note(f"{t.name}: {t.path}: " + ", ".join(f"{k} = {v}" for k, v in t.columns.items()))

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 class Checked:
     checks: AnswersCheck
     text: str | None  # the file as it would be written; None when nothing changes
+    backup: str | None = None  # where the file's own comments were kept, when the layout dropped some
 
 
 def evidence_line(result: MeasureResult, metric_table_names: set[str]) -> str:
@@ -120,10 +121,9 @@ def write_answers(path: str, checked: Checked, *, backup: bool = True) -> Checke
     from crmcheck.interview.disk import backup_copy, lost_comment_lines
 
     original = read_text(path)
-    if backup and lost_comment_lines(original, checked.text):
-        backup_copy(Path(path), original)
+    kept = str(backup_copy(Path(path), original)) if backup and lost_comment_lines(original, checked.text) else None
     write_atomic(path, checked.text)
-    return Checked(checked.checks.model_copy(update={"written": True}), checked.text)
+    return Checked(checked.checks.model_copy(update={"written": True}), checked.text, kept)
 
 
 def _entry(answer: Answer) -> str:
