@@ -12,7 +12,7 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 PYTEST_WORKERS ?= auto
 
-.PHONY: demo test lint types unit js lock test-latest bench bench-import bench-portfolio bench-collect clean
+.PHONY: demo test lint types unit js lock test-latest bench bench-import bench-portfolio bench-collect bench-measure clean
 
 $(UV):
 	@test -x $(UV_HOME)/bin/python || $(PYTHON) -m venv $(UV_HOME)
@@ -75,6 +75,10 @@ bench-portfolio: $(STAMP)
 
 bench-collect: $(STAMP)
 	$(BIN)/python benchmarks/collect_load.py
+
+# `crmcheck measure` on 1M and 10M generated deals and tickets against a plain DuckDB scan (docs/benchmark.md)
+bench-measure: $(STAMP)
+	$(BIN)/python benchmarks/measure.py
 
 clean:
 	rm -rf $(VENV) .venv-latest $(UV_HOME) $(JS)/node_modules out build dist .pytest_cache .mypy_cache .ruff_cache

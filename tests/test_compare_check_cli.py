@@ -171,8 +171,13 @@ def test_demo_writes_the_comparison_and_the_check(tmp_path: Path) -> None:
     run = run_cli("demo", "--out", str(tmp_path / "out"))
     assert run.code == 0
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
-        "check.md", "comparison.md", "perception.html", "perception.md", "plan-2025.yaml", "plan-2026.yaml",
-        "plan.md", "report.html", "report.json", "report.md", "vendors.html", "vendors.md"]
+        "assessment-2026-measured.yaml", "check.md", "comparison.md", "measure.html", "measure.md", "perception.html",
+        "perception.md", "plan-2025.yaml", "plan-2026.yaml", "plan.md", "report-measured.md", "report.html",
+        "report.json", "report.md", "vendors.html", "vendors.md"]
+    # the example's exports measured: one 2026 answer is contradicted by data, shown in the measured report
+    assert "`demand-generation.lead-to-close` answered 3.5, measured 1.8 %" in (
+        tmp_path / "out" / "report-measured.md").read_text()
+    assert "1 answer contradicted by data" in run.err
     assert (tmp_path / "out" / "comparison.md").read_text().startswith("# What changed: Brightwater Field Systems")
     assert "## Since the last assessment" in (tmp_path / "out" / "report.md").read_text()
     assert "Since the last assessment (2025-11-04, 363 days earlier)" in run.out

@@ -542,6 +542,8 @@ def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work:
         assert run.code == 0, run.err
         assert_report(json.loads(run.out), spec, kept)
 
+    measure_against(spec, people[0], work)
+
     # a blank answers file to fill in: every question, none answered
     blank = work / "new.yaml"
     run = invoke("new", spec.id, "--company", COMPANY, "--date", DATE, "-o", blank)
@@ -554,6 +556,41 @@ def run_matrix(spec: Spec, people: list[Respondent], baseline: Respondent, work:
     text = blank.read_text(encoding="utf-8")
     assert text.count("# what each answer looks like here:") == sum(bool(q.data.get("anchors"))
                                                                     for q in spec.questions)
+
+
+def measure_against(spec: Spec, person: Respondent, work: Path) -> None:
+    """`measure --answers --write` on the respondent's file, then the report in every format: blank measured
+    questions are filled with the measured value, answers beyond the tolerance are contradicted by data."""
+    from crmcheck.measure.catalog import METRICS
+    from tests.test_measure import table_args, write_exports
+
+    measured_questions = [q for q in spec.questions if q.data.get("measure")]
+    if not measured_questions or person.lens != "company":
+        return
+    exports = work / "exports"
+    exports.mkdir()
+    tables = table_args(write_exports(exports))
+    target = write_answers(work / "measured.yaml", person, spec.id)
+    run = invoke("measure", *tables, "--format", "json")
+    assert run.code == 0, run.err
+    values = {m["id"]: m["value"] for m in json.loads(run.out)["metrics"]}
+    run = invoke("measure", *tables, "--answers", target, "--write")
+    assert run.code == 0, run.err
+    data = report_in_every_format(target, work)
+    [result] = data["questionnaires"]
+    contradicted = {c["question"] for s in result["sections"] for c in s["contradicted"]}
+    questions = {q["id"]: q for s in result["sections"] for q in s["questions"]}
+    for question in measured_questions:
+        metric = question.data["measure"]
+        value, given = values[metric], person.value(question.full)
+        low, high = question.data.get("min"), question.data.get("max")
+        if given is None and value is not None and (low is None or round(value, 1) >= low) and (
+                high is None or round(value, 1) <= high):
+            assert float(questions[question.full]["value"]) == pytest.approx(round(value, 1)), question.full
+        if isinstance(given, int | float) and not isinstance(given, bool) and value is not None:
+            beyond = round(abs(given - value) - METRICS[metric].tolerance, 9) > 0
+            assert (question.full in contradicted) == beyond, question.full
+            assert questions[question.full]["contradicted"] == beyond
 
 
 @pytest.mark.parametrize("entry", BUILT_INS, ids=[e["id"] for e in BUILT_INS])

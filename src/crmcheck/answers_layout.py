@@ -106,13 +106,16 @@ def answer_value(value: Any) -> str:
     return scalar(value)
 
 
-def answer_entry(value: Any, note: str | None = None, evidence: str | None = None, reason: str | None = None) -> str:
-    """The YAML for one answer: the short form when it has no note, evidence or reason."""
+def answer_entry(value: Any, note: str | None = None, evidence: str | None = None, reason: str | None = None,
+                 measured: tuple[float, str] | None = None) -> str:
+    """The YAML for one answer: the short form when it has no note, evidence, reason or measured value."""
     extras = [(k, v) for k, v in (("note", note), ("evidence", evidence), ("reason", reason)) if v]
-    if not extras:
+    if not extras and measured is None:
         return answer_value(value)
     parts = [f"value: {answer_value(value) if value is not None else 'null'}"]
     parts += [f"{k}: {scalar(v)}" for k, v in extras]
+    if measured is not None:  # `crmcheck measure --write`: the value measured from the company's data
+        parts.append(f"measured: {{value: {scalar(measured[0])}, source: {quoted(measured[1])}}}")
     return "{" + ", ".join(parts) + "}"
 
 

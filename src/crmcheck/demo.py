@@ -58,6 +58,38 @@ def _plan_files(result: AssessmentResult, catalog: Catalog, today: dt.date,
     return with_plan(result, summary), files
 
 
+def _measured(out: Path, options: RenderOptions, note: Callable[[str], None]) -> dict[str, str | bytes]:
+    """The example's exports (deals, leads, tickets, invoices) measured and set against a copy of its 2026
+    answers: the copy is written with the measured values, and reported (one answer is contradicted by data)."""
+    from crmcheck.errors import UsageError
+
+    try:
+        from crmcheck.measure.answers import check_answers, write_answers
+        from crmcheck.measure.engine import MeasureRequest, measure
+        from crmcheck.measure.formats import MeasureFormat
+        from crmcheck.measure.formats import renderer_for as measure_renderer
+
+        data = example_path("data")
+        result = measure(MeasureRequest(inputs={"deals": str(data / "deals.csv"), "leads": str(data / "leads.csv"),
+                                                "tickets": str(data / "tickets.csv"),
+                                                "invoices": str(data / "invoices.csv")},
+                                        configs=[str(data / "measure.yaml")]))
+    except UsageError as exc:  # the measure extra (DuckDB) is not installed: the rest of the demo still runs
+        note(f"skipped measuring the example's exports: {exc}")
+        return {}
+    copy = out / "assessment-2026-measured.yaml"
+    write_atomic(copy, example_path("assessment-2026.yaml").read_text(encoding="utf-8"))
+    checked = write_answers(str(copy), check_answers(str(copy), result, Catalog.from_options()), backup=False)
+    result = result.model_copy(update={"answers": checked.checks})
+    measured = assess_paths([str(copy)], Catalog.from_options())
+    wrong = len(checked.checks.contradicted)
+    note(f"measured the example's exports in {data}: {wrong} answer{'s' if wrong != 1 else ''} contradicted by data "
+         f"(see measure.md; {copy.name} holds the measured values)")
+    return {"measure.md": measure_renderer(MeasureFormat.MARKDOWN)(result, options),
+            "measure.html": measure_renderer(MeasureFormat.HTML)(result, options),
+            "report-measured.md": renderer_for(ReportFormat.MARKDOWN)(measured, options)}
+
+
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
     """Score the example's latest assessment against the year before, write its reports (markdown, JSON, HTML),
     the comparison, the policy check and the perception-gap report of its staff and customers; return the
@@ -89,6 +121,7 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
         "check.md": render_check(check, "markdown", plain),
         **_vendor_reports(plain),
         **plan_files,
+        **_measured(out, plain, note),
     }
     for name, content in files.items():
         write_atomic(out / name, content)

@@ -46,6 +46,7 @@ class Response:
     evidence: str | None = None
     reason: str | None = None
     unknown: bool = False  # a number question answered `unknown` (value UNKNOWN, score its `unknown_scores`)
+    measured: tuple[float, str] | None = None  # (value, source) that `crmcheck measure --write` recorded
 
 
 UNANSWERED = Response("unanswered")
@@ -463,8 +464,9 @@ def _response(questionnaire: Questionnaire, question: Question, answer: Answer) 
     if marks_not_applicable(question, answer.value):
         return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
     value, score = score_value(question, questionnaire, answer.value)
+    measured = (answer.measured.value, answer.measured.source) if answer.measured is not None else None
     return Response("answered", value, score, answer.note, answer.evidence, answer.reason,
-                    _not_known(question, value))
+                    _not_known(question, value), measured)
 
 
 def _not_known(question: Question, value: Any) -> bool:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from crmcheck.inert import names_evidence
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.models.result import (
+    Contradicted,
     LevelBand,
     NextStep,
     NotApplicable,
@@ -40,6 +41,29 @@ def is_provisional(answered: int, asked: int) -> bool:
     (something answered) but rests on less than half of what was asked. Compared exactly, in whole numbers:
     exactly half is not provisional."""
     return answered > 0 and 2 * answered < asked
+
+
+def contradiction(question: Question, response: Response, full: str, text: str) -> Contradicted | None:
+    """A number answer further from the value `crmcheck measure` recorded than its metric's tolerance."""
+    if question.measure is None or response.measured is None or response.status != "answered":
+        return None
+    if isinstance(response.value, bool):
+        return None
+    try:  # a number answer's value is kept as the text it was written as ('2.5')
+        answered = float(response.value)
+    except (TypeError, ValueError):
+        return None
+    from crmcheck.measure.catalog import METRICS
+
+    metric = METRICS.get(question.measure)
+    if metric is None:
+        return None
+    measured, source = response.measured
+    # compared at 9 decimals, like band edges: an answer exactly at the tolerance agrees
+    if round(abs(answered - measured) - metric.tolerance, EDGE_DIGITS) <= 0:
+        return None
+    return Contradicted(question=full, text=text, answer=answered, measured=measured,
+                        tolerance=metric.tolerance, unit=metric.unit, metric=metric.id, source=source)
 
 
 def needs_evidence(score: float | None, lens: str | None) -> bool:
@@ -477,6 +501,7 @@ def score_questionnaire(
             gap = None if level is None else max(0, target - level)
         questions: list[QuestionResult] = []
         not_evidenced: list[NotEvidenced] = []
+        contradicted: list[Contradicted] = []
         for question in section.questions_in(*lenses):
             full = f"{section.id}.{question.id}"
             response = responses.get(full, UNANSWERED)
@@ -489,6 +514,9 @@ def score_questionnaire(
                 not_evidenced.append(NotEvidenced(question=full, text=question.wording(lens, company),
                                                   score=None if s is None else round(100 * s, 1),
                                                   evidence_request=question.evidence_request))
+            against = contradiction(question, response, full, question.wording(lens, company))
+            if against is not None:
+                contradicted.append(against)
             questions.append(QuestionResult(
                 id=full, text=question.wording(lens, company), type=question.type, status=response.status,
                 answer=_display(question, questionnaire, response), value=response.value,
@@ -496,6 +524,8 @@ def score_questionnaire(
                 dimension=question.dimension, note=response.note, evidence=response.evidence,
                 reason=response.reason, recommendation=question.recommendation_for(s), profile=question.profile,
                 anchors=_anchors(question, questionnaire), evidence_request=question.evidence_request,
+                measured=response.measured[0] if response.measured else None,
+                measured_source=response.measured[1] if response.measured else None, contradicted=against is not None,
             ))
             if question.profile:
                 tally_of = ProfileTally(question)
@@ -515,7 +545,7 @@ def score_questionnaire(
             score=_score1(tally.score), level=level, level_name=questionnaire.level_name(level), risk=risk,
             target=target, gap=gap, completeness=round(tally.completeness, 3), answered=tally.answered,
             scored_questions=tally.scored, not_applicable=tally.not_applicable, questions=questions,
-            not_evidenced=not_evidenced, provisional=tally.provisional,
+            not_evidenced=not_evidenced, provisional=tally.provisional, contradicted=contradicted,
         ))
 
     summary = summarise(questionnaire, [t.score for t in tallies], [section_flags(t) for t in tallies])

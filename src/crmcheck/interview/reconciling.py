@@ -58,7 +58,8 @@ def _fits(question: Question, questionnaire: Questionnaire, answer: Answer) -> b
 
 
 def answer_text(answer: Answer) -> str:
-    return answer_entry(answer.value, answer.note, answer.evidence, answer.reason)
+    measured = (answer.measured.value, answer.measured.source) if answer.measured else None
+    return answer_entry(answer.value, answer.note, answer.evidence, answer.reason, measured)
 
 
 def _kept_answer(line: KeptLine) -> Answer | None:

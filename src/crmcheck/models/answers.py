@@ -41,6 +41,13 @@ class Segment(Strict):
     size: OptionalText = None
 
 
+class Measured(Strict):
+    """The value `crmcheck measure` computed for the question from the company's data, and from what."""
+
+    value: float = Field(allow_inf_nan=False)
+    source: Text
+
+
 class Answer(Strict):
     """One answer as written: a value (or n/a), with an optional note, evidence and reason."""
 
@@ -48,6 +55,9 @@ class Answer(Strict):
     note: OptionalText = None
     evidence: OptionalText = None
     reason: OptionalText = None
+    measured: Measured | None = Field(default=None, description=(
+        "written by `crmcheck measure --write`: the measured value and its source; an answer further from it "
+        "than the metric's tolerance is reported as contradicted by data"))
 
 
 def _expand_short_forms(value: Any) -> Any:

@@ -44,6 +44,20 @@ class NotEvidenced(Model):
     evidence_request: str | None = Field(default=None, description="what the assessor asks to see for it")
 
 
+class Contradicted(Model):
+    """An answer that differs from the value measured from the company's data by more than the metric's tolerance
+    (`crmcheck measure --write` records the measured value in the answers file)."""
+
+    question: str
+    text: str
+    answer: float
+    measured: float
+    tolerance: float
+    unit: str
+    metric: str
+    source: str
+
+
 class QuestionResult(Model):
     id: str
     text: str
@@ -70,6 +84,10 @@ class QuestionResult(Model):
     disagreement: bool = Field(default=False, description="respondents' scores differ by more than half the scale")
     individual: list[IndividualAnswer] | None = Field(
         default=None, description="each respondent's answer; only with --show-respondents")
+    measured: float | None = Field(default=None, description="the value `crmcheck measure` recorded for it")
+    measured_source: str | None = None
+    contradicted: bool = Field(default=False, description="the answer differs from the measured value beyond "
+                               "the metric's tolerance")
 
 
 class SectionResult(Model):
@@ -93,6 +111,7 @@ class SectionResult(Model):
     provisional: bool = Field(default=False, description=(
         "the score rests on less than half of the section's scored questions (answer cells with several "
         "respondents): shown as provisional, never compared"))
+    contradicted: list[Contradicted] = Field(default_factory=list, description="answers contradicted by data")
 
 
 class Recommendation(Model):

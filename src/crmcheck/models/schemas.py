@@ -85,7 +85,9 @@ def _card_schema(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def schema_of(name: str) -> dict[str, Any]:
-    """The JSON Schema of a file format (questionnaire, answers, policy, selection, card or plan) as a mapping."""
+    """The JSON Schema of a file format (questionnaire, answers, policy, selection, card, plan or measure, the measure
+    config) as a mapping."""
+    from crmcheck.measure.config import MeasureConfig
     from crmcheck.models.answers import AnswersFile
     from crmcheck.models.plan import Plan
     from crmcheck.models.policy import Policy
@@ -93,7 +95,8 @@ def schema_of(name: str) -> dict[str, Any]:
     from crmcheck.vendors.files import ScoreCard, SelectionFile
 
     models: dict[str, type[BaseModel]] = {"questionnaire": Questionnaire, "answers": AnswersFile, "policy": Policy,
-                                          "selection": SelectionFile, "card": ScoreCard, "plan": Plan}
+                                          "selection": SelectionFile, "card": ScoreCard, "plan": Plan,
+                                          "measure": MeasureConfig}
     schema = models[name].model_json_schema()
     if name == "answers":
         schema = _answers_schema(schema)

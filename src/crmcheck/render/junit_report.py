@@ -110,9 +110,11 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
                     f"provisional: score {s.score:.1f}, level {s.level} {s.level_name or ''} on "
                     f"{s.completeness * 100:.0f}% of its questions answered (under half); not judged"))
             else:
+                against = "".join(f"\ncontradicted by data: {c.question} answered {c.answer:g}, measured "
+                                  f"{c.measured:.1f} (tolerance {c.tolerance:g})" for c in s.contradicted)
                 suite.case(classname, name, failure=_section_failure(s, q.kind),
                            output=f"score {s.score:.1f}, level {s.level} {s.level_name or ''}".strip()
-                           + _actions_text(s))
+                           + _actions_text(s) + against)
         properties = {"company": result.company, "assessed_on": str(result.assessed_on),
                       "questionnaire_version": str(q.version)}
         if q.lens:

@@ -135,6 +135,18 @@ def not_evidenced_block(q: QuestionnaireResult) -> RenderableType | None:
     return Group(*parts)
 
 
+def contradicted_block(q: QuestionnaireResult) -> RenderableType | None:
+    """Answers that `crmcheck measure` found further from the company's data than the metric's tolerance."""
+    items = [c for s in q.sections for c in s.contradicted]
+    if not items:
+        return None
+    parts: list[RenderableType] = [Text(f"Contradicted by data: {len(items)} answer{'s' if len(items) != 1 else ''}",
+                                        style="bold")]
+    parts += [Padding(Text(f"{c.question}: answered {c.answer:g}, measured {c.measured:.1f} (tolerance "
+                           f"{c.tolerance:g})"), (0, 0, 0, 2)) for c in items]
+    return Group(*parts)
+
+
 def respondents_block(result: AssessmentResult) -> RenderableType | None:
     people = [p for group in result.respondents for p in group.people or ()]
     if not people:

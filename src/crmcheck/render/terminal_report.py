@@ -212,7 +212,7 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         console.print()
         console.print(questionnaire_block(q, options.width))
         for block in (many.profile_block(q), many.disagreement_block(q, options.show_respondents),
-                      many.not_evidenced_block(q)):
+                      many.not_evidenced_block(q), many.contradicted_block(q)):
             if block is not None:
                 console.print(block)
     people = many.respondents_block(result) if options.show_respondents else None

@@ -207,6 +207,13 @@ def _questions(wb: Workbook, result: AssessmentResult, header: str) -> None:
              _lens(result, q)]
             for q in result.questionnaires for s in q.sections for qr in s.questions]
     _table(wb, "Questions", columns, rows, keys=3, header=header)
+    contradicted = [[q.id, c.question, c.text, c.answer, c.measured, c.tolerance, c.unit, c.source]
+                    for q in result.questionnaires for s in q.sections for c in s.contradicted]
+    if contradicted:  # answers `crmcheck measure` found further from the company's data than the tolerance
+        _table(wb, "Contradicted by data", [
+            Column("Questionnaire", 20), Column("Question", 34), Column("Text", 60, wrap=True),
+            Column("Answered", 10, "0.0###"), Column("Measured", 10, "0.0###"), Column("Tolerance", 10, "0.0###"),
+            Column("Unit", 10), Column("Measured from", 60, wrap=True)], contradicted, keys=2, header=header)
 
 
 def _stages(wb: Workbook, result: AssessmentResult, header: str) -> None:
