@@ -8,10 +8,11 @@ import re
 from crmcheck.errors import CrmcheckError
 
 # top-level keys (at the start of a line) that only the other kinds have; an answers file never has one
-_OTHER_KEYS = re.compile(rb"^(?:sections|scales|levels|requirements|vendors|evaluator|scores|rules|actions)[ \t]*:",
-                         re.M)
+_OTHER_KEYS = re.compile(
+    rb"^(?:sections|scales|levels|requirements|vendors|evaluator|scores|rules|actions|columns)[ \t]*:", re.M)
 _NAMES = {"questionnaire": "questionnaire", "policy": "policy", "selection": "vendor selection",
-          "card": "score card", "plan": "improvement plan"}
+          "card": "score card", "plan": "improvement plan",
+          "measure": "measure config"}
 SHOWN = 5  # files named in the one line; the rest are counted
 # the other kinds name themselves early (a policy's `rules`, a card's `evaluator`, a questionnaire's `scales` or
 # `levels`): the start of a file is enough, and a large answers file is not read twice

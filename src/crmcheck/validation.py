@@ -33,6 +33,8 @@ def kind_of(doc: Document) -> str:
         return "card"
     if "actions" in data or "assessment" in data:
         return "plan"
+    if "columns" in data or "cost_per_ticket" in data or "financing_rate" in data:
+        return "measure"
     if "questionnaires" in data or "company" in data:
         return "answers"
     if "rules" in data:
@@ -40,7 +42,7 @@ def kind_of(doc: Document) -> str:
     raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
                     "'company' and 'questionnaires', a policy has 'rules', a vendor selection has "
                     "'requirements' and 'vendors', a score card has 'evaluator' and 'scores', a plan has "
-                    "'assessment' and 'actions'")
+                    "'assessment' and 'actions', a measure config has 'columns'")
 
 
 def _check_questionnaire(doc: Document) -> str:
@@ -98,6 +100,16 @@ def _check_plan(doc: Document) -> str:
     return f"plan for {plan.company}: {len(plan.actions)} actions, {done} done"
 
 
+def _check_measure_config(doc: Document) -> str:
+    from crmcheck.measure.config import MeasureConfig
+    from crmcheck.models.base import check_format, validate_document
+
+    check_format(doc, "measure config")
+    config = validate_document(MeasureConfig, doc)
+    tables = [name for name in ("deals", "leads", "tickets", "invoices") if getattr(config.columns, name, None)]
+    return f"measure config: columns for {', '.join(tables) or 'no table'}"
+
+
 def validate_file(path: str, catalog: Catalog) -> FileReport:
     report = FileReport(path)
     try:
@@ -111,6 +123,8 @@ def validate_file(path: str, catalog: Catalog) -> FileReport:
             report.summary = _check_policy(doc, catalog)
         elif report.kind == "plan":
             report.summary = _check_plan(doc)
+        elif report.kind == "measure":
+            report.summary = _check_measure_config(doc)
         else:
             report.summary = _check_answers(doc, catalog)
     except CrmcheckError as exc:

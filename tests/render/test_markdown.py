@@ -34,7 +34,8 @@ def test_hostile_text_cannot_change_structure(tmp_path: Path) -> None:
     lines = run.out.splitlines()
     headings = [line for line in lines if line.startswith("#")]
     assert all(re.match(r"#{1,3} (CRM assessment: |Summary|The nine|Maturity|Recommendations|Unanswered|Not appl|"
-                        r"Answers in detail|Profile)", h) for h in headings), headings
+                        r"Answers in detail|Profile|Appendix: what each answer looks like|Evidence checklist)", h)
+               for h in headings), headings
     assert "<script" not in run.out and "<b>" not in run.out
     assert "](" not in run.out.replace("\\](", "")
     # every table row has as many cells as its header

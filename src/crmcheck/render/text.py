@@ -15,7 +15,9 @@ _MERMAID_UNSAFE = re.compile(r"[^\w ,.'&()/+\-:!?]")
 # C0/C1 controls do nothing visible: shown as escapes, as the terminal outputs show them.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What GitHub would turn into a link or a notification: URLs, www. addresses, e-mail addresses, @mentions.
-_LINKISH = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|javascript|data|file):)\S*"
+# a link ends where a space, a quote, a bracket, an angle bracket, a pipe or a backtick starts: none of them may
+# stand inside the code span the link becomes (a pipe would still split a table cell, a bracket close a link)
+_LINKISH = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|javascript|data|file):)[^\s<>\"'|`()\[\]{}\\]*"
                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@/])@[\w-]+(?:/[\w.-]+)?")
 
 
