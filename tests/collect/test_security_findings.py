@@ -234,11 +234,15 @@ def test_no_request_gets_a_500(setup: Setup) -> None:
 
 
 def test_no_request_gets_a_500_even_for_an_open_ended_number(setup: Setup) -> None:
-    """Finding 3: `crm-selection` `evaluation.long-list` (a number question without bands)."""
-    from crmcheck.catalog import Catalog
+    """Finding 3: a number question with no upper bound (`crm-selection` `evaluation.long-list` was one, and a
+    41-308-digit number escaped the form reader; version 3 gives it a range, so the case is built here)."""
     from crmcheck.collect.form import pages_of
+    from tests.conftest import STANDARD_LEVELS, questionnaire_from
 
-    questionnaire = Catalog.from_options([]).get("crm-selection")
+    questionnaire = questionnaire_from(
+        "format: 1\nid: open-ended\ntitle: T\nversion: 1\nkind: scored\nsource: S\n" + STANDARD_LEVELS
+        + "default_target: 4\nsections:\n  - id: evaluation\n    title: E\n    questions:\n"
+        "      - {id: long-list, text: How many?, type: number, bands: [{min: 0, score: 0}, {min: 5, score: 1}]}\n")
     page = next(p for p in pages_of([questionnaire]) if "evaluation.long-list" in p.full_ids())
     for digits in (40, 41, 308, 401):
         posted = read_page(page, [("evaluation.long-list", "7" * digits)])
