@@ -337,8 +337,10 @@ def test_example_policy_on_the_example_company() -> None:
         (9, "no-level-drop", "revenue-marketing/revenue-marketing-automation", automation),
         (11, "no-new-high-risk", "crm-mistakes/strengths", strengths),
     ]
-    # the three skipped: crm-mistakes strategy (new in version 3) has no baseline for the three comparing rules
-    assert (result.held, result.broken, result.skipped, result.exit_code) == (67, 6, 3, 1)
+    # the twelve skipped: four sections for each of the three comparing rules, crm-mistakes strategy (new in
+    # version 3, no baseline) and three provisional in the baseline (under half answered: crm-mistakes customer-value
+    # and experience-metrics, cmr-pitfalls culture); 78 checks - 6 broken - 12 skipped = 60 held
+    assert (result.held, result.broken, result.skipped, result.exit_code) == (60, 6, 12, 1)
 
 
 def test_a_questionnaire_dropped_since_the_baseline_breaks_baseline_rules(tmp_path: Path) -> None:
