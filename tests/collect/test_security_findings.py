@@ -234,18 +234,22 @@ def test_no_request_gets_a_500(setup: Setup) -> None:
 
 
 def test_no_request_gets_a_500_even_for_an_open_ended_number(setup: Setup) -> None:
-    """Finding 3: `crm-selection` `evaluation.long-list` (a number question without bands)."""
+    """Finding 3: a number question with no upper bound. The finding was on `crm-selection`
+    `evaluation.long-list`, which version 3 bounds to 0-100 products; crm-mistakes'
+    `experience-metrics.contact-volume` (min 0, no max) is still open-ended."""
     from crmcheck.catalog import Catalog
     from crmcheck.collect.form import pages_of
 
-    questionnaire = Catalog.from_options([]).get("crm-selection")
-    page = next(p for p in pages_of([questionnaire]) if "evaluation.long-list" in p.full_ids())
+    questionnaire = Catalog.from_options([]).get("crm-mistakes")
+    full_id = "experience-metrics.contact-volume"
+    assert questionnaire.questions[full_id][1].max is None
+    page = next(p for p in pages_of([questionnaire]) if full_id in p.full_ids())
     for digits in (40, 41, 308, 401):
-        posted = read_page(page, [("evaluation.long-list", "7" * digits)])
+        posted = read_page(page, [(full_id, "7" * digits)])
         if digits <= 40:
-            assert "evaluation.long-list" not in posted.errors
+            assert full_id not in posted.errors
         else:
-            assert "too long a number" in posted.errors["evaluation.long-list"]
+            assert "too long a number" in posted.errors[full_id]
 
 
 # ---------------------------------------------------------------- 4
