@@ -127,7 +127,8 @@ def test_example_cover_summary(example_html: str) -> None:
     cover = text[: text.index("Part 1 of 3")]
     for expected in ("The nine CRM mistakes 58.3 / 100 Level 3 Defined",
                      "The eight CRM pitfalls, seen from the customer's side 62.0 / 100 Level 3 Defined",
-                     "Revenue marketing readiness 55.7 / 100 Level 3 Defined Stage 2 of 4 reached: Lead Generation",
+                     # revenue-marketing v3 scores 54.7, as in tests/golden/brightwater-2026.md
+                     "Revenue marketing readiness 54.7 / 100 Level 3 Defined Stage 2 of 4 reached: Lead Generation",
                      "Top 5 priorities"):
         assert expected in cover
     priorities = re.findall(r"<li><span class=\"prio-text\">(.*?)</span>", example_html)

@@ -89,8 +89,10 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
          50],
         ["cmr-pitfalls", "The eight CRM pitfalls, seen from the customer's side", "scored", 3, 62.0, 3, "Defined",
          None, None, None, 1, 38],
-        ["revenue-marketing", "Revenue marketing readiness", "staged", 2, 55.7, 3, "Defined", 2, "Lead Generation", 4,
-         1, 24],
+        # revenue-marketing at version 3 (8c2bba5, one metric per question since b5f69a5): 54.7 and 32
+        # recommendations, as in tests/golden/brightwater-2026.md
+        ["revenue-marketing", "Revenue marketing readiness", "staged", 3, 54.7, 3, "Defined", 2, "Lead Generation", 4,
+         1, 32],
     ]
     assert summary[1][12:16] == ["Brightwater Field Systems", dt.datetime(2026, 11, 2), "Dana Lee",
                                  "Leadership workshop"]
@@ -103,7 +105,7 @@ def test_example_numbers_are_numbers(example_xlsx: Path) -> None:
                          "Developing", "high", 4, 2, 1, 5, 5, 0, "no", "company"]
     recommendations = rows(wb["Recommendations"])
     assert recommendations[1][:6] == [1, "crm-mistakes", "strengths", "strengths.customer-rating", 4.5, 25]
-    assert len(recommendations) == 1 + 50 + 38 + 24
+    assert len(recommendations) == 1 + 50 + 38 + 32  # revenue-marketing v3: 32 recommendations (golden JSON)
 
 
 def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) -> None:
@@ -115,7 +117,7 @@ def test_example_questions_carry_answers_notes_and_evidence(example_xlsx: Path) 
     mobile = next(r for r in questions if r[2] == "personalisation.mobile")
     assert (mobile[5], mobile[7], mobile[13]) == (
         "n/a", None, "Service contacts are office-based dispatchers; no mobile support channel planned")
-    assert len(questions) == 1 + 67 + 55 + 40
+    assert len(questions) == 1 + 67 + 55 + 52  # revenue-marketing v3 asks 52 questions (golden JSON)
 
 
 def test_hostile_text_is_stored_as_text(tmp_path: Path) -> None:
