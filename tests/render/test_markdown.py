@@ -33,8 +33,10 @@ def test_hostile_text_cannot_change_structure(tmp_path: Path) -> None:
     assert run.code == 0, run.err
     lines = run.out.splitlines()
     headings = [line for line in lines if line.startswith("#")]
+    # the anchors-and-evidence work added two sections of its own: the anchors appendix and the evidence checklist
     assert all(re.match(r"#{1,3} (CRM assessment: |Summary|The nine|Maturity|Recommendations|Unanswered|Not appl|"
-                        r"Answers in detail|Profile)", h) for h in headings), headings
+                        r"Answers in detail|Profile|Appendix: what each answer looks like$|Evidence checklist$)", h)
+               for h in headings), headings
     assert "<script" not in run.out and "<b>" not in run.out
     assert "](" not in run.out.replace("\\](", "")
     # every table row has as many cells as its header

@@ -15,7 +15,9 @@ _MERMAID_UNSAFE = re.compile(r"[^\w ,.'&()/+\-:!?]")
 # C0/C1 controls do nothing visible: shown as escapes, as the terminal outputs show them.
 _INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 # What GitHub would turn into a link or a notification: URLs, www. addresses, e-mail addresses, @mentions.
-_LINKISH = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|javascript|data|file):)\S*"
+# a link-like run stops at < > |: inside its code span they would be left raw in the markdown and, in a table, a raw |
+# still splits the cell; outside it they are escaped like any other text
+_LINKISH = re.compile(r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|javascript|data|file):)[^\s<>|]*"
                       r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@/])@[\w-]+(?:/[\w.-]+)?")
 
 
