@@ -37,10 +37,22 @@ def kind_of(doc: Document) -> str:
         return "answers"
     if "rules" in data:
         return "policy"
+    if "columns" in data or "values" in data:
+        return "measure"
     raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
                     "'company' and 'questionnaires', a policy has 'rules', a vendor selection has "
                     "'requirements' and 'vendors', a score card has 'evaluator' and 'scores', a plan has "
-                    "'assessment' and 'actions'")
+                    "'assessment' and 'actions', a measure config has 'columns' and 'values'")
+
+
+def _check_measure(doc: Document) -> str:
+    from crmcheck.measure.config import MeasureConfig
+    from crmcheck.models.base import check_format, validate_document
+
+    check_format(doc, "measure config")
+    config = validate_document(MeasureConfig, doc)
+    mapped = [table for table, columns in config.columns if columns is not None]
+    return f"measure config: columns given for {len(mapped)} tables"
 
 
 def _check_questionnaire(doc: Document) -> str:
@@ -111,6 +123,8 @@ def validate_file(path: str, catalog: Catalog) -> FileReport:
             report.summary = _check_policy(doc, catalog)
         elif report.kind == "plan":
             report.summary = _check_plan(doc)
+        elif report.kind == "measure":
+            report.summary = _check_measure(doc)
         else:
             report.summary = _check_answers(doc, catalog)
     except CrmcheckError as exc:
