@@ -63,7 +63,8 @@ def test_new_writes_a_file_that_validates_and_reports(tmp_path: Path) -> None:
     assert source.answers.respondent is not None and source.answers.respondent.name == "Sam"
     assert set(source.answers.questionnaires) == {"crm-mistakes", "revenue-marketing"}
     assert "      best-customers.defined:\n" in text
-    assert "# → answer: 0 Not done | 1 Ad hoc | 2 Defined | 3 Practised | 4 Measured and improved" in text
+    # crm-mistakes v3 (b93e416) renamed practice level 2 from "Defined" to "Documented"
+    assert "# → answer: 0 Not done | 1 Ad hoc | 2 Documented | 3 Practised | 4 Measured and improved" in text
     # a blank file is valid: every question unanswered
     check = run_cli("validate", str(target))
     assert check.code == 0, check.err

@@ -81,6 +81,8 @@ def odd_files() -> dict[str, tuple[str, bool | None]]:
     checklist, checklist_q = next((f, q) for f, q in questions_of("crm-mistakes", "checklist") if not q.profile)
     number, number_q = questions_of("crm-mistakes", "number")[0]
     text, _ = questions_of("crm-mistakes", "text")[0]
+    # crm-mistakes v3 gave most number questions `unknown_scores`, the first one too: take one still without it
+    never_unknown = next(f for f, q in questions_of("crm-mistakes", "number") if q.unknown_scores is None)
     level = CATALOG.get("crm-mistakes").scales[questions_of("crm-mistakes", "scale")[0][1].scale or ""][2]
     option = (choice_q.options or [])[0].id
     first, second = [o.id for o in (checklist_q.options or [])][:2]
@@ -157,7 +159,8 @@ def odd_files() -> dict[str, tuple[str, bool | None]]:
                                          "      lead-generation.sales-rating: 1\n"
                                          "      lead-generation.lead-owner: yes\n",
                                          questionnaire="revenue-marketing"), True),
-        "unknown without unknown_scores": (answers_file(f"      {number}: unknown\n"), False),
+        "unknown without unknown_scores": (answers_file(f"      {never_unknown}: unknown\n"), False),
+        "unknown with unknown_scores": (answers_file(f"      {number}: unknown\n"), True),
     }
 
 

@@ -23,6 +23,9 @@ def test_new_lists_every_option_with_its_label(tmp_path: Path) -> None:
             if question.type not in ("choice", "checklist"):
                 continue
             block = text.split(f"      {section.id}.{question.id}:")[0].rsplit("      # → answer", 1)[1]
+            # v3 questions list their anchors after the options; an anchor's wrapped line may begin with an
+            # option id (strategy.success-measure: "reviewed on fixed dates"), so read the option list only
+            block = block.split("      # what each answer looks like here:")[0]
             lines = [" ".join(line.lstrip("# ").split()) for line in block.splitlines()[1:]]
             options = question.options or []
             # each option: its id first, its label after it (a long label wraps onto the next comment line)

@@ -576,7 +576,7 @@ def measure_against(spec: Spec, person: Respondent, work: Path) -> None:
     values = {m["id"]: m["value"] for m in json.loads(run.out)["metrics"]}
     run = invoke("measure", *tables, "--answers", target, "--write")
     assert run.code == 0, run.err
-    data = report_in_every_format(target, work)
+    data, _ = report_in_every_format(target, work)  # returns (json, markdown) since the plan branch
     [result] = data["questionnaires"]
     contradicted = {c["question"] for s in result["sections"] for c in s["contradicted"]}
     questions = {q["id"]: q for s in result["sections"] for q in s["questions"]}

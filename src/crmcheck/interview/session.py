@@ -44,7 +44,7 @@ from crmcheck.interview.summary import closing_summary
 from crmcheck.interview.terminal import Style, Terminal, shown, wrap
 from crmcheck.models.answers import Answer, AnswersFile, QuestionnaireAnswers, parse_answers
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
-from crmcheck.resolve import resolve
+from crmcheck.resolve import is_unknown, resolve
 from crmcheck.yamlio import parse, read_text, write_atomic
 
 KEYS_HINT = ("? help, n note (t on a yes/no question, where n means no), e evidence, s skip, b back, "
@@ -680,8 +680,8 @@ class Interview:
     def _check_fraction(self, question: Question, q: Questionnaire, value: Any) -> Any:
         """On a percent question, a value between 0 and 1 is most likely a fraction (0.5 for 50 %): ask. None
         means ask the question again."""
-        if question.type != "number" or (question.unit or "").strip() != "%":
-            return value
+        if question.type != "number" or (question.unit or "").strip() != "%" or is_unknown(value):
+            return value  # `u` (not known) is no number to check
         number = float(str(value))
         if not 0 < number < 1:
             return value
