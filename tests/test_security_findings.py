@@ -166,7 +166,9 @@ def test_bidi_controls_urls_and_mentions_in_notes_are_inert_in_markdown(tmp_path
     assert markdown_inline("see https://evil.example/x now") == "see `https://evil.example/x` now"
     assert markdown_inline("ask @octocat or www.evil.example") == "ask `@octocat` or `www.evil.example`"
     assert markdown_inline("mail bob@example.com") == "mail `bob@example.com`"
-    assert markdown_inline("a`b https://x`y") == "a\\`b ``https://x`y``"
+    # a link ends before a backtick (or a quote, bracket or pipe): what follows is escaped text, not code
+    assert markdown_inline("a`b https://x`y") == "a\\`b `https://x`\\`y"
+    assert markdown_inline("| https://x|y |") == "\\| `https://x`\\|y \\|"
     survey = tmp_path / "a.yaml"
     text = (EXAMPLES / "assessment-2026.yaml").read_text()
     shutil.copy(EXAMPLES / "assessment-2026.yaml", survey)

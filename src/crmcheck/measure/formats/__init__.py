@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import importlib
 from enum import StrEnum
 from typing import Protocol
 
 from crmcheck.measure.result import MeasureResult
-from crmcheck.render import RenderOptions
+from crmcheck.render import RenderOptions, module_renderer
 
 
 class MeasureFormat(StrEnum):
@@ -24,6 +23,5 @@ class MeasureRenderer(Protocol):
 
 def renderer_for(fmt: MeasureFormat) -> MeasureRenderer:
     """The render function of a format's module (imported only when that format is used)."""
-    module = importlib.import_module(f"crmcheck.measure.formats.{fmt.value}_format")
-    render: MeasureRenderer = module.render
+    render: MeasureRenderer = module_renderer(f"crmcheck.measure.formats.{fmt.value}_format")
     return render

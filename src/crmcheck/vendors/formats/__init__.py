@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import importlib
 from enum import StrEnum
 from typing import Protocol
 
-from crmcheck.render import RenderOptions
+from crmcheck.render import RenderOptions, module_renderer
 from crmcheck.vendors.result import VendorReport
 
 
@@ -24,8 +23,7 @@ class VendorRenderer(Protocol):
 
 def renderer_for(fmt: VendorFormat) -> VendorRenderer:
     """The render function of a format's module (imported only when that format is used)."""
-    module = importlib.import_module(f"crmcheck.vendors.formats.{fmt.value}_format")
-    render: VendorRenderer = module.render
+    render: VendorRenderer = module_renderer(f"crmcheck.vendors.formats.{fmt.value}_format")  # type: ignore[assignment]
     return render
 
 
