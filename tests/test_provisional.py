@@ -20,6 +20,7 @@ from crmcheck.finished import Progress, parse_min_answered
 from crmcheck.scoring import is_provisional
 from tests.conftest import ROOT, SMALL, run_cli
 from tests.test_aggregate import MINI, answers_text
+from tests.test_policy import BASELINE as POLICY_BASELINE
 
 # SMALL: section alpha has 3 scored questions (one, two, three; `note` is text), beta has 4 (pick1-3, days): 7 in all.
 
@@ -230,15 +231,8 @@ def test_progress_finished_and_share() -> None:
 
 # ---------- compare and check leave provisional scores out ----------
 
-FULL = """\
-alpha.one: 3
-alpha.two: yes
-alpha.three: [a, b, c]
-beta.pick1: z
-beta.pick2: z
-beta.pick3: z
-beta.days: 0
-"""  # alpha = (2*0.75 + 1 + 1) / 4 = 87.5 (level 4, low); beta = (3*0.8 + 1) / 4 = 85 (level 4, low)
+# every question of the small questionnaire answered: the policy tests' hand-worked baseline (alpha 87.5, beta 85)
+FULL = POLICY_BASELINE
 
 # alpha: only `one`, at 0 (1 of 3, provisional): 0.0, level 1, high risk, a critical question at 0
 # beta: all four at x / 10 days: (3*0.6 + 0) / 4 = 45, level 2 Developing, medium risk; 5 of 7 overall
