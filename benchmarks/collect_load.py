@@ -38,9 +38,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from crmcheck.answers.model import load_answers  # noqa: E402
 from crmcheck.catalog import Catalog  # noqa: E402
 from crmcheck.collect.folder import Collection  # noqa: E402
-from crmcheck.models.answers import load_answers  # noqa: E402
 from crmcheck.resolve import is_not_applicable  # noqa: E402
 
 _LISTENING = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crmcheck.answers_layout import Header, answer_entry, dump_answers
+from crmcheck.answers.layout import Header, answer_entry, dump_answers
 from crmcheck.catalog import Catalog
 from crmcheck.models.questionnaire import Question, Questionnaire
 

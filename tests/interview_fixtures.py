@@ -5,8 +5,8 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
+from crmcheck.answers.model import load_answers
 from crmcheck.catalog import Catalog
-from crmcheck.models.answers import load_answers
 from crmcheck.resolve import resolve
 from tests.conftest import STANDARD_LEVELS, practice_scale
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet, aggregate
+from crmcheck.answers.model import parse_answers
 from crmcheck.catalog import Catalog
-from crmcheck.models.answers import parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.resolve import resolve

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from crmcheck.answers.model import load_answers
 from crmcheck.catalog import Catalog
-from crmcheck.models.answers import load_answers
 from tests.conftest import EXAMPLES, ROOT, run_cli
 
 ANSWERS_2026 = str(EXAMPLES / "assessment-2026.yaml")

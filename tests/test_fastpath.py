@@ -1,4 +1,4 @@
-"""The bulk fast path (crmcheck.fastpath, resolve.resolve_plain) gives exactly what the full path gives, or nothing.
+"""The bulk fast path (crmcheck.answers.fast, resolve.resolve_plain) gives exactly what the full path gives, or nothing.
 
 `benchmark` and the report of many respondents read most files without pydantic models; any file the fast
 path does not plainly accept goes the full way, which reports its errors. Every test here compares the two
@@ -23,13 +23,14 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.generate import generate, generate_respondents
-from crmcheck import aggregate, assessment, fastpath, portfolio
+from crmcheck import aggregate, assessment, portfolio
 from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet, quick_answer_set
+from crmcheck.answers import fast as fastpath
+from crmcheck.answers.model import load_answers
 from crmcheck.assessment import assess_paths, responses_of
 from crmcheck.benchmark import BLOCK, Column, Companies, Portfolio, Tally, build_benchmark, distribution, placement
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError
-from crmcheck.models.answers import load_answers
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.portfolio import BenchmarkRequest, run_benchmark, score_answers_file, score_answers_file_fully
 from crmcheck.scoring import rounded_score

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from crmcheck.answers.model import load_answers
 from crmcheck.catalog import Catalog
-from crmcheck.models.answers import load_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import resolve
 from tests.conftest import EXAMPLES, ROOT, run_cli

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
-from crmcheck.answers_layout import KeptLine, read_kept
-from crmcheck.answers_lock import AnswersLock, lock_path
+from crmcheck.answers.layout import KeptLine, read_kept
+from crmcheck.answers.lock import AnswersLock, lock_path
+from crmcheck.answers.model import load_answers
 from crmcheck.assessment import assess_file
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError, Interrupted, UsageError
 from crmcheck.interview import InterviewRequest, Terminal, clean_text, read_reply, run_interview
-from crmcheck.models.answers import load_answers
 from tests.interview_fixtures import TINY_V1, TINY_V2, answers_of, write_questionnaire
 
 WIDTH = 80
@@ -366,7 +366,7 @@ def test_a_failed_save_keeps_the_previous_file_and_can_be_retried(
 
 
 def test_saved_text_is_the_layout_of_crmcheck_new(tmp_path: Path, qdir: Path) -> None:
-    from crmcheck.answers_layout import Header, dump_answers
+    from crmcheck.answers.layout import Header, dump_answers
 
     run(tmp_path, qdir, "q")
     q = Catalog([qdir]).get("tiny")
@@ -424,8 +424,8 @@ def test_a_target_that_is_not_a_regular_file_is_refused(tmp_path: Path, qdir: Pa
 
 
 def test_answers_are_described_with_labels_and_units(qdir: Path) -> None:
+    from crmcheck.answers.model import Answer
     from crmcheck.interview import describe
-    from crmcheck.models.answers import Answer
 
     q = Catalog([qdir]).get("tiny")
     question = q.questions

@@ -15,7 +15,7 @@ from pathlib import Path
 import pexpect
 import pytest
 
-from crmcheck.answers_layout import KeptLine, read_kept
+from crmcheck.answers.layout import KeptLine, read_kept
 from tests.conftest import ROOT, questions_of, run_cli
 from tests.interview_fixtures import TINY_V2, answers_of, write_questionnaire
 

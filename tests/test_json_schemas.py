@@ -184,7 +184,7 @@ def test_the_schema_lets_through_exactly_the_documented_loader_only_rules() -> N
 
 
 def _loader_accepts(data: Any) -> bool:
-    from crmcheck.models.answers import AnswersFile
+    from crmcheck.answers.model import AnswersFile
 
     try:
         AnswersFile.model_validate(data)

@@ -42,7 +42,7 @@ def test_validate_prints_fifty_problems_and_the_total(tmp_path: Path) -> None:
 
 def test_problems_past_the_fiftieth_get_no_suggestion_or_position(tmp_path: Path,
                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    from crmcheck.models.answers import load_answers
+    from crmcheck.answers.model import load_answers
 
     source = load_answers(str(_many_unknown_ids(tmp_path / "many.yaml", UNKNOWN)))
     catalog = Catalog.from_options()

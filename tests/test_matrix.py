@@ -325,7 +325,7 @@ def assert_anchors_and_not_known(spec: Spec, person: Respondent, data: dict[str,
         assert sum(line.startswith("  - **") for line in appendix.splitlines()) == sum(
             len(q.data["anchors"]) for q in anchored)
     for question in spec.questions:
-        if person.value(question.full) == UNKNOWN:
+        if question.type == "number" and person.value(question.full) == UNKNOWN:  # not a choice option `unknown`
             assert shown[question.full]["answer"] == "not known", question.full
 
 

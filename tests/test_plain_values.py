@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from crmcheck.models.answers import parse_answers
+from crmcheck.answers.model import parse_answers
 from crmcheck.yamlio import parse
 from tests.conftest import questionnaire_from, questions_of, run_cli
 

@@ -380,7 +380,7 @@ HOSTILE = "=HYPERLINK(\"http://x\") | [link](http://evil) <script>alert(1)</scri
 
 def test_hostile_text_in_plan_fields_is_inert_in_every_format(work: Path) -> None:
     plan = make(work)
-    from crmcheck.answers_layout import quoted
+    from crmcheck.answers.layout import quoted
 
     plan.write_text(plan.read_text().replace("owner:  ", f"owner: {quoted(HOSTILE)}", 1).replace(
         'title: "Do alpha two"', f"title: {quoted(HOSTILE)}", 1))

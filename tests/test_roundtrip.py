@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from crmcheck.answers_layout import (
+from crmcheck.answers.layout import (
     Header,
     KeptLine,
     UnwritableText,
@@ -29,9 +29,9 @@ from crmcheck.answers_layout import (
     read_kept,
     scalar,
 )
+from crmcheck.answers.model import load_answers, parse_answers
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError
-from crmcheck.models.answers import load_answers, parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import is_not_applicable, resolve
 from crmcheck.yamlio import MAX_NUMBER_CHARS, parse

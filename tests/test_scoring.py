@@ -6,7 +6,7 @@ import textwrap
 
 import pytest
 
-from crmcheck.models.answers import parse_answers
+from crmcheck.answers.model import parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import QuestionnaireResult
 from crmcheck.resolve import resolve

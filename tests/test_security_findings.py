@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from crmcheck import fastpath
-from crmcheck.answers_lock import AnswersLock
+from crmcheck.answers import fast as fastpath
+from crmcheck.answers.lock import AnswersLock
 from crmcheck.catalog import Catalog
 from crmcheck.errors import UsageError
 from crmcheck.inert import name_key, names_evidence

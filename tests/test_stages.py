@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet, aggregate
-from crmcheck.models.answers import parse_answers
+from crmcheck.answers.model import parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import resolve
 from crmcheck.scoring import section_flags, summarise, tally_sections

@@ -16,12 +16,12 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from crmcheck import fastpath
+from crmcheck.answers import fast as fastpath
+from crmcheck.answers.model import Respondent, Segment
 from crmcheck.catalog import Catalog
 from crmcheck.errors import UsageError
 from crmcheck.finished import Progress, progress_of, total
 from crmcheck.inert import names_evidence
-from crmcheck.models.answers import Respondent, Segment
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import (
     AssessmentResult,

@@ -7,11 +7,11 @@ from collections.abc import Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
+from crmcheck.answers.model import AnswersDocument, load_answers
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.finished import Progress, total
 from crmcheck.inert import name_key
-from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.resolve import Response, resolve
 from crmcheck.yamlio import special_kind
 

@@ -6,11 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
+from crmcheck.answers.model import AnswersDocument, load_answers
 from crmcheck.assessment import answers_files, assess_document, assess_paths
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.inert import name_key
-from crmcheck.models.answers import AnswersDocument, load_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.models.result import AssessmentResult, Comparison, QuestionnaireResult
 

@@ -293,7 +293,7 @@ def new(
 
     Example: crmcheck new perception-gap --lens customer --survey-template customer-survey.csv
     """
-    from crmcheck.answers_layout import SCHEMA_FILE, Header, dump_answers
+    from crmcheck.answers.layout import SCHEMA_FILE, Header, dump_answers
 
     guard({"-o": output, "--survey-template": survey_template}, *(questionnaires or []))
     catalog = _catalog(questionnaires)

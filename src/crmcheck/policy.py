@@ -7,9 +7,9 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from crmcheck.answers.model import AnswersDocument
 from crmcheck.compare import provisional_reason
 from crmcheck.inert import names_evidence
-from crmcheck.models.answers import AnswersDocument
 from crmcheck.models.check import OutcomeStatus, RuleOutcome
 from crmcheck.models.plan_view import PlanSummary
 from crmcheck.models.policy import (

@@ -21,7 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from crmcheck import fastpath
+from crmcheck.answers import fast as fastpath
+from crmcheck.answers.model import parse_answers
 from crmcheck.benchmark import (
     AssessmentRecord,
     CompanyNotFound,
@@ -33,7 +34,6 @@ from crmcheck.benchmark import (
 )
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, Problem, UsageError
-from crmcheck.models.answers import parse_answers
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import UNANSWERED, Compiled, Response, compiled, resolve

@@ -6,8 +6,8 @@ import difflib
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeVar
 
+from crmcheck.answers.model import Answer, AnswersDocument, QuestionnaireAnswers
 from crmcheck.errors import MAX_PROBLEMS_SHOWN, InputError, Problem
-from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
 from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.yamlio import DecimalText
 

@@ -53,8 +53,8 @@ def _check_questionnaire(doc: Document) -> str:
 
 
 def _check_answers(doc: Document, catalog: Catalog) -> str:
+    from crmcheck.answers.model import parse_answers
     from crmcheck.assessment import responses_of
-    from crmcheck.models.answers import parse_answers
 
     source = parse_answers(doc)
     parts = []

@@ -19,7 +19,7 @@ import pytest
 pytest.importorskip("uvicorn", reason="the collect extra (uvicorn) is not installed")
 
 from benchmarks.collect_load import start_server  # noqa: E402
-from crmcheck.models.answers import load_answers  # noqa: E402
+from crmcheck.answers.model import load_answers  # noqa: E402
 from tests.collect.fixtures import Setup, make_collection  # noqa: E402
 from tests.render import chromium  # noqa: E402
 from tests.render.chromium import Chromium, find_chromium  # noqa: E402

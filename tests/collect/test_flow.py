@@ -17,11 +17,11 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
+from crmcheck.answers.model import load_answers
 from crmcheck.catalog import Catalog
 from crmcheck.collect.folder import Collection, hash_token
 from crmcheck.collect.ratelimit import RateLimits
 from crmcheck.collect.server import CollectServer, build_app
-from crmcheck.models.answers import load_answers
 from crmcheck.resolve import resolve
 from tests.collect.fixtures import csrf_of, make_collection, page_path, read_form
 from tests.conftest import run_cli

@@ -16,11 +16,11 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 import crmcheck.collect.responses as responses_module
+from crmcheck.answers.model import Answer, load_answers
 from crmcheck.collect.folder import Collection
 from crmcheck.collect.ratelimit import RateLimits
 from crmcheck.collect.responses import ResponseStore, SaveError, saved_progress
 from crmcheck.collect.server import CollectServer, build_app
-from crmcheck.models.answers import Answer, load_answers
 from tests.collect.fixtures import csrf_of, make_collection, page_path
 
 

@@ -28,10 +28,10 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from crmcheck.answers_layout import quoted, scalar
+from crmcheck.answers.layout import quoted, scalar
+from crmcheck.answers.model import AnswersDocument, Date
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError, UsageError
-from crmcheck.models.answers import AnswersDocument, Date
 from crmcheck.models.base import Id, OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.yamlio import NOT_PRINTABLE, load_mapping, parse, write_atomic
@@ -441,7 +441,7 @@ class Collection:
     # -- status
 
     def status(self, catalog: Catalog) -> CollectionStatus:
-        from crmcheck.models.answers import load_answers
+        from crmcheck.answers.model import load_answers
 
         settings = self.settings
         qs = self.questionnaires(catalog)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
-from crmcheck.models.answers import Answer
+from crmcheck.answers.model import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.resolve import marks_not_applicable, score_value
 from crmcheck.yamlio import MAX_NUMBER_CHARS, DecimalText

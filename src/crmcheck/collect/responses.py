@@ -19,9 +19,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from crmcheck.answers_layout import Header, KeptLine, answer_entry, dump_answers, read_kept
+from crmcheck.answers.layout import Header, KeptLine, answer_entry, dump_answers, read_kept
+from crmcheck.answers.model import Answer, QuestionnaireAnswers, parse_answers
 from crmcheck.errors import CrmcheckError
-from crmcheck.models.answers import Answer, QuestionnaireAnswers, parse_answers
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import Response, resolve
 from crmcheck.yamlio import parse, read_text, write_atomic

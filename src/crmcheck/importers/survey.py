@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol, overload
 
-from crmcheck.answers_layout import Header, UnwritableText, answer_entry, comment_text, dump_answers, scalar
+from crmcheck.answers.layout import Header, UnwritableText, answer_entry, comment_text, dump_answers, scalar
 from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.importers import layouts
 from crmcheck.importers.cells import CellError, normalize, option_ticked, read_cell, without_number

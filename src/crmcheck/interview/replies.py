@@ -6,8 +6,8 @@ import re
 import unicodedata
 from typing import Any
 
+from crmcheck.answers.model import Answer
 from crmcheck.errors import CrmcheckError
-from crmcheck.models.answers import Answer
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import UNKNOWN, is_unknown, marks_not_applicable, score_value
 from crmcheck.yamlio import parse

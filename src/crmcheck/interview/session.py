@@ -18,11 +18,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, Literal
 
-from crmcheck.answers_layout import Header, KeptLine, dump_answers, read_kept
-from crmcheck.answers_lock import AnswersLock
-from crmcheck.catalog import Catalog
-from crmcheck.errors import CrmcheckError, InputError, Interrupted, Problem, UsageError
-from crmcheck.interview.disk import (
+from crmcheck.answers.disk import (
     FileChangedError,
     Fingerprint,
     backup_copy,
@@ -38,11 +34,15 @@ from crmcheck.interview.disk import (
     write_into,
     write_schema_beside,
 )
-from crmcheck.interview.reconciling import QuestionnaireState, Reconciled, answer_text, change_notice, reconcile
+from crmcheck.answers.layout import Header, KeptLine, dump_answers, read_kept
+from crmcheck.answers.lock import AnswersLock
+from crmcheck.answers.model import Answer, AnswersFile, QuestionnaireAnswers, parse_answers
+from crmcheck.answers.reconcile import QuestionnaireState, Reconciled, answer_text, change_notice, reconcile
+from crmcheck.catalog import Catalog
+from crmcheck.errors import CrmcheckError, InputError, Interrupted, Problem, UsageError
 from crmcheck.interview.replies import choices, clean_text, describe, how_to_answer, read_reply
 from crmcheck.interview.summary import closing_summary
 from crmcheck.interview.terminal import Style, Terminal, shown, wrap
-from crmcheck.models.answers import Answer, AnswersFile, QuestionnaireAnswers, parse_answers
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.resolve import is_unknown, resolve
 from crmcheck.yamlio import parse, read_text, write_atomic

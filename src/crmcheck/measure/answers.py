@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from crmcheck.answers_layout import Header, dump_answers, read_kept
+from crmcheck.answers.layout import Header, dump_answers, read_kept
+from crmcheck.answers.model import Answer, AnswersFile, Measured, QuestionnaireAnswers, parse_answers
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError, Problem
 from crmcheck.measure.catalog import METRICS
 from crmcheck.measure.result import AnswerCheck, AnswersCheck, MeasureResult, TableSummary
-from crmcheck.models.answers import Answer, AnswersFile, Measured, QuestionnaireAnswers, parse_answers
 from crmcheck.resolve import Response, is_not_applicable, resolve
 from crmcheck.yamlio import parse, read_text, write_atomic
 
 if TYPE_CHECKING:
-    from crmcheck.interview.reconciling import QuestionnaireState
+    from crmcheck.answers.reconcile import QuestionnaireState
 
 
 @dataclass(frozen=True)
@@ -118,7 +118,7 @@ def write_answers(path: str, checked: Checked, *, backup: bool = True) -> Checke
     FILE.bak when the standard layout would drop them)."""
     if checked.text is None:
         return checked
-    from crmcheck.interview.disk import backup_copy, lost_comment_lines
+    from crmcheck.answers.disk import backup_copy, lost_comment_lines
 
     original = read_text(path)
     kept = str(backup_copy(Path(path), original)) if backup and lost_comment_lines(original, checked.text) else None
@@ -127,7 +127,7 @@ def write_answers(path: str, checked: Checked, *, backup: bool = True) -> Checke
 
 
 def _entry(answer: Answer) -> str:
-    from crmcheck.interview.reconciling import answer_text
+    from crmcheck.answers.reconcile import answer_text
 
     return answer_text(answer)
 

@@ -8,8 +8,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import Field
 
+from crmcheck.answers.model import Date
 from crmcheck.errors import InputError, Problem
-from crmcheck.models.answers import Date
 from crmcheck.models.base import Id, OptionalText, Strict, Text, check_format, validate_document
 from crmcheck.yamlio import Document, parse, read_text
 

@@ -7,7 +7,7 @@ from typing import Any, Literal
 
 from pydantic import ConfigDict, Field
 
-from crmcheck.models.answers import Respondent, Segment
+from crmcheck.answers.model import Respondent, Segment
 from crmcheck.models.plan_view import ActionView, PlanEffect, PlanSummary
 from crmcheck.models.trusted import Trusted
 

@@ -87,8 +87,8 @@ def _card_schema(schema: dict[str, Any]) -> dict[str, Any]:
 def schema_of(name: str) -> dict[str, Any]:
     """The JSON Schema of a file format (questionnaire, answers, policy, selection, card, plan or measure, the measure
     config) as a mapping."""
+    from crmcheck.answers.model import AnswersFile
     from crmcheck.measure.config import MeasureConfig
-    from crmcheck.models.answers import AnswersFile
     from crmcheck.models.plan import Plan
     from crmcheck.models.policy import Policy
     from crmcheck.models.questionnaire import Questionnaire

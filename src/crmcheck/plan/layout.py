@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from crmcheck.answers_layout import comment_text, scalar
+from crmcheck.answers.layout import comment_text, scalar
 from crmcheck.plan.drafts import Draft
 
 INDENT = "  "

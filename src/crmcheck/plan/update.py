@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from crmcheck.answers_layout import scalar
+from crmcheck.answers.layout import scalar
 from crmcheck.models.plan import Action, PlanDocument
 from crmcheck.models.result import AssessmentResult
 from crmcheck.plan.drafts import Draft, action_id, drafts_of

@@ -63,7 +63,7 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
         data = q.model_dump(mode="json", exclude_none=True, by_alias=True)
         return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
-    from crmcheck.answers_layout import allowed_answers, anchor_lines, option_lines
+    from crmcheck.answers.layout import allowed_answers, anchor_lines, option_lines
     from crmcheck.models.questionnaire import RecommendationByLevel
 
     out: list[str] = []

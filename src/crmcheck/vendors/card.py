@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from crmcheck.answers_layout import comment_text, quoted
+from crmcheck.answers.layout import comment_text, quoted
 from crmcheck.errors import UsageError
 from crmcheck.vendors.files import MAX_SCORE, SelectionFile
 

@@ -9,9 +9,9 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, Field, field_validator, model_validator
 
+from crmcheck.answers.model import Date
 from crmcheck.errors import InputError, Problem
 from crmcheck.inert import name_key
-from crmcheck.models.answers import Date
 from crmcheck.models.base import Id, OptionalText, Strict, Text, Weight, check_format, validate_document
 from crmcheck.yamlio import Document, load_mapping
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from crmcheck.answers_layout import KeptLine, answer_entry
+from crmcheck.answers.layout import KeptLine, answer_entry
+from crmcheck.answers.model import Answer, AnswersDocument, QuestionnaireAnswers
 from crmcheck.errors import CrmcheckError
 from crmcheck.interview.replies import NO, YES
-from crmcheck.models.answers import Answer, AnswersDocument, QuestionnaireAnswers
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import is_not_applicable, resolve, score_value
 from crmcheck.yamlio import parse

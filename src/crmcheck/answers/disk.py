@@ -194,7 +194,7 @@ def remove_stale_temp_files(target: Path) -> None:
 
 def write_schema_beside(target: Path) -> None:
     """The JSON Schema the file's first comment points editors at, as `crmcheck new` writes it."""
-    from crmcheck.answers_layout import SCHEMA_FILE, schema_json
+    from crmcheck.answers.layout import SCHEMA_FILE, schema_json
 
     path = target.parent / SCHEMA_FILE
     if not path.exists():

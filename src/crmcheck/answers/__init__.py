@@ -1,0 +1,10 @@
+"""The answers file, end to end: every command that reads or writes one goes through this package.
+
+- model.py      the pydantic model of an answers file (format 1) and its strict parser
+- fast.py       the bulk reader of `benchmark` and multi-respondent reports: plain checks that give what the
+                model gives or hand the file to it (which words the errors)
+- layout.py     the readable text of an answers file (comments, option lists, kept lines)
+- reconcile.py  an existing answers file carried into the current questionnaires (renamed, kept, restored)
+- lock.py       one writer per answers file (a lock file beside it)
+- disk.py       the file on disk: links, folders, read-only files, outside changes, copies beside it
+"""
