@@ -19,9 +19,7 @@ import itertools
 import marshal
 import os
 import re
-import signal
 import tempfile
-import threading
 from array import array
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -29,6 +27,7 @@ from pathlib import Path
 from typing import Any, Literal, NoReturn, Protocol, overload
 
 from crmcheck.answers.layout import Header, UnwritableText, answer_entry, comment_text, dump_answers, scalar
+from crmcheck.answers.signals import Stopping
 from crmcheck.errors import InputError, Problem, UsageError
 from crmcheck.importers import layouts
 from crmcheck.importers.cells import CellError, normalize, option_ticked, read_cell, without_number
@@ -650,7 +649,7 @@ def _write_all(out: Path, spool: _Spool, names: _Names, skeleton: _Skeleton, pro
     directory is fsynced. Whatever stops it (a full disk, Ctrl-C, a refused value) removes every temp file
     and every file published.
     """
-    with _stopped_by_signals():
+    with Stopping(_interrupted, ("SIGTERM", "SIGHUP"), keep_ignored=True):
         _write_each(out, spool, names, skeleton, progress, force)
 
 
@@ -751,30 +750,13 @@ def _temp_name(folder: str, name: str, token: str) -> str:
     return f"{folder}{os.sep}.{name}.{token}.tmp"
 
 
-@contextlib.contextmanager
-def _stopped_by_signals() -> Iterator[None]:
+def _interrupted(signum: int) -> BaseException:
     """While files are written, a hang-up or `kill` stops the import as Ctrl-C does: the files written go.
 
     (Answers files get their final names as they are written; only a kill that cannot be caught, or a
     crash, can leave some of them.) A signal someone chose to ignore (nohup) stays ignored.
     """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-
-    def stop(signum: int, frame: object) -> None:
-        raise KeyboardInterrupt
-
-    previous: dict[int, Any] = {}
-    for name in ("SIGTERM", "SIGHUP"):
-        number = getattr(signal, name, None)
-        if number is not None and signal.getsignal(number) is signal.SIG_DFL:
-            previous[number] = signal.signal(number, stop)
-    try:
-        yield
-    finally:
-        for number, handler in previous.items():
-            signal.signal(number, handler)
+    return KeyboardInterrupt()
 
 
 def _write_fd(fd: int, data: bytes) -> None:

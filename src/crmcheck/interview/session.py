@@ -8,14 +8,9 @@ import hashlib
 import os
 import re
 import shlex
-import signal
-import threading
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
-from types import FrameType
 from typing import Any, Literal
 
 from crmcheck.answers.disk import (
@@ -38,6 +33,7 @@ from crmcheck.answers.layout import Header, KeptLine, dump_answers, read_kept
 from crmcheck.answers.lock import AnswersLock
 from crmcheck.answers.model import Answer, AnswersFile, QuestionnaireAnswers, parse_answers
 from crmcheck.answers.reconcile import QuestionnaireState, Reconciled, answer_text, change_notice, reconcile
+from crmcheck.answers.signals import Stopping
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError, Interrupted, Problem, UsageError
 from crmcheck.interview.replies import choices, clean_text, describe, how_to_answer, read_reply
@@ -105,47 +101,10 @@ class _Stop(BaseException):
     """A signal (Ctrl-C, SIGTERM, SIGHUP) asked the interview to stop."""
 
 
-class _Signals:
-    """Turns SIGINT, SIGTERM and SIGHUP into _Stop, but never in the middle of a save."""
-
-    def __init__(self) -> None:
-        self.saving = False
-        self.pending: int | None = None
-        self._previous: dict[int, Any] = {}
-
-    def _handle(self, signum: int, frame: FrameType | None) -> None:
-        if self.saving:
-            self.pending = signum
-            return
-        raise _Stop(signum)
-
-    def __enter__(self) -> _Signals:
-        if threading.current_thread() is threading.main_thread():
-            for name in ("SIGINT", "SIGTERM", "SIGHUP"):
-                number = getattr(signal, name, None)
-                if number is not None:
-                    self._previous[number] = signal.signal(number, self._handle)
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        for number, handler in self._previous.items():
-            signal.signal(number, handler)
-
-    @contextmanager
-    def saving_section(self) -> Iterator[None]:
-        self.saving = True
-        try:
-            yield
-        finally:
-            self.saving = False
-        if self.pending is not None:
-            raise _Stop(self.pending)
-
-
 class Interview:
     """One run of `crmcheck interview`: open or create the file, ask, save after every answer."""
 
-    def __init__(self, request: InterviewRequest, catalog: Catalog, terminal: Terminal, signals: _Signals) -> None:
+    def __init__(self, request: InterviewRequest, catalog: Catalog, terminal: Terminal, signals: Stopping) -> None:
         self.request = request
         self.catalog = catalog
         self.terminal = terminal
@@ -389,7 +348,7 @@ class Interview:
         self._take_in_outside_changes()
         text = self._text()
         self._verify(text)
-        with self.signals.saving_section():
+        with self.signals.deferred():
             if self.hard_linked or AnswersLock.has_other_names(self.path):  # linked meanwhile: keep one file
                 self.hard_linked = True
                 write_into(self.path, text)
@@ -763,7 +722,7 @@ def run_interview(request: InterviewRequest, catalog: Catalog, terminal: Termina
     _check_sections(request, asked)
     check_target(request.output)
     real = real_path(request.output)
-    with _Signals() as signals:
+    with Stopping(_Stop) as signals:
         made: list[Path] = []
         try:
             made = make_folders(real)
