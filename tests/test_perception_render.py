@@ -246,3 +246,63 @@ def test_terminal_lists_at_most_ten_disagreements(tmp_path: Path) -> None:
     md = run_cli("report", str(tmp_path / "a.yaml"), str(tmp_path / "b.yaml"), "--questionnaires", str(tmp_path / "q"),
                  "-f", "markdown").out
     assert md.count("0.0–100.0, mean 50.0 of 2\n") == 12
+
+
+CONTEXT = "In the study the source cites, 80% of firms rated themselves good and 8% of customers agreed."
+
+
+@pytest.fixture
+def with_context(tmp_path: Path) -> tuple[Path, Path]:
+    """The mini questionnaire with the source's figures on the gap (gap_context) and one company-only question."""
+    answers = write_respondents(tmp_path)
+    path = tmp_path / "questionnaires" / "mini-gap.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "lenses: [company, customer]\n" in text and text.count("  - id: trust\n") == 1
+    only = ("      - id: logged\n        lenses: [company]\n        text: Is every complaint logged?\n"
+            "        type: yes_no\n")
+    path.write_text(text.replace("lenses: [company, customer]\n",
+                                 f"lenses: [company, customer]\ngap_context: {json.dumps(CONTEXT)}\n")
+                    .replace("  - id: trust\n", only + "  - id: trust\n"), encoding="utf-8")
+    return answers, tmp_path / "questionnaires"
+
+
+def test_junit_carries_the_gap_its_compared_questions_and_the_sources_figures(
+        with_context: tuple[Path, Path]) -> None:
+    import xml.etree.ElementTree as ET
+
+    [gap] = json.loads(report(with_context, "--format", "json"))["perception_gaps"]
+    # both lenses are asked four scored questions (known, replied, kept, reason); `why` is text, `logged` the
+    # company's only
+    assert (gap["compared"], gap["context"]) == (4, CONTEXT)
+    suites = ET.fromstring(report(with_context, "--format", "junit")).findall("testsuite")
+    assert len(suites) == 2  # the company's view and the customers'
+    for suite in suites:
+        properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert properties["perception_gap"] == f"{gap['gap']:.1f}"
+        assert properties["perception_compared"] == "4"
+        assert properties["perception_context"] == f"The source's figures, not a benchmark of this company: {CONTEXT}"
+
+
+def test_junit_without_gap_context_or_lens_only_questions_gives_the_gap_alone(mini_report: tuple[Path, Path]) -> None:
+    import xml.etree.ElementTree as ET
+
+    [gap] = json.loads(report(mini_report, "--format", "json"))["perception_gaps"]
+    assert (gap["compared"], gap["context"]) == (None, None)
+    for suite in ET.fromstring(report(mini_report, "--format", "junit")).findall("testsuite"):
+        properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+        assert properties["perception_gap"] == f"{gap['gap']:.1f}"
+        assert "perception_compared" not in properties and "perception_context" not in properties
+
+
+def test_xlsx_perception_sheet_carries_compared_and_the_sources_figures(
+        with_context: tuple[Path, Path], tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    out = tmp_path / "gap.xlsx"
+    report(with_context, "--format", "xlsx", "-o", str(out))
+    sheet = list(load_workbook(out)["Perception gap"].iter_rows(values_only=True))
+    header = list(sheet[0])
+    compared = header.index("Questions compared")
+    context = header.index("Context: the source's figures, not a benchmark of this company")
+    assert [(row[1], row[compared], row[context]) for row in sheet[1:]] == [
+        ("trust", 4, CONTEXT), ("care", 4, CONTEXT)]  # largest gap first: trust 75.9, care 58.4

@@ -182,8 +182,10 @@ def test_optional_sheets_when_present(tmp_path: Path) -> None:
     wb = load_workbook(io.BytesIO(render_with(result, RenderOptions(), parts)))
     assert wb.sheetnames == ["Summary", "Sections", "Questions", "Recommendations", "Perception gap", "Changes",
                              "Steps back", "How to read"]
-    assert rows(wb["Perception gap"])[1:] == [["small-a", "alpha", "Alpha", 81.3, 50, 31.3, None, None, "no"],
-                                              ["small-a", "beta", "Beta", 70, 75, -5, 3, 5, "no"]]
+    # the last two columns (questions compared, the source's figures) are empty: these rows give neither
+    assert rows(wb["Perception gap"])[1:] == [
+        ["small-a", "alpha", "Alpha", 81.3, 50, 31.3, None, None, "no", None, None],
+        ["small-a", "beta", "Beta", 70, 75, -5, 3, 5, "no", None, None]]
     assert rows(wb["Changes"])[1:] == [
         ["small-a", None, "Small-A", 70, 77.5, 7.5, None, None, dt.datetime(2025, 3, 1)],
         ["small-a", "alpha", "=Alpha", 75, 81.3, 6.3, 4, 4, dt.datetime(2025, 3, 1)],

@@ -91,6 +91,20 @@ def _actions_text(s: SectionResult) -> str:
     return f"\nplan: {len(s.actions)} action{'s' if len(s.actions) != 1 else ''} ({statuses}){late}"
 
 
+def _gap_properties(result: AssessmentResult, questionnaire: str) -> dict[str, str]:
+    """The perception gap beside each lens's suite, as JSON and markdown give it: the gap, how many questions both
+    lenses are asked (the gap compares only these), and the source's own figures, labelled as the source's."""
+    gap = next((g for g in result.perception_gaps if g.questionnaire == questionnaire), None)
+    if gap is None:
+        return {}
+    properties = {} if gap.gap is None else {"perception_gap": f"{gap.gap:.1f}"}
+    if gap.compared is not None:
+        properties["perception_compared"] = str(gap.compared)
+    if gap.context:
+        properties["perception_context"] = f"The source's figures, not a benchmark of this company: {gap.context}"
+    return properties
+
+
 def render(result: AssessmentResult, options: RenderOptions) -> str:
     """`report --format junit`: one testcase per section; it fails below its target or at high risk."""
     root = ET.Element("testsuites", {"name": xml_safe(f"crmcheck report: {result.company}")})
@@ -121,6 +135,7 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
             properties.update(lens=q.lens, respondents=str(q.respondents or 0))
         if q.provisional:
             properties["provisional"] = provisional_sentence(q)
+        properties.update(_gap_properties(result, q.id))
         suite.close(properties)
         suites.append(suite)
     return _document(root, suites)

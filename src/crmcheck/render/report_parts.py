@@ -76,6 +76,8 @@ class PerceptionGap:
     company_respondents: int | None = None
     customer_respondents: int | None = None
     provisional: bool = False  # the company or the customer score rests on under half its answer cells
+    compared: int | None = None  # the scored questions both lenses are asked: the gap compares only these
+    context: str | None = None  # the source's own figures on the gap (gap_context): context, not a benchmark
 
     @property
     def gap(self) -> float | None:
@@ -112,7 +114,8 @@ def optional_parts(result: AssessmentResult) -> OptionalParts:
     perception = [
         PerceptionGap(questionnaire=gap.questionnaire, section=line.id, title=line.title, company=line.company,
                       customer=line.customer, company_respondents=gap.company_respondents,
-                      customer_respondents=gap.customer_respondents, provisional=line.provisional)
+                      customer_respondents=gap.customer_respondents, provisional=line.provisional,
+                      compared=gap.compared, context=gap.context)
         for gap in result.perception_gaps
         for line in gap.sections
     ]

@@ -44,6 +44,7 @@ PRIORITY = "0.00"
 INTEGER = "0"
 DATE = "yyyy-mm-dd"
 NOT_ASSESSED = "not assessed"
+CONTEXT_LABEL = "the source's figures, not a benchmark of this company"
 
 
 @dataclass(frozen=True)
@@ -274,11 +275,13 @@ def _perception(wb: Workbook, parts: OptionalParts, header: str) -> None:
         Column("Questionnaire", 20), Column("Section", 22), Column("Title", 44, wrap=True),
         Column("Company", 10, SCORE), Column("Customers", 10, SCORE), Column("Gap", 8, SCORE),
         Column("Company respondents", 12, INTEGER), Column("Customer respondents", 12, INTEGER),
-        Column("Provisional", 11),
+        Column("Provisional", 11), Column("Questions compared", 11, INTEGER),
+        Column(f"Context: {CONTEXT_LABEL}", 60, wrap=True),
     ]
     questionnaires = list(dict.fromkeys(p.questionnaire for p in parts.perception))
+    # each row carries its questionnaire's figures (as it does the respondent counts), so a filtered row keeps them
     rows = [[p.questionnaire, p.section, p.title, p.company, p.customer, p.gap, p.company_respondents,
-             p.customer_respondents, "yes" if p.provisional else "no"]
+             p.customer_respondents, "yes" if p.provisional else "no", p.compared, p.context]
             for qid in questionnaires for p in parts.perception_of(qid)]
     _table(wb, "Perception gap", columns, rows, keys=2, header=header)
 
