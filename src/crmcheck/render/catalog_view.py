@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from crmcheck.catalog import Catalog
 
 if TYPE_CHECKING:
-    from crmcheck.models.questionnaire import Questionnaire
+    from crmcheck.models.questionnaire import Question, Questionnaire
 
 
 def list_rows(catalog: Catalog) -> list[dict[str, Any]]:
@@ -59,6 +59,14 @@ def render_list(catalog: Catalog, fmt: str, columns: int = 0) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _lens_only(question: Question, q: Questionnaire) -> str:
+    """The lenses a question is limited to ("company"), or "" when every lens of the questionnaire asks it."""
+    asked = question.asked_lenses
+    if asked is None or not q.lenses or set(asked) >= set(q.lenses):
+        return ""
+    return " and ".join(asked)
+
+
 def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
         data = q.model_dump(mode="json", exclude_none=True, by_alias=True)
@@ -106,6 +114,9 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                 flags.append(question.dimension)
             if question.reverse_scored:
                 flags.append("reverse-scored")
+            only = _lens_only(question, q)
+            if only:
+                flags.append(f"{only} only")
             if question.measure:
                 flags.append(f"measure {question.measure}")
             para(f"{section.id}.{question.id}  ({', '.join(flags)})", "     ", first="   - ")
@@ -122,6 +133,14 @@ def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
                                              break_on_hyphens=False))
             else:
                 para(allowed_answers(question, q), "     ")
+            if question.reverse_scored and question.scale in q.scales:
+                levels = q.scales[question.scale]
+                para(f"Reverse-scored: keyed negatively, so the top of the scale is the weak answer "
+                     f"({levels[-1].value} {levels[-1].label} scores {1 - levels[-1].score:g}, "
+                     f"{levels[0].value} {levels[0].label} scores {1 - levels[0].score:g}).", "     ")
+            if only:
+                para(f"Asked in the {only} lens only: respondents of the other lenses never see it, and the "
+                     "perception gap leaves it out.", "     ")
             if question.anchors:
                 para("What each answer looks like:", "     ")
                 for line in anchor_lines(question):
