@@ -4,34 +4,24 @@ fit, anchors and evidence requests on every scored question, and labels that are
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from crmcheck.catalog import Catalog
 from crmcheck.models.questionnaire import Question, Questionnaire
 
 BUILT_INS = ["crm-mistakes", "cmr-pitfalls", "revenue-marketing", "perception-gap", "crm-selection"]
-# the questionnaires whose version-3 content this branch wrote; the others follow in their own branches
-VERSION_3 = BUILT_INS
+V2 = Path(__file__).parent / "data" / "questionnaires-v2"
 
 # Critical questions whose text has " and " without asking two things: reviewed, with the reason.
 ONE_DEMAND = {
     ("revenue-marketing", "demand-generation-automation.automation-crm"):
         "'the platform and the CRM' names the two ends of one connection",
 }
-# Critical questions of questionnaires whose version 3 is written in another branch (issue 22 part 4 asks them
-# to be split there); listed so that this test covers every built-in from the start. Remove each entry when
-# its question is split.
-PENDING_SPLIT = {
-    ("crm-mistakes", "experience-metrics.review"),
-    ("crm-mistakes", "products-vs-customers.insight-flow"),
-    ("cmr-pitfalls", "inside-out.customer-input"),
-    ("cmr-pitfalls", "retention.at-risk-signals"),
-    ("cmr-pitfalls", "decision-info.single-source"),
-    ("cmr-pitfalls", "database-design.unique-id"),
-    ("cmr-pitfalls", "integration.shared-view"),
-    ("cmr-pitfalls", "channels.partner-record"),
-}
+# The scales on which a question is a statement to agree with (or not)
+AGREEMENT_SCALES = ("truth", "agreement")
 LEADING = re.compile(r"\bnot only\b|\brather than\b|\binstead of\b", re.I)
 
 
@@ -47,8 +37,33 @@ def test_critical_questions_ask_one_thing() -> None:
     """A critical question whose text joins two demands with " and " is flagged for review."""
     flagged = {(qid, full) for qid in BUILT_INS for full, (_, q) in load(qid).questions.items()
                if q.critical and any(" and " in " ".join(t.split()) for t in texts(q))}
-    assert flagged - set(ONE_DEMAND) - PENDING_SPLIT == set()
+    assert flagged - set(ONE_DEMAND) == set()
     assert set(ONE_DEMAND) <= flagged, "an allow-listed question no longer needs its entry"
+
+
+def _critical_v2_texts(qid: str) -> dict[str, str]:
+    data = yaml.safe_load((V2 / f"{qid}.yaml").read_text(encoding="utf-8"))
+    return {f"{s['id']}.{x['id']}": " ".join(str(x["text"]).split()) for s in data["sections"]
+            for x in s["questions"] if x.get("critical")}
+
+
+@pytest.mark.parametrize(("qid", "full", "second_half"), [
+    # version 2 asked these critical questions with two demands; version 3 asks one, and the other half is its
+    # own question (or, where it was a list of examples, gone)
+    ("cmr-pitfalls", "database-design.unique-id", "database-design.duplicate-check"),
+    ("crm-mistakes", "experience-metrics.review", "experience-metrics.follow-up"),
+    ("cmr-pitfalls", "inside-out.customer-input", None),
+    ("cmr-pitfalls", "retention.at-risk-signals", None),
+    ("cmr-pitfalls", "integration.shared-view", None),
+])
+def test_version_2_double_barrelled_questions_are_split(qid: str, full: str, second_half: str | None) -> None:
+    old = _critical_v2_texts(qid)[full]
+    assert " and " in old or LEADING.search(old), old  # the rule flags the version-2 wording
+    q = load(qid)
+    _, now = q.questions[full]
+    assert not any(" and " in " ".join(t.split()) or LEADING.search(t) for t in texts(now)), texts(now)
+    if second_half is not None:
+        assert second_half in q.questions
 
 
 def test_the_double_barrelled_check_catches_a_known_case() -> None:
@@ -59,13 +74,13 @@ def test_the_double_barrelled_check_catches_a_known_case() -> None:
     assert "discovery.team" in load("crm-selection").retired
 
 
-@pytest.mark.parametrize("qid", VERSION_3)
+@pytest.mark.parametrize("qid", BUILT_INS)
 def test_question_texts_are_neutral(qid: str) -> None:
     leading = [full for full, (_, q) in load(qid).questions.items() if any(LEADING.search(t) for t in texts(q))]
     assert leading == []
 
 
-@pytest.mark.parametrize("qid", VERSION_3)
+@pytest.mark.parametrize("qid", BUILT_INS)
 def test_every_scored_question_has_an_evidence_request_and_anchors(qid: str) -> None:
     q = load(qid)
     for full, (_, question) in q.questions.items():
@@ -76,7 +91,7 @@ def test_every_scored_question_has_an_evidence_request_and_anchors(qid: str) -> 
             assert question.anchors, full
 
 
-@pytest.mark.parametrize("qid", VERSION_3)
+@pytest.mark.parametrize("qid", BUILT_INS)
 def test_no_answer_label_is_a_level_name(qid: str) -> None:
     q = load(qid)
     levels = {lv.name.lower() for lv in q.levels}
@@ -84,12 +99,12 @@ def test_no_answer_label_is_a_level_name(qid: str) -> None:
     assert labels & levels == set()
 
 
-@pytest.mark.parametrize("qid", VERSION_3)
+@pytest.mark.parametrize("qid", BUILT_INS)
 def test_about_a_third_of_agreement_statements_are_keyed_negatively(qid: str) -> None:
     q = load(qid)
-    statements = [question for _, question in q.questions.values() if question.scale == "truth"]
-    if not statements:  # crm-selection asks whether steps were done and facts hold: no agreement statements
-        assert "truth" not in q.scales
+    statements = [question for _, question in q.questions.values() if question.scale in AGREEMENT_SCALES]
+    if not statements:  # practices, frequencies, steps done and facts: no agreement statements
+        assert not set(AGREEMENT_SCALES) & set(q.scales)
         return
     reversed_share = sum(s.reverse_scored for s in statements) / len(statements)
     assert 0.25 <= reversed_share <= 0.45, reversed_share
