@@ -148,7 +148,7 @@ def test_report_with_custom_template(tmp_path: Path) -> None:
     template.write_text("{{ result.company|md }} scored {{ result.questionnaires[0].score|score }}\n")
     run = run_cli("report", ANSWERS_2026, "--format", "markdown", "--template", str(template))
     assert run.code == 0, run.err
-    assert run.out == "Brightwater Field Systems scored 58.3\n"
+    assert run.out == "Brightwater Field Systems scored 57.1\n"  # crm-mistakes, as tests/test_compare.py works out
     template.write_text("{{ result.nothing_here }}\n")
     bad = run_cli("report", ANSWERS_2026, "--format", "markdown", "--template", str(template))
     assert bad.code == 2 and "template uses an undefined value" in bad.err

@@ -28,8 +28,15 @@ def test_questionnaire_and_section_changes(brightwater: Comparison) -> None:
         "Brightwater Field Systems", "2025-11-04", "2026-11-02")
     assert brightwater.days_between == 363
     mistakes, pitfalls, revenue = brightwater.questionnaires
+    # the mean of ten sections; version 3 retired experience-metrics.targets (asked once, in cmr-pitfalls) and the
+    # 2026 file answers findability-share `unknown` (0). Experience metrics, by hand: 2025 review 1 (0.25) and
+    # change-effect 0 -> 12.5 (was 8.3 with targets "no"), +0.42 overall; 2026 first-reply 3.5 h, resolution 44 h,
+    # satisfied 88 % and review 3 each 0.75, findability unknown 0, contact volume 1, follow-up yes 1, change-effect 2
+    # (0.5) -> 5.5 / 8 = 68.75 (was 6.5 / 8 with targets "yes" and findability blank), -1.25 overall
     assert (mistakes.id, mistakes.score_before, mistakes.score_after, mistakes.score_change) == (
-        "crm-mistakes", 28.3, 58.3, 30.0)
+        "crm-mistakes", 28.8, 57.1, 28.3)
+    experience = next(s for s in mistakes.sections if s.id == "experience-metrics")
+    assert (experience.score_before, experience.score_after) == (12.5, round(100 * 5.5 / 8, 1)) == (12.5, 68.8)
     assert (mistakes.level.before, mistakes.level.after, mistakes.level.change) == (2, 3, 1)
     strengths = next(s for s in mistakes.sections if s.id == "strengths")
     assert (strengths.score_before, strengths.score_after, strengths.score_change) == (50.0, 28.6, -21.4)

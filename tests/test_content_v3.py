@@ -199,10 +199,11 @@ def test_the_source_map_names_every_question(qid: str, heading: str) -> None:
 def test_version_2_answers_load_against_version_3() -> None:
     run = run_cli("validate", str(V2_ANSWERS))
     assert run.code == 0, run.err
-    # crm-mistakes: 48 answers, less the text, the three profile checklists and two retired (feedback-weeks,
-    # resolution-days) = 42 scored, one of them n/a; cmr-pitfalls: 44, less the text and two retired (targets-met,
-    # channel-switch) = 41, two of them n/a. Shown: answered / (scored questions - n/a).
-    assert "crm-mistakes 41/62 answered, 1 n/a; cmr-pitfalls 39/52 answered, 2 n/a" in run.out
+    # crm-mistakes: 48 answers, less the text, the three profile checklists and three retired (feedback-weeks,
+    # resolution-days, targets) = 41 scored, one of them n/a, of 62 scored questions; cmr-pitfalls: 44, less the
+    # text and two retired (targets-met, channel-switch) = 41, two of them n/a. Shown: answered / (scored
+    # questions - n/a).
+    assert "crm-mistakes 40/61 answered, 1 n/a; cmr-pitfalls 39/52 answered, 2 n/a" in run.out
 
 
 def test_version_2_answers_compare_with_the_version_2_questionnaires() -> None:
@@ -218,7 +219,7 @@ def test_version_2_answers_compare_with_the_version_2_questionnaires() -> None:
         "retention.cost-known": "retention.acquisition-cost-known"}
     assert by_id["crm-mistakes"]["questions_renamed"] == []
     assert sorted(by_id["crm-mistakes"]["questions_removed"]) == [
-        "experience-metrics.resolution-days", "relevance.feedback-weeks"]
+        "experience-metrics.resolution-days", "experience-metrics.targets", "relevance.feedback-weeks"]
     assert sorted(by_id["cmr-pitfalls"]["questions_removed"]) == ["channels.channel-switch", "culture.targets-met"]
     culture = next(s for s in by_id["cmr-pitfalls"]["sections"] if s["id"] == "culture")
     # the baseline scored by version 2, by hand: customer-metrics 3 (band 2: 1, weight 2), baseline-targets 3

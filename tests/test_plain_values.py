@@ -66,13 +66,13 @@ def test_yes_no_answers_in_every_spelling(tmp_path: Path) -> None:
     path.write_text("format: 1\ncompany: Acme\nassessed_on: 2026-11-01\n"
                     "questionnaires:\n  crm-mistakes:\n    answers:\n"
                     "      best-customers.flagged: Yes\n      innovation.disruption-plan: false\n"
-                    "      products-vs-customers.usage-tracking: true\n      experience-metrics.targets: NO\n")
+                    "      products-vs-customers.usage-tracking: true\n      experience-metrics.follow-up: NO\n")
     run = run_cli("report", str(path), "--format", "json")
     assert run.code == 0, run.err
     questions = questions_of(json.loads(run.out)["questionnaires"][0])
-    assert [questions[q]["value"] for q in ("best-customers.flagged", "innovation.disruption-plan",
-                                            "products-vs-customers.usage-tracking", "experience-metrics.targets")] == [
-        True, False, True, False]
+    asked = ("best-customers.flagged", "innovation.disruption-plan", "products-vs-customers.usage-tracking",
+             "experience-metrics.follow-up")
+    assert [questions[q]["value"] for q in asked] == [True, False, True, False]
 
 
 def test_traps_load_as_text_in_a_questionnaire() -> None:
