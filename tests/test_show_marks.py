@@ -14,15 +14,13 @@ title: Marked
 version: 1
 kind: scored
 source: Test source
-scales:
-  agree:
-    - {value: 1, label: "Disagree", score: 0}
-    - {value: 2, label: "Neutral", score: 0.4}
-    - {value: 3, label: "Agree", score: 0.9}
-""" + STANDARD_LEVELS + """risk_bands: {high: 40, medium: 70}
-default_target: 4
 lenses: [company, customer]
-sections:
+default_target: 4
+risk_bands: {high: 40, medium: 70}
+scales:
+  agree: [{value: 1, label: Disagree, score: 0}, {value: 2, label: Neutral, score: 0.4},
+          {value: 3, label: Agree, score: 0.9}]
+""" + STANDARD_LEVELS + """sections:
   - id: care
     title: Care
     questions:
