@@ -158,3 +158,25 @@ def test_the_people_dimension_is_asked_at_least_twice_in_every_stage() -> None:
         people = [x.id for s in q.sections if s.stage == stage.number for x in s.questions
                   if x.scored and x.dimension == "people"]
         assert len(people) >= 2, (stage.name, people)
+
+
+# issue 22 part 4, one question per idea: (questionnaire, retired id) -> (questionnaire, the one question kept)
+ASKED_ONCE = {
+    ("crm-mistakes", "experience-metrics.targets"): ("cmr-pitfalls", "culture.baseline-targets"),
+    ("cmr-pitfalls", "channels.channel-switch"): ("crm-mistakes", "personalisation.continuity"),
+    ("perception-gap", "relationship.known-contact"): ("crm-mistakes", "personalisation.continuity"),
+    ("revenue-marketing", "revenue-marketing.lifecycle"): ("revenue-marketing", "revenue-marketing.customer-programs"),
+    ("revenue-marketing", "demand-generation-automation.routing"): ("revenue-marketing", "lead-generation.handoff"),
+}
+
+
+@pytest.mark.parametrize(("retired", "kept"), ASKED_ONCE.items())
+def test_an_idea_asked_twice_is_retired_in_favour_of_one_question(
+        retired: tuple[str, str], kept: tuple[str, str]) -> None:
+    assert retired[1] in load(retired[0]).retired and retired[1] not in load(retired[0]).questions
+    assert kept[1] in load(kept[0]).questions
+
+
+def test_crm_mistakes_refers_to_the_target_question_it_no_longer_asks() -> None:
+    _, review = load("crm-mistakes").questions["experience-metrics.review"]
+    assert "`cmr-pitfalls` `culture.baseline-targets`" in " ".join((review.help or "").split())
