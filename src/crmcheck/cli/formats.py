@@ -10,9 +10,6 @@ against the imported registry and every format module of each package.
 
 from __future__ import annotations
 
-import ast
-import importlib
-import importlib.util
 from collections.abc import Sequence
 from functools import cache
 from typing import Any
@@ -41,6 +38,9 @@ def formats_of(kind: str) -> tuple[str, ...]:
 def declared_names(module: str, name: str) -> tuple[str, ...]:
     """The string values of the enum `name` (or the keys of the dict `name`) in `module`, in their order, read
     from its source; imported instead when there is no source to read."""
+    import ast  # only when a choice list is needed: not for building the command tree
+    import importlib.util
+
     spec = importlib.util.find_spec(module)
     source = spec.loader.get_source(module) if spec is not None and spec.loader is not None else None  # type: ignore[attr-defined]
     if source is None:
