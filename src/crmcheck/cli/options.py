@@ -61,25 +61,14 @@ class Lens(StrEnum):
     customer = "customer"
 
 
-QuestionnaireDirs = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--questionnaires",
-        metavar="DIR",
-        help="Directory of custom questionnaires, searched before the built-ins (repeatable; also "
-        "CRMCHECK_QUESTIONNAIRES, separated by the path separator).",
-    ),
-]
+QuestionnaireDirs = Annotated[list[Path] | None, typer.Option(
+    "--questionnaires", metavar="DIR", help="Directory of custom questionnaires, searched before the built-ins "
+    "(repeatable; also CRMCHECK_QUESTIONNAIRES, separated by the path separator).")]
 Output = Annotated[str | None, typer.Option("-o", "--output", metavar="FILE", help="Write here; '-' or none: stdout.")]
-BaselineQuestionnaireDirs = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--baseline-questionnaires",
-        metavar="DIR",
-        help="Directory holding the questionnaire versions the baseline was answered with, when they differ from "
-        "today's (repeatable); a file here takes the place of the questionnaire with the same id.",
-    ),
-]
+BaselineQuestionnaireDirs = Annotated[list[Path] | None, typer.Option(
+    "--baseline-questionnaires", metavar="DIR", help="Directory holding the questionnaire versions the baseline "
+    "was answered with, when they differ from today's (repeatable); a file here takes the place of the "
+    "questionnaire with the same id.")]
 PlanOption = Annotated[str | None, typer.Option(
     "--plan", metavar="PLAN", help="An improvement plan (crmcheck plan): each section lists its actions and their "
     "status.")]

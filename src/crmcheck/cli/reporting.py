@@ -125,61 +125,6 @@ def _with_plan(result: AssessmentResult, plan: str, today: str | None, catalog: 
 
 
 @app.command(cls=PlainUsage)
-def benchmark(
-    answers: Annotated[list[str], typer.Argument(
-        metavar="ANSWERS...", help="Answers files, and directories searched recursively for *.yaml and *.yml.")],
-    company: Annotated[str | None, typer.Option(
-        help="Place this company's latest assessment among its peers (its name as in its answers files; "
-        "case and extra spaces do not matter).")] = None,
-    by: Annotated[SegmentChoice | None, typer.Option(
-        "--by", help="Also benchmark within each segment, from the answers files' segment.")] = None,
-    all_dates: Annotated[bool, typer.Option(
-        "--all-dates", help="Count every assessment, not only the latest of each company.")] = False,
-    fmt: Annotated[str, format_option("benchmark", "Output format; jsonl writes one line per counted assessment.")] = (
-        "terminal"),
-    output: Output = None,
-    strict: Annotated[bool, typer.Option(
-        "--strict", help="Exit 2 when any file fails to load, or is a named pipe or device (such files are always "
-        "listed and left out).")] = False,
-    jobs: Annotated[int, typer.Option(
-        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when "
-        "there are 100 files or more.")] = 0,
-    progress: Annotated[bool | None, typer.Option(
-        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
-        "are 200 files or more).")] = None,
-    questionnaires: QuestionnaireDirs = None,
-) -> None:
-    """Benchmark many assessments: per questionnaire and section, count, mean, SD and quartiles; with
-    --company, where that company stands (percentile rank per section, stage reached among its peers).
-
-    Example: crmcheck benchmark portfolio/ --company "Acme Corp" --by industry
-    """
-    from crmcheck.portfolio import BenchmarkRequest, run_benchmark
-    from crmcheck.render.benchmark import BenchmarkFormat, renderer_for
-    from crmcheck.render.progress import ProgressBar
-
-    guard({"-o": output}, *answers, *(questionnaires or []))
-    request = BenchmarkRequest(paths=tuple(answers), company=company, by=by.value if by else None,
-                               all_dates=all_dates, rows=fmt == BenchmarkFormat.JSONL, jobs=jobs)
-    bar = ProgressBar(sys.stderr, label="scoring", unit="files", enabled=progress)
-    try:
-        result = run_benchmark(request, load_catalog(questionnaires), on_start=bar.start, on_progress=bar.update)
-    finally:
-        bar.finish()
-    for failure in result.failed:
-        for line in failure.errors:
-            note(line)
-    if result.skipped:
-        from crmcheck.file_kinds import skipped_line
-
-        note(skipped_line([(s.file, s.kind) for s in result.skipped]))
-    emit(renderer_for(BenchmarkFormat(fmt))(for_terminal(result, output), render_options(output)), output)
-    if strict and result.failed:
-        note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
-        raise typer.Exit(EXIT_INPUT)
-
-
-@app.command(cls=PlainUsage)
 def compare(
     old: Annotated[str, typer.Argument(metavar="OLD", help="The earlier answers file (the baseline).")],
     new: Annotated[str, typer.Argument(metavar="NEW", help="The later answers file of the same company.")],
@@ -272,6 +217,61 @@ def check(
     for line in commands:  # our own workflow commands: printed as they are, escaped when they were built
         sys.stderr.write(line + "\n")
     raise typer.Exit(result.exit_code)
+
+
+@app.command(cls=PlainUsage)
+def benchmark(
+    answers: Annotated[list[str], typer.Argument(
+        metavar="ANSWERS...", help="Answers files, and directories searched recursively for *.yaml and *.yml.")],
+    company: Annotated[str | None, typer.Option(
+        help="Place this company's latest assessment among its peers (its name as in its answers files; "
+        "case and extra spaces do not matter).")] = None,
+    by: Annotated[SegmentChoice | None, typer.Option(
+        "--by", help="Also benchmark within each segment, from the answers files' segment.")] = None,
+    all_dates: Annotated[bool, typer.Option(
+        "--all-dates", help="Count every assessment, not only the latest of each company.")] = False,
+    fmt: Annotated[str, format_option("benchmark", "Output format; jsonl writes one line per counted assessment.")] = (
+        "terminal"),
+    output: Output = None,
+    strict: Annotated[bool, typer.Option(
+        "--strict", help="Exit 2 when any file fails to load, or is a named pipe or device (such files are always "
+        "listed and left out).")] = False,
+    jobs: Annotated[int, typer.Option(
+        "--jobs", "-j", min=0, metavar="N", help="Processes to score files with; 0 (default): one per CPU core when "
+        "there are 100 files or more.")] = 0,
+    progress: Annotated[bool | None, typer.Option(
+        "--progress/--no-progress", help="Progress bar on stderr (default: when stderr is a terminal and there "
+        "are 200 files or more).")] = None,
+    questionnaires: QuestionnaireDirs = None,
+) -> None:
+    """Benchmark many assessments: per questionnaire and section, count, mean, SD and quartiles; with
+    --company, where that company stands (percentile rank per section, stage reached among its peers).
+
+    Example: crmcheck benchmark portfolio/ --company "Acme Corp" --by industry
+    """
+    from crmcheck.portfolio import BenchmarkRequest, run_benchmark
+    from crmcheck.render.benchmark import BenchmarkFormat, renderer_for
+    from crmcheck.render.progress import ProgressBar
+
+    guard({"-o": output}, *answers, *(questionnaires or []))
+    request = BenchmarkRequest(paths=tuple(answers), company=company, by=by.value if by else None,
+                               all_dates=all_dates, rows=fmt == BenchmarkFormat.JSONL, jobs=jobs)
+    bar = ProgressBar(sys.stderr, label="scoring", unit="files", enabled=progress)
+    try:
+        result = run_benchmark(request, load_catalog(questionnaires), on_start=bar.start, on_progress=bar.update)
+    finally:
+        bar.finish()
+    for failure in result.failed:
+        for line in failure.errors:
+            note(line)
+    if result.skipped:
+        from crmcheck.file_kinds import skipped_line
+
+        note(skipped_line([(s.file, s.kind) for s in result.skipped]))
+    emit(renderer_for(BenchmarkFormat(fmt))(for_terminal(result, output), render_options(output)), output)
+    if strict and result.failed:
+        note(f"{len(result.failed)} of {result.files} answers files failed to load (--strict)")
+        raise typer.Exit(EXIT_INPUT)
 
 
 @app.command(cls=PlainUsage)
