@@ -114,3 +114,26 @@ def test_a_registry_that_is_missing_is_an_error_not_an_empty_list() -> None:
         declared_names("crmcheck.render", "NoSuchFormat")
     with pytest.raises(KeyError):
         FormatChoice("no-such-kind")
+
+
+def test_without_a_source_to_read_the_registry_is_imported(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A module installed as bytecode only gives no source: its registry is then read from the import."""
+    import copy
+    import importlib.util
+
+    from crmcheck.render import ReportFormat
+
+    real_find_spec = importlib.util.find_spec
+
+    class NoSource:
+        def get_source(self, name: str) -> None:
+            return None
+
+    def sourceless(name: str, package: str | None = None) -> Any:
+        spec = copy.copy(real_find_spec(name, package))
+        spec.loader = NoSource()
+        return spec
+
+    monkeypatch.setattr(importlib.util, "find_spec", sourceless)
+    assert declared_names("crmcheck.render", "ReportFormat") == tuple(f.value for f in ReportFormat)
+    assert declared_names("crmcheck.render.check_view", "RENDERERS") == ("terminal", "markdown", "json")
