@@ -344,5 +344,5 @@ def test_a_refused_value_leaves_no_temp_file(tmp_path: Path, monkeypatch: pytest
 
 
 def test_errors_are_crmcheck_errors() -> None:
-    # cli.py maps CrmcheckError to exit 2; a refused value must never surface as an internal error
+    # the cli maps CrmcheckError to exit 2; a refused value must never surface as an internal error
     assert issubclass(UnwritableText, CrmcheckError)

@@ -3,24 +3,56 @@
 Typer turns every registered command into a click command (options, types, help) before it parses anything:
 some 35 ms for crmcheck's whole tree, 3 ms for one command. `command_for` copies the Typer app with only the
 command (or group, and within it the command) that the arguments name, taken from the app's own registered
-commands, so a command added to cli.py is found with no change here. Whatever else a run may need sees the
-whole tree: no command named (`crmcheck`, `crmcheck --help`), a name that is no command (typer's usage error
-with its suggestion), shell completion, and arguments this module cannot read for sure (an option it does not
-know before the command name). The copy is checked against the click command built from it: if its options
-read the arguments differently (an option of the root taking the command's name as its value), the whole
-tree is built after all.
+commands, so a command added to the CLI is found with no change here. The root app is a `LazyTyper`: its
+commands are registered by the modules of crmcheck.cli, and only the module of the named command is imported
+(the others are imported when the whole tree is built). Whatever else a run may need sees the whole tree: no
+command named (`crmcheck`, `crmcheck --help`), a name that is no command (typer's usage error with its
+suggestion), shell completion, and arguments this module cannot read for sure (an option it does not know
+before the command name). The copy is checked against the click command built from it: if its options read
+the arguments differently (an option of the root taking the command's name as its value), the whole tree is
+built after all.
 """
 
 from __future__ import annotations
 
 import copy
+import importlib
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import typer
 import typer.main
 from typer.models import TyperInfo
+
+
+class LazyTyper(typer.Typer):
+    """A Typer app whose commands are registered by modules imported only when a run needs them."""
+
+    def __init__(self, *, modules: Mapping[str, str], **settings: Any) -> None:
+        super().__init__(**settings)
+        self.modules = dict(modules)  # command or group name -> the module that registers it, in --help order
+
+    def load(self, name: str) -> None:
+        """Import the module that registers the command or group `name` (nothing when no module does)."""
+        module = self.modules.get(name)
+        if module is not None:
+            importlib.import_module(module)
+
+    def load_all(self) -> None:
+        """Import every command's module, and keep the commands in the order `modules` lists them, whichever
+        module was imported first."""
+        for module in dict.fromkeys(self.modules.values()):
+            importlib.import_module(module)
+        order = {name: index for index, name in enumerate(self.modules)}
+        self.registered_commands.sort(key=lambda info: order.get(_command_name(info) or "", len(order)))
+        self.registered_groups.sort(key=lambda info: order.get(_group_name(info) or "", len(order)))
+
+
+def _whole(app: typer.Typer) -> typer.Typer:
+    if isinstance(app, LazyTyper):
+        app.load_all()
+    return app
 
 
 def _command_name(info: typer.models.CommandInfo) -> str | None:
@@ -53,6 +85,8 @@ def _pruned(app: typer.Typer, args: Sequence[str]) -> tuple[typer.Typer, list[st
     if at is None:
         return None
     word, rest = args[at], args[at + 1:]
+    if isinstance(app, LazyTyper):
+        app.load(word)
     for command in app.registered_commands:
         if _command_name(command) == word:
             pruned = copy.copy(app)
@@ -115,4 +149,4 @@ def command_for(app: typer.Typer, args: Sequence[str]) -> Any:
             command = typer.main.get_command(copy_app)
             if _path(command, args) == names:
                 return command
-    return typer.main.get_command(app)
+    return typer.main.get_command(_whole(app))
