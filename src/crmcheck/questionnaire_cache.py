@@ -113,7 +113,8 @@ def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Quest
 @functools.cache
 def _yamlio_source() -> bytes:
     """The reader's source: a changed reader (how a value is typed) never meets an old header entry."""
-    return (Path(__file__).parent / "yamlio.py").read_bytes()
+    package = Path(__file__).parent / "yamlio"
+    return b"".join(path.read_bytes() for path in sorted(package.glob("*.py")))
 
 
 _HEADER_VALUES = (str, int, bool, type(None))  # what JSON gives back as it was (a float may be DecimalText)

@@ -69,7 +69,7 @@ def test_umask_probe_thread_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def no_umask(mask: int) -> int:
         raise AssertionError("os.umask called while threads may be creating files")
 
-    monkeypatch.setattr(yamlio.os, "umask", no_umask)
+    monkeypatch.setattr(yamlio.writing.os, "umask", no_umask)
     paths = [tmp_path / f"r{i}" / "answers.yaml" for i in range(24)]
     errors: list[BaseException] = []
 
