@@ -50,7 +50,8 @@ def _model_source() -> bytes:
     """The source of the questionnaire model, so that a changed model (a new field) never meets an old pickle,
     even when the version number did not change (a development install)."""
     models = Path(__file__).parent / "models"
-    return b"".join((models / name).read_bytes() for name in ("questionnaire.py", "base.py"))
+    sources = [*sorted((models / "questionnaire").glob("*.py")), models / "base.py"]
+    return b"".join(path.read_bytes() for path in sources)
 
 
 def _read_json(entry: Path) -> Any:
