@@ -29,12 +29,13 @@ import uvicorn  # noqa: E402
 
 from crmcheck import yamlio  # noqa: E402
 from crmcheck.answers.model import load_answers  # noqa: E402
+from crmcheck.collect.access import HSTS, SECURITY_HEADERS  # noqa: E402
 from crmcheck.collect.connections import ConnectionLimits, guarded_protocol  # noqa: E402
 from crmcheck.collect.events import EventLog  # noqa: E402
 from crmcheck.collect.folder import Collection, parse_expires  # noqa: E402
 from crmcheck.collect.form import read_page  # noqa: E402
 from crmcheck.collect.ratelimit import Bucket, RateLimits, client_key, forwarded_for  # noqa: E402
-from crmcheck.collect.server import HSTS, SECURITY_HEADERS, CollectServer, build_app  # noqa: E402
+from crmcheck.collect.server import CollectServer, build_app  # noqa: E402
 from crmcheck.errors import UsageError  # noqa: E402
 from crmcheck.yamlio import write_atomic  # noqa: E402
 from tests.collect.fixtures import Setup, csrf_of, make_collection, page_path  # noqa: E402
