@@ -15,9 +15,9 @@ from typing import Any, Protocol
 from starlette.responses import HTMLResponse, Response
 
 from crmcheck.collect.events import EventLog
-from crmcheck.collect.folder import hash_token
 from crmcheck.collect.pages import render_message
 from crmcheck.collect.ratelimit import RateLimits, client_key, forwarded_for
+from crmcheck.collect.records import hash_token
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]

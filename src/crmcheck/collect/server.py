@@ -36,7 +36,7 @@ from crmcheck.collect.access import (
     too_many,
 )
 from crmcheck.collect.events import EventLog, open_log
-from crmcheck.collect.folder import DEFAULT_URL, Collection, Invite, hash_token
+from crmcheck.collect.folder import Collection
 from crmcheck.collect.form import MAX_BODY, FormError, Page, Posted, pages_of, parse_body, read_page
 from crmcheck.collect.listening import bind, exposure_warning
 from crmcheck.collect.pages import (
@@ -53,6 +53,7 @@ from crmcheck.collect.pages import (
     section_intro,
 )
 from crmcheck.collect.ratelimit import RateLimits
+from crmcheck.collect.records import DEFAULT_URL, Invite, hash_token
 from crmcheck.collect.responses import Held, ResponseStore, SaveError
 from crmcheck.collect.responses import Respondent as Who
 from crmcheck.errors import CrmcheckError
