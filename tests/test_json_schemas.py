@@ -15,8 +15,8 @@ import pytest
 
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError
+from crmcheck.file_kinds import kind_of
 from crmcheck.models.schemas import json_schema, schema_of
-from crmcheck.validation import kind_of
 from crmcheck.yamlio import load_mapping
 from tests.conftest import EXAMPLES, ROOT, run_cli
 

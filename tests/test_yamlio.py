@@ -11,7 +11,18 @@ import pytest
 
 from crmcheck import yamlio
 from crmcheck.errors import InputError
-from crmcheck.yamlio import MAX_BYTES, MAX_DEPTH, DecimalText, load, load_mapping, parse, read_text, write_atomic
+from crmcheck.yamlio import (
+    MAX_BYTES,
+    MAX_DEPTH,
+    DecimalText,
+    load,
+    load_mapping,
+    parse,
+    read_text,
+    reading,
+    write_atomic,
+    writing,
+)
 
 
 def error_of(text: str | bytes, tmp_path: Path | None = None) -> str:
@@ -260,10 +271,10 @@ def test_a_file_holding_more_than_fstat_says_is_read_whole_up_to_the_cap(tmp_pat
     grown = tmp_path / "grown.yaml"
     grown.write_bytes(b"a: 1\nb: 2\n")
     real_fstat = os.fstat
-    monkeypatch.setattr(yamlio.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 3, *real_fstat(fd)[7:])))
+    monkeypatch.setattr(reading.os, "fstat", lambda fd: os.stat_result((*real_fstat(fd)[:6], 3, *real_fstat(fd)[7:])))
     with open(grown, "rb") as handle:
         assert yamlio.read_capped(handle) == b"a: 1\nb: 2\n"
-    monkeypatch.setattr(yamlio, "MAX_BYTES", 8)
+    monkeypatch.setattr(reading, "MAX_BYTES", 8)
     with open(grown, "rb") as handle:
         assert yamlio.read_capped(handle) == b"a: 1\nb: 2"  # MAX_BYTES + 1 bytes: too large
     read_fd, write_fd = os.pipe()
@@ -312,7 +323,7 @@ def test_write_atomic_leaves_the_old_file_when_the_rename_fails(
     def no_space(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(yamlio.os, "replace", no_space)
+    monkeypatch.setattr(writing.os, "replace", no_space)
     with pytest.raises(InputError) as caught:
         write_atomic(target, "new\n")
     assert caught.value.lines() == [f"{target}: cannot write: No space left on device"]
@@ -327,7 +338,7 @@ def test_write_atomic_leaves_the_old_file_when_interrupted(tmp_path: Path, monke
     def interrupted(fd: int) -> None:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(yamlio.os, "fsync", interrupted)
+    monkeypatch.setattr(writing.os, "fsync", interrupted)
     with pytest.raises(KeyboardInterrupt):
         write_atomic(target, "new\n")
     assert target.read_text() == "old\n"

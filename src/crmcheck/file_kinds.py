@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 from crmcheck.errors import CrmcheckError
+from crmcheck.yamlio import Document
 
 # top-level keys (at the start of a line) that only the other kinds have; an answers file never has one
 _OTHER_KEYS = re.compile(
@@ -19,10 +20,32 @@ SHOWN = 5  # files named in the one line; the rest are counted
 HEAD_BYTES = 64 * 1024
 
 
+def kind_of(doc: Document) -> str:
+    """What a parsed crmcheck file is, by the top-level keys only its kind has; an error when none fits."""
+    data = doc.data
+    if "sections" in data or "scales" in data or "levels" in data:
+        return "questionnaire"
+    if "requirements" in data or "vendors" in data:
+        return "selection"
+    if "evaluator" in data or "scores" in data:
+        return "card"
+    if "actions" in data or "assessment" in data:
+        return "plan"
+    if "columns" in data or "cost_per_ticket" in data or "financing_rate" in data:
+        return "measure"
+    if "questionnaires" in data or "company" in data:
+        return "answers"
+    if "rules" in data:
+        return "policy"
+    raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
+                    "'company' and 'questionnaires', a policy has 'rules', a vendor selection has "
+                    "'requirements' and 'vendors', a score card has 'evaluator' and 'scores', a plan has "
+                    "'assessment' and 'actions', a measure config has 'columns'")
+
+
 def other_kind(path: str) -> str | None:
     """What a file is when it reads as a crmcheck file of another kind than answers; None for an answers file and
     for anything that does not read at all (the answers loader then says what is wrong with it)."""
-    from crmcheck.validation import kind_of
     from crmcheck.yamlio import load_mapping
 
     try:

@@ -50,7 +50,8 @@ def _model_source() -> bytes:
     """The source of the questionnaire model, so that a changed model (a new field) never meets an old pickle,
     even when the version number did not change (a development install)."""
     models = Path(__file__).parent / "models"
-    return b"".join((models / name).read_bytes() for name in ("questionnaire.py", "base.py"))
+    sources = [*sorted((models / "questionnaire").glob("*.py")), models / "base.py"]
+    return b"".join(path.read_bytes() for path in sources)
 
 
 def _read_json(entry: Path) -> Any:
@@ -113,7 +114,8 @@ def cached_questionnaire(path: Path, load: Callable[[], Questionnaire]) -> Quest
 @functools.cache
 def _yamlio_source() -> bytes:
     """The reader's source: a changed reader (how a value is typed) never meets an old header entry."""
-    return (Path(__file__).parent / "yamlio.py").read_bytes()
+    package = Path(__file__).parent / "yamlio"
+    return b"".join(path.read_bytes() for path in sorted(package.glob("*.py")))
 
 
 _HEADER_VALUES = (str, int, bool, type(None))  # what JSON gives back as it was (a float may be DecimalText)

@@ -8,6 +8,7 @@ from typing import Any
 
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError
+from crmcheck.file_kinds import kind_of
 from crmcheck.yamlio import Document, load_mapping
 
 
@@ -21,28 +22,6 @@ class FileReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {"file": self.file, "kind": self.kind, "ok": self.ok, "summary": self.summary, "errors": self.errors}
-
-
-def kind_of(doc: Document) -> str:
-    data = doc.data
-    if "sections" in data or "scales" in data or "levels" in data:
-        return "questionnaire"
-    if "requirements" in data or "vendors" in data:
-        return "selection"
-    if "evaluator" in data or "scores" in data:
-        return "card"
-    if "actions" in data or "assessment" in data:
-        return "plan"
-    if "columns" in data or "cost_per_ticket" in data or "financing_rate" in data:
-        return "measure"
-    if "questionnaires" in data or "company" in data:
-        return "answers"
-    if "rules" in data:
-        return "policy"
-    raise doc.error("cannot tell what this file is: a questionnaire has 'sections', an answers file has "
-                    "'company' and 'questionnaires', a policy has 'rules', a vendor selection has "
-                    "'requirements' and 'vendors', a score card has 'evaluator' and 'scores', a plan has "
-                    "'assessment' and 'actions', a measure config has 'columns'")
 
 
 def _check_questionnaire(doc: Document) -> str:

@@ -16,9 +16,10 @@ with warnings.catch_warnings():  # starlette 1.x would rather have httpx2; httpx
     from starlette.testclient import TestClient
 
 from crmcheck.answers.model import load_answers  # noqa: E402
+from crmcheck.collect.access import CSP  # noqa: E402
 from crmcheck.collect.folder import hash_token  # noqa: E402
 from crmcheck.collect.ratelimit import RateLimits  # noqa: E402
-from crmcheck.collect.server import CSP, CollectServer, build_app  # noqa: E402
+from crmcheck.collect.server import CollectServer, build_app  # noqa: E402
 from tests.collect.fixtures import Setup, csrf_of, make_collection, page_path  # noqa: E402
 
 ADMIN = "the-admin-token-for-tests-0123456789"

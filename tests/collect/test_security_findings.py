@@ -29,12 +29,13 @@ import uvicorn  # noqa: E402
 
 from crmcheck import yamlio  # noqa: E402
 from crmcheck.answers.model import load_answers  # noqa: E402
+from crmcheck.collect.access import HSTS, SECURITY_HEADERS  # noqa: E402
 from crmcheck.collect.connections import ConnectionLimits, guarded_protocol  # noqa: E402
 from crmcheck.collect.events import EventLog  # noqa: E402
 from crmcheck.collect.folder import Collection, parse_expires  # noqa: E402
 from crmcheck.collect.form import read_page  # noqa: E402
 from crmcheck.collect.ratelimit import Bucket, RateLimits, client_key, forwarded_for  # noqa: E402
-from crmcheck.collect.server import HSTS, SECURITY_HEADERS, CollectServer, build_app  # noqa: E402
+from crmcheck.collect.server import CollectServer, build_app  # noqa: E402
 from crmcheck.errors import UsageError  # noqa: E402
 from crmcheck.yamlio import write_atomic  # noqa: E402
 from tests.collect.fixtures import Setup, csrf_of, make_collection, page_path  # noqa: E402
@@ -69,7 +70,7 @@ def test_umask_probe_thread_safe(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     def no_umask(mask: int) -> int:
         raise AssertionError("os.umask called while threads may be creating files")
 
-    monkeypatch.setattr(yamlio.os, "umask", no_umask)
+    monkeypatch.setattr(yamlio.writing.os, "umask", no_umask)
     paths = [tmp_path / f"r{i}" / "answers.yaml" for i in range(24)]
     errors: list[BaseException] = []
 

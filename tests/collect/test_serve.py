@@ -17,7 +17,7 @@ pytest.importorskip("uvicorn", reason="the collect extra (uvicorn) is not instal
 import httpx  # noqa: E402
 
 from crmcheck.collect.folder import Collection  # noqa: E402
-from crmcheck.collect.server import exposure_warning  # noqa: E402
+from crmcheck.collect.listening import exposure_warning  # noqa: E402
 from tests.collect.fixtures import make_collection  # noqa: E402
 from tests.conftest import ROOT  # noqa: E402
 

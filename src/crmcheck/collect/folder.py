@@ -8,7 +8,8 @@
     DIR/progress/ID.json       the page to resume at, and whether the respondent pressed Finish
     DIR/last_ids.json          the highest respondent number ever given per lens: ids are never given twice
 
-Nothing here imports the web server: `init`, `invite`, `status` and `close` stay fast.
+What the files hold (settings, invites) is modelled in records.py; the status report is status.py. Nothing
+here imports the web server: `init`, `invite`, `status` and `close` stay fast.
 """
 
 from __future__ import annotations
@@ -22,19 +23,34 @@ import os
 import re
 import secrets
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import Field
+from typing import Any
 
 from crmcheck.answers.layout import quoted, scalar
-from crmcheck.answers.model import AnswersDocument, Date
 from crmcheck.catalog import Catalog
+from crmcheck.collect.records import (
+    DEFAULT_URL,
+    MAX_NUMBER,
+    RESPONDENT_ID,
+    Invite,
+    InviteList,
+    LensName,
+    NewInvite,
+    Settings,
+    check_name,
+    check_public_url,
+    hash_token,
+    parse_expires,
+    utc_now,
+)
+from crmcheck.collect.status import CollectionStatus, collection_status, render_status
 from crmcheck.errors import InputError, UsageError
-from crmcheck.models.base import Id, OptionalText, Strict, Text, check_format, validate_document
+from crmcheck.models.base import check_format, validate_document
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.yamlio import NOT_PRINTABLE, load_mapping, parse, write_atomic
+from crmcheck.yamlio import load_mapping, parse, write_atomic
+
+# the names other modules import from here; the models and the status report live in records.py and status.py
+__all__ = ["DEFAULT_URL", "Collection", "CollectionStatus", "Invite", "hash_token", "parse_expires", "render_status"]
 
 try:
     import fcntl
@@ -48,122 +64,10 @@ CLOSED_FILE = "closed"
 RESPONSES_DIR = "responses"
 PROGRESS_DIR = "progress"
 LAST_IDS_FILE = "last_ids.json"
-DEFAULT_URL = "http://127.0.0.1:8765"
 TOKEN_BYTES = 24  # 192 bits; the issue asks for at least 128
 MAX_COUNT = 10_000
-LensName = Literal["company", "customer"]
-RESPONDENT_ID = r"^(company|customer)-[0-9]{3,6}$"
-MAX_NUMBER = 999_999  # the pattern's six digits
-# Characters a name must not hold: control characters (C0, DEL, C1), line and paragraph separators (a YAML
-# reader folds NEL and U+2028 into a space) and what YAML does not allow at all (U+FFFE, lone surrogates).
-_NOT_IN_A_NAME = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_EXPIRES = re.compile(r"([1-9][0-9]{0,3})([dhw])\Z")
 
 
-class Settings(Strict):
-    format: Literal[1]
-    company: Text
-    assessed_on: Date
-    questionnaires: list[Id] = Field(min_length=1)
-    questionnaire_dirs: list[Text] = Field(default_factory=list)
-    public_url: Text = DEFAULT_URL
-
-
-class Invite(Strict):
-    respondent: Text = Field(pattern=RESPONDENT_ID)
-    lens: LensName
-    name: OptionalText = None
-    token_sha256: Text = Field(pattern=r"^[0-9a-f]{64}$")
-    created: Text
-    revoked: bool = False
-    expires: OptionalText = Field(default=None, pattern=r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z$")
-
-    def expired(self, now: str | None = None) -> bool:
-        """Whether the link's lifetime has run out (ISO times in UTC compare as text)."""
-        return self.expires is not None and (now or _now()) >= self.expires
-
-
-class InviteList(Strict):
-    format: Literal[1]
-    invites: list[Invite] = Field(default_factory=list)
-
-
-@dataclass(frozen=True)
-class NewInvite:
-    """An invite just made: the only moment its token exists outside the respondent's link."""
-
-    respondent: str
-    lens: str
-    name: str | None
-    link: str
-
-
-@dataclass
-class RespondentStatus:
-    respondent: str
-    lens: str
-    name: str | None
-    state: Literal["not started", "started", "finished", "revoked", "expired"]
-    answered: int
-    questions: int
-    saved_at: str | None
-    expires: str | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"respondent": self.respondent, "lens": self.lens, "name": self.name, "state": self.state,
-                "answered": self.answered, "questions": self.questions, "saved_at": self.saved_at,
-                "expires": self.expires}
-
-
-@dataclass
-class CollectionStatus:
-    company: str
-    assessed_on: str
-    questionnaires: list[str]
-    closed: bool
-    respondents: list[RespondentStatus] = field(default_factory=list)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"company": self.company, "assessed_on": self.assessed_on, "questionnaires": self.questionnaires,
-                "closed": self.closed, "respondents": [r.as_dict() for r in self.respondents]}
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
-
-
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-
-
-def check_name(text: str, option: str) -> str:
-    """A company or respondent name that every crmcheck file can hold as it is; UsageError otherwise.
-
-    The same characters every crmcheck file refuses are refused here, when the name is given, rather than in
-    every later command that reads the folder (or, for NEL and U+2028, silently read back as a space).
-    """
-    bad = _NOT_IN_A_NAME.search(text) or NOT_PRINTABLE.search(text)
-    if bad:
-        char = bad.group()
-        raise UsageError(f"{option}: character {bad.start() + 1} is U+{ord(char):04X}, a control character or "
-                         "line break that names cannot hold; type the name without it")
-    return text
-
-
-def parse_expires(text: str) -> dt.timedelta:
-    """`30d`, `12h` or `2w`: how long an invite link works."""
-    match = _EXPIRES.match(text.strip())
-    if not match:
-        raise UsageError(f"--expires: '{text}' is not a lifetime; write a number and d, h or w (30d, 12h, 2w)")
-    number, unit = int(match.group(1)), match.group(2)
-    return dt.timedelta(hours=number) if unit == "h" else dt.timedelta(days=number * (7 if unit == "w" else 1))
-
-
-def check_public_url(url: str) -> str:
-    """An http(s) URL without query or fragment, without its trailing slash."""
-    if not re.fullmatch(r"https?://[^\s/?#]+(/[^\s?#]*)?", url):
-        raise UsageError(f"--public-url: '{url}' is not an http:// or https:// URL without ?query or #fragment")
-    return url.rstrip("/")
 
 
 class Collection:
@@ -341,7 +245,7 @@ class Collection:
                 token = secrets.token_urlsafe(TOKEN_BYTES)
                 respondent = f"{lens}-{number:03d}"
                 invites.append(Invite(respondent=respondent, lens=lens, name=name or None,
-                                      token_sha256=hash_token(token), created=_now(), expires=until))
+                                      token_sha256=hash_token(token), created=utc_now(), expires=until))
                 made.append(NewInvite(respondent, lens, name, f"{base}/r/{token}"))
             # the counter first: a crash between the two writes leaves a gap in the numbers, never a reuse
             write_atomic(self.dir / LAST_IDS_FILE, json.dumps({**last, lens: number}, sort_keys=True) + "\n")
@@ -402,7 +306,7 @@ class Collection:
         self.settings  # noqa: B018 - fails early on a folder that is not a collection
         if self.closed:
             return False
-        write_atomic(self.dir / CLOSED_FILE, f"closed {_now()}\n")
+        write_atomic(self.dir / CLOSED_FILE, f"closed {utc_now()}\n")
         return True
 
     def reopen(self) -> bool:
@@ -436,74 +340,9 @@ class Collection:
 
     def write_progress(self, respondent: str, page: int, finished: bool) -> None:
         write_atomic(self.progress_path(respondent),
-                     json.dumps({"page": page, "finished": finished, "saved_at": _now()}) + "\n")
+                     json.dumps({"page": page, "finished": finished, "saved_at": utc_now()}) + "\n")
 
     # -- status
 
     def status(self, catalog: Catalog) -> CollectionStatus:
-        from crmcheck.answers.model import load_answers
-
-        settings = self.settings
-        qs = self.questionnaires(catalog)
-        total = sum(len(q.questions) for q in qs)
-        result = CollectionStatus(settings.company, settings.assessed_on.isoformat(), list(settings.questionnaires),
-                                  self.closed)
-        for inv in self.invites():
-            path = self.response_path(inv.respondent)
-            answered, done = 0, False
-            if path.exists():
-                with contextlib.suppress(InputError):
-                    source = load_answers(str(path))
-                    file = source.answers
-                    answered = sum(a.value is not None for part in file.questionnaires.values()
-                                   for a in part.answers.values())
-                    done = respondent_finished(source, catalog)
-            progress = self.read_progress(inv.respondent)
-            state: Literal["not started", "started", "finished", "revoked", "expired"]
-            if inv.revoked:
-                state = "revoked"
-            elif inv.expired():
-                state = "expired"
-            elif done:  # the reports' rule (crmcheck.finished), not whether Finish was pressed
-                state = "finished"
-            elif path.exists():
-                state = "started"
-            else:
-                state = "not started"
-            saved = progress.get("saved_at")
-            result.respondents.append(RespondentStatus(inv.respondent, inv.lens, inv.name, state, answered, total,
-                                                       saved if isinstance(saved, str) else None, inv.expires))
-        return result
-
-
-def respondent_finished(source: AnswersDocument, catalog: Catalog) -> bool:
-    """Whether a respondent's answers file answers every scored question (or marks it n/a), as reports count it."""
-    from crmcheck.assessment import responses_of
-    from crmcheck.finished import progress_of, total
-
-    return total(progress_of(catalog.get(key), responses, source.answers.lens)
-                 for key, responses in responses_of(source, catalog).items()).finished
-
-
-def render_status(status: CollectionStatus, fmt: str) -> str:
-    """`crmcheck collect status` as text or JSON."""
-    if fmt == "json":
-        return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
-    from crmcheck.interview import clean_text as terminal_safe  # no control sequences from a name reach a terminal
-
-    counts: dict[str, int] = {}
-    for r in status.respondents:
-        counts[r.state] = counts.get(r.state, 0) + 1
-    lines = [f"{terminal_safe(status.company)}, {status.assessed_on}: {', '.join(status.questionnaires)} "
-             f"({'closed' if status.closed else 'open'})",
-             "  ".join(f"{n} {s}" for s, n in counts.items())
-             or "no invites yet: crmcheck collect invite DIR --lens company|customer"]
-    if status.respondents:
-        lines.append("")
-        expiring = any(r.expires for r in status.respondents)
-        lines.append(f"{'respondent':<16}{'lens':<10}{'state':<13}{'answered':>10}  {'saved (UTC)':<21}"
-                     + (f"{'expires (UTC)':<21}" if expiring else "") + "name")
-        lines += [(f"{r.respondent:<16}{r.lens:<10}{r.state:<13}{f'{r.answered}/{r.questions}':>10}  "
-                   f"{r.saved_at or '-':<21}" + (f"{r.expires or '-':<21}" if expiring else "")
-                   + terminal_safe(r.name or "")).rstrip() for r in status.respondents]
-    return "\n".join(lines) + "\n"
+        return collection_status(self, catalog)

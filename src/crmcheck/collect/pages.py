@@ -11,8 +11,8 @@ from typing import Any
 import jinja2
 
 from crmcheck.answers.model import Answer
-from crmcheck.collect.folder import CollectionStatus
 from crmcheck.collect.form import NONE_OF_THESE, NOT_APPLICABLE, FieldState, Page, form_values, page_questions
+from crmcheck.collect.status import CollectionStatus
 from crmcheck.models.questionnaire import Question, Questionnaire
 
 HERE = Path(__file__).parent

@@ -1,20 +1,18 @@
 """`crmcheck collect serve`: the starlette app respondents answer in, and running it under uvicorn.
 
-Imported only by `serve` (and tests): starlette and uvicorn come with the `crmcheck[collect]` extra.
+The guard every request passes and the status page's login are in access.py, the listening socket in
+listening.py. Imported only by `serve` (and tests): starlette and uvicorn come with the `crmcheck[collect]` extra.
 """
 
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import re
 import secrets
-import socket
 import sys
 import threading
-import time
-from collections.abc import Awaitable, Callable, MutableMapping
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -26,9 +24,21 @@ from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
 from crmcheck.catalog import Catalog
+from crmcheck.collect.access import (
+    ADMIN_COOKIE,
+    ADMIN_SESSION_SECONDS,
+    HSTS,
+    SECURITY_HEADERS,
+    TRUSTED_PROXIES,
+    AdminAccess,
+    ASGIApp,
+    guarded,
+    too_many,
+)
 from crmcheck.collect.events import EventLog, open_log
-from crmcheck.collect.folder import DEFAULT_URL, Collection, Invite, hash_token
+from crmcheck.collect.folder import Collection
 from crmcheck.collect.form import MAX_BODY, FormError, Page, Posted, pages_of, parse_body, read_page
+from crmcheck.collect.listening import bind, exposure_warning
 from crmcheck.collect.pages import (
     STYLESHEET,
     first_number,
@@ -42,34 +52,14 @@ from crmcheck.collect.pages import (
     saved_states,
     section_intro,
 )
-from crmcheck.collect.ratelimit import RateLimits, client_key, forwarded_for
+from crmcheck.collect.ratelimit import RateLimits
+from crmcheck.collect.records import DEFAULT_URL, Invite, hash_token
 from crmcheck.collect.responses import Held, ResponseStore, SaveError
 from crmcheck.collect.responses import Respondent as Who
-from crmcheck.errors import CrmcheckError, UsageError
+from crmcheck.errors import CrmcheckError
 from crmcheck.resolve import is_not_applicable
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-ASGIApp = Callable[[Scope, Callable[[], Awaitable[Message]], Callable[[Message], Awaitable[None]]], Awaitable[None]]
-
-CSP = ("default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; "
-       "frame-ancestors 'none'")
-SECURITY_HEADERS = [
-    (b"content-security-policy", CSP.encode()),
-    (b"x-content-type-options", b"nosniff"),
-    (b"referrer-policy", b"no-referrer"),
-    (b"x-frame-options", b"DENY"),
-    (b"cross-origin-opener-policy", b"same-origin"),
-    (b"cross-origin-resource-policy", b"same-origin"),
-    (b"cache-control", b"no-store"),
-    (b"permissions-policy", b"camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"),
-]
-# sent only when the public address is https: a browser that met the survey over TLS never tries http again
-HSTS = (b"strict-transport-security", b"max-age=31536000")
 DEFAULT_RATE = 600  # requests per minute per client address
-ADMIN_COOKIE = "crmcheck_admin"
-ADMIN_SESSION_SECONDS = 12 * 3600
-TRUSTED_PROXIES = frozenset({"127.0.0.1", "::1"})
 _PAGE_NUMBER = re.compile(r"[0-9]{1,6}\Z")
 
 
@@ -81,37 +71,6 @@ class ServeOptions:
     rate_limit: int = DEFAULT_RATE
     trust_proxy: bool = False  # X-Forwarded-For from 127.0.0.1 names the client (a reverse proxy runs there)
     log: Path | None = None  # the security event log; stderr without it
-
-
-@dataclass
-class AdminAccess:
-    """The status page's keys: a one-time login token (printed at start) that opens a session cookie.
-
-    The token printed by `serve` is in a URL, so it ends up in the browser's history: it works once. Opening
-    it sets an HttpOnly cookie and sends the browser to /admin, whose URL holds nothing secret.
-    """
-
-    login_hash: str
-    used: bool = False
-    sessions: dict[str, float] = field(default_factory=dict)  # hash of a session token -> when it ends
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def log_in(self, token: str) -> str | None:
-        """A new session token for the one-time login token; None when it is wrong or used already."""
-        with self.lock:
-            if self.used or not hmac.compare_digest(hash_token(token), self.login_hash):
-                return None
-            self.used = True
-            session = secrets.token_urlsafe(24)
-            self.sessions[hash_token(session)] = time.monotonic() + ADMIN_SESSION_SECONDS
-            return session
-
-    def valid(self, session: str | None) -> bool:
-        if not session or len(session) > 128:
-            return False
-        with self.lock:
-            ends = self.sessions.get(hash_token(session))
-            return ends is not None and time.monotonic() < ends
 
 
 class CollectServer:
@@ -253,7 +212,7 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
             invite = None
         else:
             if not server.limits.may_look_up(client, hash_token(token)):
-                return _too_many(server, client, server.limits.misses.wait(client), "links")
+                return too_many(server, client, server.limits.misses.wait(client), "links")
             invite = server.invite_for(token, client)
         if invite is None:
             server.limits.misses.take(client)
@@ -384,7 +343,7 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
         token = request.path_params["token"]
         client = _client(request)
         if not server.limits.may_look_up(client, "admin"):
-            return _too_many(server, client, server.limits.misses.wait(client), "admin")
+            return too_many(server, client, server.limits.misses.wait(client), "admin")
         session = server.admin.log_in(token) if len(token) <= 128 else None
         if session is None:
             server.limits.misses.take(client)
@@ -433,101 +392,7 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
     return guarded(app, server)
 
 
-def _too_many(server: CollectServer, client: str, wait: int, what: str) -> HTMLResponse:
-    server.log.event("too-many", client, limit=what)
-    seconds = max(1, wait)
-    return HTMLResponse(render_message("Too many requests", f"Please wait {seconds} seconds and try again.",
-                                       server.prefix), status_code=429, headers={"retry-after": str(seconds)})
-
-
-def client_of(scope: Scope, trust_proxy: bool) -> str:
-    """The client's rate-limit key: the connection's address, or with `trust_proxy`, from a proxy on this
-    machine, the address it put last in X-Forwarded-For (parsed as an IP address, or else ignored)."""
-    peer = str((scope.get("client") or ("-", 0))[0])
-    if trust_proxy and peer in TRUSTED_PROXIES:
-        values = [v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"x-forwarded-for"]
-        forwarded = forwarded_for(values[-1]) if values else None
-        if forwarded is not None:
-            peer = forwarded
-    return client_key(peer)
-
-
-def guarded(app: ASGIApp, server: CollectServer) -> ASGIApp:
-    """Rate limits before anything else, the security headers on every response, and never a 500."""
-
-    async def wrapper(scope: Scope, receive: Callable[[], Awaitable[Message]],
-                      send: Callable[[Message], Awaitable[None]]) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        started = False
-
-        async def send_with_headers(message: Message) -> None:
-            nonlocal started
-            if message["type"] == "http.response.start":
-                started = True
-                names = {name for name, _ in message.get("headers", [])}
-                message["headers"] = [*message.get("headers", []),
-                                      *(h for h in server.headers if h[0] not in names)]
-            await send(message)
-
-        client = client_of(scope, server.trust_proxy)
-        scope["crmcheck.client"] = client
-        if not server.limits.requests.take(client):
-            response: Response = _too_many(server, client, server.limits.requests.wait(client), "requests")
-            await response(scope, receive, send_with_headers)
-            return
-        try:
-            await app(scope, receive, send_with_headers)
-        except Exception as exc:  # noqa: BLE001 - a bug must not become a 500 with a traceback for the client
-            sys.stderr.write(f"crmcheck collect: could not answer a request: {type(exc).__name__}: {exc}\n")
-            server.log.event("error", client, exception=type(exc).__name__)
-            if not started:
-                response = _message(server, 503, "This page cannot be shown just now", "What you saved before is "
-                                    "kept. Please try again in a minute.")
-                await response(scope, receive, send_with_headers)
-
-    return wrapper
-
-
 # ---------------------------------------------------------------- running
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
-def exposure_warning(host: str, public_url: str | None) -> str | None:
-    """What to say when the server listens beyond this machine: without TLS, or beside the TLS proxy."""
-    if is_loopback(host):
-        return None
-    if (public_url or "").startswith("https://"):
-        return (f"warning: listening on {host}, not only this machine: besides the TLS proxy at {public_url}, "
-                "the server itself answers plain http from the network, where links and answers would cross "
-                "unencrypted. Keep --host 127.0.0.1 with the proxy on this machine, or firewall the port")
-    return (f"warning: listening on {host}, not only this machine, without --public-url https://...: links and "
-            "answers would cross the network unencrypted. Put a TLS reverse proxy in front (see docs/collect.md) "
-            "and give its address with --public-url https://...")
-
-
-def bind(host: str, port: int) -> socket.socket:
-    """The listening socket (port 0 picks a free port), made here so the printed links carry the real port."""
-    try:
-        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
-                                                              flags=socket.AI_PASSIVE)[0]
-        sock = socket.socket(family, kind, proto)
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        sock.bind(address)
-        sock.listen(2048)
-    except OSError as exc:
-        raise UsageError(f"cannot listen on {host}:{port}: {exc.strerror or exc}") from None
-    sock.set_inheritable(True)
-    return sock
 
 
 def serve(collection: Collection, options: ServeOptions, say: Callable[[str], None],

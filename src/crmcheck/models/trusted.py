@@ -128,14 +128,6 @@ _JSON = _Kind(python=False)
 _PYTHON = _Kind(python=True)
 
 
-def _instance(kind: type) -> Builder:
-    def build(value: Any) -> Any:
-        if value.__class__ is not kind:
-            raise NotTrusted(f"expected {kind.__name__}, got {value.__class__.__name__}")
-        return value
-    return build
-
-
 def _model_instance(model: type[BaseModel]) -> Builder:
     def build(value: Any) -> Any:
         if not isinstance(value, model):
@@ -162,7 +154,7 @@ def _builder(annotation: Any, kind: _Kind) -> Builder:
             return _mapping_builder(known)
         return _mapping_builder(_fields_builder(annotation, kind))
     if isinstance(annotation, type) and issubclass(annotation, enum.Enum):
-        return _instance(annotation) if kind.python else _enum(annotation)
+        return _of_type(annotation) if kind.python else _enum(annotation)
     if origin is Literal:
         return _literal(get_args(annotation))
     if origin is list:
@@ -176,7 +168,7 @@ def _builder(annotation: Any, kind: _Kind) -> Builder:
         members = [_builder(arg, kind) for arg in args if arg is not type(None)]
         return _union(members, optional=type(None) in args)
     if kind.python and isinstance(annotation, type) and origin is None:
-        return _instance(annotation)  # a date, a path...: as given, when it is exactly that
+        return _of_type(annotation)  # a date, a path...: as given, when it is exactly that
     raise _Unsupported(annotation)
 
 
