@@ -5,17 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from enum import StrEnum
 
+from crmcheck import format_registry
 from crmcheck.models.plan_view import ActionView
-from crmcheck.render import Renderer, module_renderer
+from crmcheck.render import Renderer
 
-
-class PlanFormat(StrEnum):
-    TERMINAL = "terminal"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    JSON = "json"
-    XLSX = "xlsx"
-    CSV = "csv"
+PlanFormat = format_registry.format_enum(__name__, "PlanFormat")
 
 
 class CsvLayout(StrEnum):
@@ -25,8 +19,8 @@ class CsvLayout(StrEnum):
     GITHUB = "github"
 
 
-def renderer_for(fmt: PlanFormat) -> Renderer:
-    return module_renderer(f"crmcheck.plan.formats.{fmt.value}_format")
+def renderer_for(fmt: str) -> Renderer:
+    return format_registry.renderer_for(__name__, fmt)
 
 
 PHASE_ORDER = {"now": 0, "next": 1, "later": 2}
