@@ -9,11 +9,9 @@ proves that each declared format has its module and that each format module is d
 from __future__ import annotations
 
 import importlib
+from collections.abc import Callable
 from enum import StrEnum
-from typing import TYPE_CHECKING, cast
-
-if TYPE_CHECKING:
-    from crmcheck.render import Renderer
+from typing import cast
 
 # package -> (the ending of its format modules' names, its formats in CLI order)
 _PACKAGES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -48,10 +46,11 @@ def module_name(package: str, fmt: str) -> str:
     return f"{package}.{fmt}{suffix}"
 
 
-def renderer_for(package: str, fmt: str) -> Renderer:
-    """The `render` function of one format of a package, its module imported only when that format is used."""
+def renderer_for(package: str, fmt: str) -> Callable[..., str | bytes]:
+    """The `render` function of one format of a package, its module imported only when that format is used (each
+    package's own `renderer_for` gives it its package's type: this module imports none of them)."""
     module = importlib.import_module(module_name(package, str(fmt)))
-    render: Renderer = module.render
+    render: Callable[..., str | bytes] = module.render
     return render
 
 

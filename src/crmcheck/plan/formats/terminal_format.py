@@ -12,7 +12,7 @@ from rich.text import Text
 from crmcheck.models.plan_view import ActionView, PlanEffect, PlanSummary
 from crmcheck.plan.formats import in_order, state
 from crmcheck.render import RenderOptions
-from crmcheck.render.terminal_report import make_console, printed
+from crmcheck.render.terminal_parts import make_console, printed
 from crmcheck.wording import counted
 
 PHASE_TITLES = {"now": "Now", "next": "Next", "later": "Later"}
