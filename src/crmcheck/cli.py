@@ -468,8 +468,8 @@ def report(
 
     Example: crmcheck report answers/2026.yaml --plan plan.yaml --format markdown -o report.md
     """
-    from crmcheck.baseline import assess_report
     from crmcheck.render import ReportFormat, renderer_for
+    from crmcheck.report import assess_report
 
     if fmt is ReportFormatChoice.xlsx and _to_terminal(output):
         raise UsageError("xlsx is a binary format: write it to a file with -o FILE")
@@ -1146,7 +1146,7 @@ def plan_show(
     catalog = _catalog(questionnaires)
     result = None
     if answers:
-        from crmcheck.baseline import assess_report
+        from crmcheck.report import assess_report
 
         result = assess_report(answers, catalog)
     summary = read_plan(plan, result, _parse_date(today, "--today"), catalog)

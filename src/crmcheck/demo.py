@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crmcheck.assessment import assess_paths
-from crmcheck.baseline import assess_with_baseline
 from crmcheck.catalog import Catalog, data_dir
 from crmcheck.check import run_check
 from crmcheck.models.result import AssessmentResult
 from crmcheck.render import RenderOptions, renderer_for
 from crmcheck.render.check_view import render_check, verdict
 from crmcheck.render.comparison_view import render_comparison
+from crmcheck.report import assess_with_baseline
 from crmcheck.yamlio import write_atomic
 
 EXAMPLE = "brightwater"
