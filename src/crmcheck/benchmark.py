@@ -207,6 +207,8 @@ class LoadFailure(NamedTuple):
 
 
 Outcome = AssessmentRecord | LoadFailure
+# One questionnaire of one counted answers file: the file's record and that questionnaire's scores in it.
+Counted = tuple[AssessmentRecord, QuestionnaireScores]
 
 
 def company_key(name: str) -> str:
@@ -263,23 +265,6 @@ class Companies:
             for known in range(len(self._ends)):
                 self._slots[self._find(self.key(known))] = known
         return number
-
-
-class Entry(NamedTuple):
-    """One questionnaire of one counted answers file."""
-
-    file: str
-    company: str
-    assessed_on: dt.date
-    industry: str | None
-    size: str | None
-    questionnaire: str
-    sections: tuple[float | None, ...]
-    score: float | None
-    reached: int | None
-    answered: int
-    asked: int
-    flags: tuple[int, ...] = ()
 
 
 BLOCK_SHIFT = 10
@@ -376,7 +361,7 @@ class Table:
         self.asked = Column("h")
         self._columns = (self.company, self.industries, self.sizes, self.dates, self.sections, self.flags,
                          self.scores, self.reached, self.answered, self.asked)
-        self.more: dict[int, list[Entry]] = {}
+        self.more: dict[int, list[Counted]] = {}
 
     def __len__(self) -> int:
         return len(self.company)
@@ -387,32 +372,34 @@ class Table:
     def size(self, row: int) -> str | None:
         return self.texts[int(self.sizes.get(row))]
 
-    def _put(self, row: int, company: int, entry: Entry, industry: int, size: int) -> None:
-        """Write an entry into a row: a new one at the end, or over a superseded one."""
+    def _put(self, row: int, company: int, record: AssessmentRecord, scores: QuestionnaireScores, industry: int,
+             size: int) -> None:
+        """Write a file's scores into a row: a new one at the end, or over a superseded one."""
         if row == len(self.company):
             for column in self._columns:
                 column.grow(row + 1)
             if self.names:
-                self.companies.append(entry.company)
-                self.files.append(entry.file)
+                self.companies.append(record.company)
+                self.files.append(record.file)
         elif self.names:
-            self.companies[row] = entry.company
-            self.files[row] = entry.file
+            self.companies[row] = record.company
+            self.files[row] = record.file
         self.company.set(row, company)
         self.industries.set(row, industry)
         self.sizes.set(row, size)
-        self.dates.set(row, entry.assessed_on.toordinal())
-        self.sections.set_row(row, array("d", [math.nan if x is None else x for x in entry.sections]))
-        self.flags.set_row(row, array("b", entry.flags or [0] * self.width))
-        self.scores.set(row, math.nan if entry.score is None else entry.score)
-        self.reached.set(row, entry.reached or 0)
-        self.answered.set(row, entry.answered)
-        self.asked.set(row, entry.asked)
+        self.dates.set(row, record.assessed_on.toordinal())
+        self.sections.set_row(row, array("d", [math.nan if x is None else x for x in scores.sections]))
+        self.flags.set_row(row, array("b", scores.flags or [0] * self.width))
+        self.scores.set(row, math.nan if scores.score is None else scores.score)
+        self.reached.set(row, scores.reached or 0)
+        self.answered.set(row, scores.answered)
+        self.asked.set(row, scores.asked)
 
-    def add(self, company: int, entry: Entry, all_dates: bool, industry: int = 0, size: int = 0) -> int:
-        """Count an assessment of company number `company` (`industry` and `size`: indexes into `texts`);
-        returns how many counted ones it superseded (or 1 if it is itself older)."""
-        date = entry.assessed_on.toordinal()
+    def add(self, company: int, record: AssessmentRecord, scores: QuestionnaireScores, all_dates: bool,
+            industry: int = 0, size: int = 0) -> int:
+        """Count a file's scores of this questionnaire for company number `company` (`industry` and `size`:
+        indexes into `texts`); returns how many counted ones it superseded (or 1 if it is itself older)."""
+        date = record.assessed_on.toordinal()
         row: int | None
         if all_dates:
             row = self.groups.get((company, date))
@@ -425,30 +412,34 @@ class Table:
                 row = None
                 self.row_of.set(company, len(self) + 1)
         if row is None:
-            self._put(len(self), company, entry, industry, size)
+            self._put(len(self), company, record, scores, industry, size)
             return 0
         if date == self.dates.get(row):
-            self.more.setdefault(row, []).append(entry)
+            self.more.setdefault(row, []).append((record, scores))
             return 0
         if date < self.dates.get(row):
             return 1
         superseded = 1 + len(self.more.pop(row, []))
-        self._put(row, company, entry, industry, size)
+        self._put(row, company, record, scores, industry, size)
         return superseded
 
-    def entry(self, row: int) -> Entry:
-        """The first answers file of a row, rebuilt from the columns."""
+    def entry(self, row: int) -> Counted:
+        """The first answers file of a row, rebuilt from the columns (its record holds this questionnaire only)."""
         score = self.scores.get(row)
-        return Entry(
-            file=self.files[row] if self.names else "", company=self.companies[row] if self.names else "",
-            assessed_on=dt.date.fromordinal(self.dates.get(row)), industry=self.industry(row), size=self.size(row),
+        scores = QuestionnaireScores(
             questionnaire=self.questionnaire,
             sections=tuple(None if math.isnan(x) else x for x in self.sections.row(row)),
             score=None if math.isnan(score) else score, reached=self.reached.get(row) or None,
             answered=self.answered.get(row), asked=self.asked.get(row), flags=tuple(self.flags.row(row)),
         )
+        record = AssessmentRecord(
+            file=self.files[row] if self.names else "", company=self.companies[row] if self.names else "",
+            assessed_on=dt.date.fromordinal(self.dates.get(row)), lens="company", industry=self.industry(row),
+            size=self.size(row), questionnaires=(scores,),
+        )
+        return record, scores
 
-    def entries(self, row: int) -> list[Entry]:
+    def entries(self, row: int) -> list[Counted]:
         """Every answers file counted in a row: the first, then further respondents on the same date."""
         return [self.entry(row), *self.more.get(row, ())]
 
@@ -502,9 +493,7 @@ class Portfolio:
             table = self.tables.get(q.questionnaire)
             if table is None:
                 table = self.tables[q.questionnaire] = Table(q.questionnaire, len(q.sections), self.names, self.texts)
-            entry = Entry(outcome.file, outcome.company, outcome.assessed_on, outcome.industry, outcome.size,
-                          table.questionnaire, q.sections, q.score, q.reached, q.answered, q.asked, q.flags)
-            self.earlier += table.add(number, entry, self.all_dates, industry, size)
+            self.earlier += table.add(number, outcome, q, self.all_dates, industry, size)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -526,11 +515,11 @@ class _Scores:
         # row -> (overall, sections, stage reached), rounded, for rows of several respondents
         self.combined: dict[int, tuple[float, list[float], int]] = {}
         for row in table.more:
-            entries = table.entries(row)
-            columns = zip(*(e.sections for e in entries), strict=True)
+            respondents = [scores for _, scores in table.entries(row)]
+            columns = zip(*(s.sections for s in respondents), strict=True)
             raw = [math.fsum(given) / len(given) if given else None
                    for given in ([x for x in column if x is not None] for column in columns)]
-            summary = summarise(questionnaire, raw, _combined_flags(entries))
+            summary = summarise(questionnaire, raw, _combined_flags(respondents))
             self.combined[row] = (_rounded(summary.score), [_rounded(x) for x in raw], summary.reached or 0)
 
     def overall(self, row: int) -> float:
@@ -565,7 +554,7 @@ class _Scores:
         return out
 
 
-def _combined_flags(entries: Sequence[Entry]) -> list[int]:
+def _combined_flags(entries: Sequence[QuestionnaireScores]) -> list[int]:
     """Several respondents' section flags, as the mean of their answers would have them: a section is n/a
     when it is for every respondent, and its critical question failed when every respondent who assessed
     the section failed one (the mean of scores is 0 only when every score is 0)."""
@@ -668,17 +657,24 @@ def _focus(portfolio: Portfolio, key: str) -> dict[str, int]:
     return found
 
 
-def _row(entry: Entry, questionnaire: Questionnaire) -> AssessmentRow:
-    stage = questionnaire.stage(entry.reached) if entry.reached is not None else None
-    level = level_of(questionnaire, entry.score)
+def _row(record: AssessmentRecord, scores: QuestionnaireScores, questionnaire: Questionnaire) -> AssessmentRow:
+    stage = questionnaire.stage(scores.reached) if scores.reached is not None else None
+    level = level_of(questionnaire, scores.score)
     return AssessmentRow(
-        file=entry.file, company=entry.company, assessed_on=entry.assessed_on, industry=entry.industry,
-        size=entry.size, questionnaire=questionnaire.id, version=questionnaire.version,
-        score=rounded_score(entry.score), level=level, level_name=questionnaire.level_name(level),
-        stage=entry.reached, stage_name=stage.name if stage else None,
-        completeness=round(entry.answered / entry.asked if entry.asked else 1.0, 3),
-        sections={s.id: rounded_score(x) for s, x in zip(questionnaire.sections, entry.sections, strict=True)},
+        file=record.file, company=record.company, assessed_on=record.assessed_on, industry=record.industry,
+        size=record.size, questionnaire=questionnaire.id, version=questionnaire.version,
+        score=rounded_score(scores.score), level=level, level_name=questionnaire.level_name(level),
+        stage=scores.reached, stage_name=stage.name if stage else None,
+        completeness=round(scores.answered / scores.asked if scores.asked else 1.0, 3),
+        sections={s.id: rounded_score(x) for s, x in zip(questionnaire.sections, scores.sections, strict=True)},
     )
+
+
+def _assessment(questionnaire: str, counted: Sequence[Counted]) -> CompanyAssessment:
+    """The chosen company's counted files of one questionnaire (several respondents on one date)."""
+    first = counted[0][0]
+    return CompanyAssessment(questionnaire=questionnaire, assessed_on=first.assessed_on,
+                             files=[record.file for record, _ in counted], industry=first.industry, size=first.size)
 
 
 class CompanyNotFound(LookupError):
@@ -713,11 +709,7 @@ def build_benchmark(
             raise CompanyNotFound(company, known)
         focus_model = CompanyFocus(
             name=tables[next(iter(focus))].companies[next(iter(focus.values()))],
-            assessments=[CompanyAssessment(questionnaire=q.id, assessed_on=entries[0].assessed_on,
-                                           files=[e.file for e in entries], industry=entries[0].industry,
-                                           size=entries[0].size)
-                         for q in ordered if q.id in focus
-                         for entries in [tables[q.id].entries(focus[q.id])]],
+            assessments=[_assessment(q.id, tables[q.id].entries(focus[q.id])) for q in ordered if q.id in focus],
         )
     scores = {q.id: _Scores(tables[q.id], q) for q in ordered}
     numbered = len(portfolio.companies)
@@ -727,9 +719,9 @@ def build_benchmark(
         segments += [_segment(by, name, ordered, scores, focus, numbered) for name in names]
     row_models: list[AssessmentRow] = []
     if rows:
-        entries = sorted((e for t in tables.values() for r in range(len(t)) for e in t.entries(r)),
-                         key=lambda e: (e.file, e.questionnaire))
-        row_models = [_row(entry, questionnaires[entry.questionnaire]) for entry in entries]
+        counted = sorted((c for t in tables.values() for r in range(len(t)) for c in t.entries(r)),
+                         key=lambda c: (c[0].file, c[1].questionnaire))
+        row_models = [_row(record, scores, questionnaires[scores.questionnaire]) for record, scores in counted]
     return BenchmarkResult(
         files=portfolio.files, scored=portfolio.scored,
         companies=len(portfolio.companies),  # every company counted has a row
