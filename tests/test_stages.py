@@ -196,7 +196,8 @@ def test_several_respondents_follow_the_rule_on_mean_scores(q: Questionnaire) ->
 
 
 def test_benchmark_combines_respondents_flags_as_the_mean_would(q: Questionnaire) -> None:
-    from crmcheck.benchmark import QuestionnaireScores, _combined_flags
+    from crmcheck.benchmark.build import _combined_flags
+    from crmcheck.benchmark.records import QuestionnaireScores
     from crmcheck.scoring import CRITICAL_FAILED, NOT_APPLICABLE
 
     def entry(sections: tuple[float | None, ...], flags: tuple[int, ...]) -> QuestionnaireScores:
