@@ -143,7 +143,7 @@ def comparison_block(comparison: Comparison, width: int, *, full: bool) -> Rende
             if items:
                 parts.append(Text(f"{label}: {', '.join(items)}"))
     if comparison.plan_effects:
-        from crmcheck.plan.formats.terminal_format import effects_block
+        from crmcheck.render.plan_blocks import effects_block
 
         parts += [Text(""), effects_block(comparison.plan_effects)]
     return Group(*parts)

@@ -195,7 +195,7 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         console.print()
         console.print(comparison_block(result.comparison, options.width, full=False))
     if result.plan is not None:
-        from crmcheck.plan.formats.terminal_format import report_block
+        from crmcheck.render.plan_blocks import report_block
 
         console.print()
         console.print(report_block(result.plan, [(q.id, s.id, s.actions) for q in result.questionnaires
