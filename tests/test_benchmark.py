@@ -7,20 +7,13 @@ import statistics
 
 import pytest
 
-from crmcheck.benchmark import (
-    AssessmentRecord,
-    LoadFailure,
-    Portfolio,
-    QuestionnaireScores,
-    build_benchmark,
-    distribution,
-    percentile_rank,
-    placement,
-    quantile,
-    sample_sd,
-)
+from crmcheck.benchmark.build import build_benchmark
+from crmcheck.benchmark.records import AssessmentRecord, LoadFailure, QuestionnaireScores
+from crmcheck.benchmark.tables import Portfolio
+from crmcheck.benchmark.tally import percentile_rank
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.scoring import summarise
+from tests.benchmark_reference import distribution, placement, quantile, sample_sd
 from tests.conftest import questionnaire_from
 from tests.portfolio_fixture import STEPS, TINY
 

@@ -28,13 +28,16 @@ from crmcheck.aggregate import AnsweredQuestionnaire, AnswerSet, quick_answer_se
 from crmcheck.answers import fast as fastpath
 from crmcheck.answers.model import load_answers
 from crmcheck.assessment import assess_paths, responses_of
-from crmcheck.benchmark import BLOCK, Column, Companies, Portfolio, Tally, build_benchmark, distribution, placement
+from crmcheck.benchmark.build import build_benchmark
+from crmcheck.benchmark.tables import BLOCK, Column, Companies, Portfolio
+from crmcheck.benchmark.tally import Tally
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.portfolio import BenchmarkRequest, run_benchmark, score_answers_file, score_answers_file_fully
 from crmcheck.scoring import rounded_score
 from crmcheck.yamlio import load_mapping
+from tests.benchmark_reference import distribution, placement
 
 CATALOG = Catalog()
 QUESTIONNAIRES = ["crm-mistakes", "cmr-pitfalls", "revenue-marketing", "perception-gap"]

@@ -25,12 +25,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     # the render circle (issue 23 point 4, `registry`): shared terminal parts to move into their own module
     ("crmcheck.render.terminal_report", "crmcheck.render.comparison_view"),
     ("crmcheck.render.terminal_report", "crmcheck.render.perception_view"),
-    ("crmcheck.render.terminal_report", "crmcheck.plan.formats.terminal_format"),
-    ("crmcheck.render.comparison_view", "crmcheck.plan.formats.terminal_format"),
-    # the same shape for spreadsheets (`registry`, render/): render/xlsx_report <-> plan/formats/xlsx_format
-    ("crmcheck.render.xlsx_report", "crmcheck.plan.formats.xlsx_format"),
-    # the arrow back up (issue 23 point 4, `registry`): vendor file models to move into models/
-    ("crmcheck.models.schemas", "crmcheck.vendors.files"),
     # answers/ reads a reply with the interview's parser (`store`: answers/ and interview/)
     ("crmcheck.answers.reconcile", "crmcheck.interview.replies"),
 })

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.generate import generate
-from crmcheck.benchmark import AssessmentRecord, LoadFailure
+from crmcheck.benchmark.records import AssessmentRecord, LoadFailure
 from crmcheck.catalog import Catalog
 from crmcheck.errors import UsageError
 from crmcheck.portfolio import find_answers_files, score_answers_file, score_files

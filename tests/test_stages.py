@@ -196,11 +196,12 @@ def test_several_respondents_follow_the_rule_on_mean_scores(q: Questionnaire) ->
 
 
 def test_benchmark_combines_respondents_flags_as_the_mean_would(q: Questionnaire) -> None:
-    from crmcheck.benchmark import Entry, _combined_flags
+    from crmcheck.benchmark.build import _combined_flags
+    from crmcheck.benchmark.records import QuestionnaireScores
     from crmcheck.scoring import CRITICAL_FAILED, NOT_APPLICABLE
 
-    def entry(sections: tuple[float | None, ...], flags: tuple[int, ...]) -> Entry:
-        return Entry("f", "Acme", dt.date(2026, 1, 1), None, None, "stages", sections, None, None, 0, 0, flags)
+    def entry(sections: tuple[float | None, ...], flags: tuple[int, ...]) -> QuestionnaireScores:
+        return QuestionnaireScores("stages", sections, None, None, 0, 0, flags)
 
     # s2: both respondents failed its critical question -> still failed; s3: n/a for one only -> not n/a;
     # s4: n/a for both -> n/a

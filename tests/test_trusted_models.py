@@ -142,9 +142,9 @@ def test_scoring_builds_the_result_validation_would(paths: list[str]) -> None:
 
 
 def test_a_comparison_is_built_as_validation_would() -> None:
-    from crmcheck.baseline import assess_with_baseline
     from crmcheck.catalog import Catalog
     from crmcheck.models.result import AssessmentResult
+    from crmcheck.report import assess_with_baseline
     from tests.conftest import EXAMPLES
 
     result = assess_with_baseline(str(EXAMPLES / "assessment-2026.yaml"), str(EXAMPLES / "assessment-2025.yaml"),
@@ -177,9 +177,9 @@ def test_json_data_writes_what_model_dump_writes(paths: list[str]) -> None:
 
 
 def test_json_data_of_a_comparison_and_a_check_with_computed_fields() -> None:
-    from crmcheck.baseline import assess_with_baseline
     from crmcheck.catalog import Catalog
     from crmcheck.check import run_check
+    from crmcheck.report import assess_with_baseline
     from tests.conftest import EXAMPLES
 
     new, old = str(EXAMPLES / "assessment-2026.yaml"), str(EXAMPLES / "assessment-2025.yaml")

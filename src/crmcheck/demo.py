@@ -7,13 +7,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 from crmcheck.assessment import assess_paths
-from crmcheck.baseline import assess_with_baseline
 from crmcheck.catalog import Catalog, data_dir
 from crmcheck.check import run_check
 from crmcheck.models.result import AssessmentResult
-from crmcheck.render import RenderOptions, ReportFormat, renderer_for
+from crmcheck.render import RenderOptions, renderer_for
 from crmcheck.render.check_view import render_check, verdict
 from crmcheck.render.comparison_view import render_comparison
+from crmcheck.report import assess_with_baseline
 from crmcheck.yamlio import write_atomic
 
 EXAMPLE = "brightwater"
@@ -25,14 +25,13 @@ def example_path(name: str) -> Path:
 
 def _vendor_reports(options: RenderOptions) -> dict[str, str | bytes]:
     """The example's CRM vendor selection: four vendors scored by five evaluators."""
-    from crmcheck.vendors.formats import VendorFormat
     from crmcheck.vendors.formats import renderer_for as vendor_renderer
     from crmcheck.vendors.report import build_report
 
     selection = example_path("selection")
     report = build_report(str(selection / "selection.yaml"), [str(selection / "cards")])
-    return {"vendors.md": vendor_renderer(VendorFormat.MARKDOWN)(report, options),
-            "vendors.html": vendor_renderer(VendorFormat.HTML)(report, options)}
+    return {"vendors.md": vendor_renderer("markdown")(report, options),
+            "vendors.html": vendor_renderer("html")(report, options)}
 
 
 def _plan_files(result: AssessmentResult, catalog: Catalog, today: dt.date,
@@ -40,7 +39,6 @@ def _plan_files(result: AssessmentResult, catalog: Catalog, today: dt.date,
     """The improvement plan the example's team kept through the year: read beside the 2026 report, shown on its
     own, and brought up to the 2026 assessment (new gaps added, closed ones marked)."""
     from crmcheck.models.plan import load_plan
-    from crmcheck.plan.formats import PlanFormat
     from crmcheck.plan.formats import renderer_for as plan_renderer
     from crmcheck.plan.progress import plan_summary, with_plan
     from crmcheck.plan.run import current_ids
@@ -52,7 +50,7 @@ def _plan_files(result: AssessmentResult, catalog: Catalog, today: dt.date,
     updated = update_plan(source, result, "assessment-2026.yaml", current)
     files: dict[str, str | bytes] = {
         "plan-2025.yaml": source.text,
-        "plan.md": plan_renderer(PlanFormat.MARKDOWN)(plan_summary(source, None, today, current), options),
+        "plan.md": plan_renderer("markdown")(plan_summary(source, None, today, current), options),
         "plan-2026.yaml": updated.text,
     }
     return with_plan(result, summary), files
@@ -66,7 +64,6 @@ def _measured(out: Path, options: RenderOptions, note: Callable[[str], None]) ->
     try:
         from crmcheck.measure.answers import check_answers, write_answers
         from crmcheck.measure.engine import MeasureRequest, measure
-        from crmcheck.measure.formats import MeasureFormat
         from crmcheck.measure.formats import renderer_for as measure_renderer
 
         data = example_path("data")
@@ -85,9 +82,9 @@ def _measured(out: Path, options: RenderOptions, note: Callable[[str], None]) ->
     wrong = len(checked.checks.contradicted)
     note(f"measured the example's exports in {data}: {wrong} answer{'s' if wrong != 1 else ''} contradicted by data "
          f"(see measure.md; {copy.name} holds the measured values)")
-    return {"measure.md": measure_renderer(MeasureFormat.MARKDOWN)(result, options),
-            "measure.html": measure_renderer(MeasureFormat.HTML)(result, options),
-            "report-measured.md": renderer_for(ReportFormat.MARKDOWN)(measured, options)}
+    return {"measure.md": measure_renderer("markdown")(result, options),
+            "measure.html": measure_renderer("html")(result, options),
+            "report-measured.md": renderer_for("markdown")(measured, options)}
 
 
 def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> str:
@@ -112,12 +109,12 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
         raise InputError(f"cannot create directory: {exc.strerror}", file=str(out)) from None
     assert result.comparison is not None
     files: dict[str, str | bytes] = {
-        "report.md": renderer_for(ReportFormat.MARKDOWN)(result, plain),
-        "report.json": renderer_for(ReportFormat.JSON)(result, plain),
-        "report.html": renderer_for(ReportFormat.HTML)(result, plain),
+        "report.md": renderer_for("markdown")(result, plain),
+        "report.json": renderer_for("json")(result, plain),
+        "report.html": renderer_for("html")(result, plain),
         "comparison.md": render_comparison(result.comparison, "markdown", plain),
-        "perception.md": renderer_for(ReportFormat.MARKDOWN)(perception, plain),
-        "perception.html": renderer_for(ReportFormat.HTML)(perception, plain),
+        "perception.md": renderer_for("markdown")(perception, plain),
+        "perception.html": renderer_for("html")(perception, plain),
         "check.md": render_check(check, "markdown", plain),
         **_vendor_reports(plain),
         **plan_files,
@@ -125,7 +122,7 @@ def run_demo(out: Path, options: RenderOptions, note: Callable[[str], None]) -> 
     }
     for name, content in files.items():
         write_atomic(out / name, content)
-    text = renderer_for(ReportFormat.TERMINAL)(result, options)
+    text = renderer_for("terminal")(result, options)
     note(f"example answers: {current} (baseline {previous.name})")
     for name in files:
         note(f"wrote {out / name}")

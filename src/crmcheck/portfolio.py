@@ -23,15 +23,9 @@ from typing import Any
 
 from crmcheck.answers import fast as fastpath
 from crmcheck.answers.model import parse_answers
-from crmcheck.benchmark import (
-    AssessmentRecord,
-    CompanyNotFound,
-    LoadFailure,
-    Outcome,
-    Portfolio,
-    QuestionnaireScores,
-    build_benchmark,
-)
+from crmcheck.benchmark.build import CompanyNotFound, build_benchmark
+from crmcheck.benchmark.records import AssessmentRecord, LoadFailure, Outcome, QuestionnaireScores
+from crmcheck.benchmark.tables import Portfolio
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, Problem, UsageError
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField

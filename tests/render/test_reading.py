@@ -54,7 +54,7 @@ def test_terminal_baseline_names_the_sections_that_kept_their_level() -> None:
     # By hand (v3): 2025 (2*0.75 + 1 + 0.75 + 0.5 + 0.5 + 0.75 + 0.75) / 8 = 71.875, 2026 77.27: +5.4
     assert "Same level as before: Lead generation: giving sales leads it can act on (+5.4)." in text
     # every section that kept its level and risk is named in its questionnaire's "same level" line
-    from crmcheck.baseline import assess_report
+    from crmcheck.report import assess_report
 
     catalog = Catalog.from_options()
     comparison = assess_report([ANSWERS], catalog, baseline=BASELINE, baseline_catalog=catalog).comparison

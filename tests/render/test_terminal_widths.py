@@ -6,12 +6,12 @@ import re
 
 import pytest
 
-from crmcheck.baseline import assess_report
 from crmcheck.catalog import Catalog
 from crmcheck.models.result import AssessmentResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.comparison_view import render_terminal
 from crmcheck.render.terminal_report import render
+from crmcheck.report import assess_report
 from tests.conftest import EXAMPLES
 
 WIDTHS = (60, 80, 120)

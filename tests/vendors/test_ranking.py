@@ -8,7 +8,8 @@ from fractions import Fraction
 
 import pytest
 
-from crmcheck.vendors.files import Costs, Requirement, Score, ScoreCard, SelectionFile, Vendor, load_selection
+from crmcheck.models.vendors import Costs, Requirement, Score, ScoreCard, SelectionFile, Vendor
+from crmcheck.vendors.files import load_selection
 from crmcheck.vendors.ranking import rank_vendors
 from crmcheck.vendors.report import build_report
 from tests.conftest import ROOT

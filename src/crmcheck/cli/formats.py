@@ -31,8 +31,14 @@ FORMAT_LISTS: dict[str, tuple[str, str]] = {
 
 @cache
 def formats_of(kind: str) -> tuple[str, ...]:
-    """The format names the registry of `kind` declares (the one place to switch to render's listing function)."""
-    return declared_names(*FORMAT_LISTS[kind])
+    """The format names the registry of `kind` declares: a format package's list in `format_registry`, or (for
+    compare, check and plan's CSV layouts) the enum or dict of renderers its module declares."""
+    from crmcheck import format_registry  # plain data: imports no format package
+
+    module, name = FORMAT_LISTS[kind]
+    if module in format_registry.packages() and name.endswith("Format"):  # the package's own format list
+        return format_registry.formats(module)
+    return declared_names(module, name)
 
 
 def declared_names(module: str, name: str) -> tuple[str, ...]:

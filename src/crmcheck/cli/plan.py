@@ -114,7 +114,7 @@ def plan_show(
     catalog = load_catalog(questionnaires)
     result = None
     if answers:
-        from crmcheck.baseline import assess_report
+        from crmcheck.report import assess_report
 
         result = assess_report(answers, catalog)
     summary = read_plan(plan, result, parse_date(today, "--today"), catalog)

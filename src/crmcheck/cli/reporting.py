@@ -80,11 +80,11 @@ def report(
 
     Example: crmcheck report answers/2026.yaml --plan plan.yaml --format markdown -o report.md
     """
-    from crmcheck.baseline import assess_report
     from crmcheck.render import ReportFormat, renderer_for
+    from crmcheck.report import assess_report
 
     refuse_binary_on_terminal(fmt, output)
-    if logo is not None and fmt != ReportFormat.HTML:
+    if logo is not None and fmt != "html":
         raise UsageError("--logo is for the HTML report: add --format html")
     guard({"-o": output}, *answers, baseline, template, logo, plan, *(questionnaires or []),
           *(baseline_questionnaires or []))
@@ -255,7 +255,7 @@ def benchmark(
 
     guard({"-o": output}, *answers, *(questionnaires or []))
     request = BenchmarkRequest(paths=tuple(answers), company=company, by=by.value if by else None,
-                               all_dates=all_dates, rows=fmt == BenchmarkFormat.JSONL, jobs=jobs)
+                               all_dates=all_dates, rows=fmt == "jsonl", jobs=jobs)
     bar = ProgressBar(sys.stderr, label="scoring", unit="files", enabled=progress)
     try:
         result = run_benchmark(request, load_catalog(questionnaires), on_start=bar.start, on_progress=bar.update)

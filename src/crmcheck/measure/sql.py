@@ -33,6 +33,18 @@ def _seconds(later: str, earlier: str) -> str:
     return f"(epoch({later}) - epoch({earlier}))"
 
 
+def _left_out(alias: str, flagged: str, first: str, second: str, counted: str) -> str:
+    """A query's head over the rows `flagged` marks: `ok`, the rows neither flag leaves out, and the counts of all
+    rows, of those each flag leaves out (a row with both counts under the first) and of the rows kept."""
+    return f"""WITH {alias} AS ({flagged}),
+ok AS (SELECT * FROM {alias} WHERE NOT {first} AND NOT {second})
+SELECT
+  (SELECT count(*) FROM {alias}) AS rows,
+  (SELECT count(*) FROM {alias} WHERE {first}) AS {first},
+  (SELECT count(*) FROM {alias} WHERE {second} AND NOT {first}) AS {second},
+  count(*) AS {counted},"""
+
+
 @dataclass(frozen=True)
 class Queries:
     """The metric queries for one config (value lists and assumptions are written into the SQL)."""
@@ -57,13 +69,7 @@ class Queries:
 
     def deals(self) -> str:
         return f"""-- funnel: one pass over deals
-WITH d AS ({self.deal_flags()}),
-ok AS (SELECT * FROM d WHERE NOT closed_before_created AND NOT negative_amount)
-SELECT
-  (SELECT count(*) FROM d) AS rows,
-  (SELECT count(*) FROM d WHERE closed_before_created) AS closed_before_created,
-  (SELECT count(*) FROM d WHERE negative_amount AND NOT closed_before_created) AS negative_amount,
-  count(*) AS deals,
+{_left_out("d", self.deal_flags(), "closed_before_created", "negative_amount", "deals")}
   count(*) FILTER (WHERE is_won) AS won,
   count(*) FILTER (WHERE is_lost) AS lost,
   count(*) FILTER (WHERE is_open) AS open,
@@ -147,13 +153,7 @@ FROM t"""
 
     def invoices(self) -> str:
         return f"""-- late payments and refunds: one pass over invoices
-WITH i AS ({self.invoice_flags()}),
-ok AS (SELECT * FROM i WHERE NOT negative_amount AND NOT refund_above_invoice)
-SELECT
-  (SELECT count(*) FROM i) AS rows,
-  (SELECT count(*) FROM i WHERE negative_amount) AS negative_amount,
-  (SELECT count(*) FROM i WHERE refund_above_invoice AND NOT negative_amount) AS refund_above_invoice,
-  count(*) AS invoices,
+{_left_out("i", self.invoice_flags(), "negative_amount", "refund_above_invoice", "invoices")}
   count(*) FILTER (WHERE days_late > 0) AS late,
   sum(amount) AS invoiced,
   sum(amount) FILTER (WHERE days_late > 0) AS late_amount,

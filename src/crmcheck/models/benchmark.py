@@ -68,9 +68,9 @@ class StageCount(Model):
 
 
 class StagePlacement(Model):
-    reached: int
+    reached: int = Field(description="the stage the company's assessment reached")
     name: str
-    percentile_rank: float
+    percentile_rank: float = Field(description="as a score's, by stage reached: ties share the middle rank")
     lower: int = Field(description="other companies at a lower stage")
     same: int = Field(description="other companies at the same stage")
     higher: int = Field(description="other companies at a higher stage")

@@ -64,3 +64,25 @@ class PlanEffect(_View):
     level_before: int | None
     level_after: int | None
     text: str = Field(description="e.g. 'best-customers: 3 of 3 actions done, level 2 → 3'")
+
+
+PHASE_ORDER = {"now": 0, "next": 1, "later": 2}
+
+
+def in_order(actions: list[ActionView]) -> list[ActionView]:
+    """By phase; within a phase overdue first, then by owner (unowned last) and due date (undated last)."""
+    return sorted(actions, key=lambda a: (
+        PHASE_ORDER.get(a.phase, 3), not a.overdue, a.owner is None, (a.owner or "").casefold(),
+        a.due or dt.date.max))
+
+
+def state(action: ActionView) -> str:
+    """The action's status in words, with what a reader must not miss: overdue, or its gap closed."""
+    words = action.status
+    if action.status == "done" and action.done_on:
+        words += f" on {action.done_on.isoformat()}"
+    if action.overdue:
+        words += ", overdue"
+    if action.gap == "closed":
+        words += ", gap closed"
+    return words

@@ -92,7 +92,7 @@ def schema_of(name: str) -> dict[str, Any]:
     from crmcheck.models.plan import Plan
     from crmcheck.models.policy import Policy
     from crmcheck.models.questionnaire import Questionnaire
-    from crmcheck.vendors.files import ScoreCard, SelectionFile
+    from crmcheck.models.vendors import ScoreCard, SelectionFile
 
     models: dict[str, type[BaseModel]] = {"questionnaire": Questionnaire, "answers": AnswersFile, "policy": Policy,
                                           "selection": SelectionFile, "card": ScoreCard, "plan": Plan,

@@ -29,7 +29,7 @@ def current_ids(catalog: Catalog) -> CurrentId:
 
 
 def _assessed(answers: Sequence[str], catalog: Catalog) -> AssessmentResult:
-    from crmcheck.baseline import assess_report
+    from crmcheck.report import assess_report
 
     return assess_report(list(answers), catalog)
 

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
-from enum import StrEnum
 from pathlib import Path
 from typing import Any, Protocol
 
+from crmcheck import format_registry
 
-class ReportFormat(StrEnum):
-    TERMINAL = "terminal"
-    MARKDOWN = "markdown"
-    JSON = "json"
-    JUNIT = "junit"
-    HTML = "html"
-    XLSX = "xlsx"
+ReportFormat = format_registry.format_enum(__name__, "ReportFormat")
 
 
 @dataclass(frozen=True)
@@ -34,13 +27,6 @@ class Renderer(Protocol):
     def __call__(self, result: Any, options: RenderOptions) -> str | bytes: ...
 
 
-def renderer_for(fmt: ReportFormat) -> Renderer:
+def renderer_for(fmt: str) -> Renderer:
     """The render function of a format's module (imported only when that format is used)."""
-    return module_renderer(f"crmcheck.render.{fmt.value}_report")
-
-
-def module_renderer(module_name: str) -> Renderer:
-    """The `render` function of a format module, imported only when that format is used."""
-    module = importlib.import_module(module_name)
-    render: Renderer = module.render
-    return render
+    return format_registry.renderer_for(__name__, fmt)

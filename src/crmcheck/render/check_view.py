@@ -13,7 +13,7 @@ from crmcheck.models.check import CheckResult, RuleOutcome
 from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import render_template
-from crmcheck.render.terminal_report import make_console, printed
+from crmcheck.render.terminal_parts import make_console, printed
 from crmcheck.wording import counted
 
 STATUS_MARK = {"held": ("✓", "green"), "broken": ("✗", "bold red"), "skipped": ("–", "yellow")}

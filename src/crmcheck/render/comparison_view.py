@@ -16,7 +16,7 @@ from crmcheck.models.trusted import json_data  # model_dump(mode="json") without
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import fmt_change as signed
 from crmcheck.render.templating import render_template
-from crmcheck.render.terminal_report import RISK_STYLE, make_console, printed
+from crmcheck.render.terminal_parts import RISK_STYLE, make_console, printed
 from crmcheck.wording import counted
 
 TREND_STYLE = {"improved": "green", "declined": "red", "unchanged": "", "not comparable": "dim"}
@@ -143,7 +143,7 @@ def comparison_block(comparison: Comparison, width: int, *, full: bool) -> Rende
             if items:
                 parts.append(Text(f"{label}: {', '.join(items)}"))
     if comparison.plan_effects:
-        from crmcheck.plan.formats.terminal_format import effects_block
+        from crmcheck.render.plan_blocks import effects_block
 
         parts += [Text(""), effects_block(comparison.plan_effects)]
     return Group(*parts)

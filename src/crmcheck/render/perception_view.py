@@ -15,6 +15,7 @@ from crmcheck.models.result import (
     ProfileQuestion,
     QuestionnaireResult,
 )
+from crmcheck.render.terminal_parts import numbered_table
 
 GAP_BAR_WIDTH = 10
 TOP_GAP_QUESTIONS = 5
@@ -81,8 +82,6 @@ def perception_block(gap: PerceptionGap, width: int) -> RenderableType:
     top = [line for line in gap.questions if line.gap is not None and line.gap > 0][:TOP_GAP_QUESTIONS]
     if top:
         parts.append(Text("Largest gaps by question:", style="bold"))
-        from crmcheck.render.terminal_report import numbered_table  # terminal_report imports this module
-
         questions = numbered_table("Question", "Gap")
         for i, line in enumerate(top, 1):
             questions.add_row(f"{i}.", Text.assemble(

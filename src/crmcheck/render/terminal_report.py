@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
-
 from rich import box
-from rich.console import Console, Group, RenderableType
+from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
@@ -13,46 +11,10 @@ from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render import perception_view as many
 from crmcheck.render.reading import PROVISIONAL, how_to_read, provisional_sentence
+from crmcheck.render.terminal_parts import BAR_WIDTH, RISK_STYLE, bar, make_console, numbered_table, printed
 from crmcheck.wording import counted
 
-RISK_STYLE = {"high": "bold red", "medium": "yellow", "low": "green", None: "dim"}
-BAR_WIDTH = 8
 TOP_RECOMMENDATIONS = 10
-
-
-def make_console(options: RenderOptions) -> tuple[Console, io.StringIO]:
-    buffer = io.StringIO()
-    console = Console(
-        file=buffer, width=options.width, force_terminal=options.color, no_color=not options.color,
-        color_system="standard" if options.color else None, highlight=False, emoji=False,
-        legacy_windows=False,
-    )
-    return console, buffer
-
-
-def printed(buffer: io.StringIO) -> str:
-    """What the console wrote, without the blanks rich pads every line with (they get in the way of copy, paste
-    and diff)."""
-    return "".join(line.rstrip() + "\n" for line in buffer.getvalue().splitlines())
-
-
-def numbered_table(text: str, figure: str) -> Table:
-    """A headerless list: a number, a wrapping text and a figure at the right."""
-    table = Table(box=None, show_header=False, pad_edge=False)
-    table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(text, ratio=1)
-    table.add_column(figure, justify="right", no_wrap=True)
-    return table
-
-
-def bar(score: float | None, style: str = "", width: int = BAR_WIDTH) -> Text:
-    """A short bar and the score; blank cells are dots so it reads without colour. Width 0: the score alone."""
-    if score is None:
-        return Text("not assessed", style="dim")
-    if width == 0:
-        return Text(f"{score:5.1f}", style=style)
-    filled = round(score / 100 * width)
-    return Text.assemble(("█" * filled, style), ("·" * (width - filled), "dim"), f" {score:5.1f}")
 
 
 SECTION_MIN = 16  # below this a section title wraps on every word
@@ -233,7 +195,7 @@ def render(result: AssessmentResult, options: RenderOptions) -> str:
         console.print()
         console.print(comparison_block(result.comparison, options.width, full=False))
     if result.plan is not None:
-        from crmcheck.plan.formats.terminal_format import report_block
+        from crmcheck.render.plan_blocks import report_block
 
         console.print()
         console.print(report_block(result.plan, [(q.id, s.id, s.actions) for q in result.questionnaires

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from crmcheck.models.plan_view import PlanEffect, PlanSummary, in_order
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.reading import how_to_read, respondents_sentence
@@ -140,12 +141,6 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
 def _provisional(level_name: str | None, provisional: bool) -> str | None:
     """The level's name, marked provisional when its score rests on under half its questions."""
     return f"{level_name or ''} (provisional)".strip() if provisional else level_name
-
-
-def write_table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
-                keys: int = 1, header: str = "") -> None:
-    """A sheet of one table laid out as the report's sheets are (for other workbooks: `plan show`)."""
-    _table(wb, title, columns, rows, keys=keys, header=header)
 
 
 def _lens(result: AssessmentResult, q: QuestionnaireResult) -> str:
@@ -329,6 +324,33 @@ def _reading(wb: Workbook, result: AssessmentResult, header: str) -> None:
            [[sentence] for sentence in sentences], keys=0, header=header)
 
 
+PLAN_COLUMNS = [
+    Column("Phase", 8), Column("Action", 48, wrap=True), Column("Id", 30, wrap=True), Column("Questionnaire", 18),
+    Column("Section", 18), Column("Owner", 16, wrap=True), Column("Due", 11, DATE), Column("Status", 9),
+    Column("Overdue", 9), Column("Gap", 12), Column("Effort", 8), Column("Impact", 8), Column("Done on", 11, DATE),
+    Column("Notes", 40, wrap=True),
+]
+
+
+def plan_sheet(wb: Workbook, summary: PlanSummary, header: str) -> None:
+    """The Plan sheet, of a report's workbook and of `plan show --format xlsx`: one row per action."""
+    rows = [[a.phase, a.title, a.id, a.questionnaire, a.section, a.owner or "", a.due, a.status,
+             "yes" if a.overdue else "no", a.gap, a.effort or "", a.impact or "", a.done_on, a.notes or ""]
+            for a in in_order(summary.actions)]
+    _table(wb, "Plan", PLAN_COLUMNS, rows, keys=2, header=header)
+
+
+EFFECT_COLUMNS = [Column("Questionnaire", 18), Column("Section", 20), Column("Actions", 9, "0"),
+                  Column("Done", 7, "0"), Column("Level before", 9, "0"), Column("Level now", 9, "0"),
+                  Column("In words", 60, wrap=True)]
+
+
+def effects_sheet(wb: Workbook, effects: list[PlanEffect], header: str) -> None:
+    """Each section's actions set against how its level moved since the baseline (report --baseline --plan)."""
+    rows = [[e.questionnaire, e.section, e.actions, e.done, e.level_before, e.level_after, e.text] for e in effects]
+    _table(wb, "Plan effects", EFFECT_COLUMNS, rows, keys=2, header=header)
+
+
 def render_with(result: AssessmentResult, options: RenderOptions, parts: OptionalParts) -> bytes:
     """The workbook with the given optional parts (the baseline change, the perception gap), as xlsx bytes."""
     wb = Workbook()
@@ -351,8 +373,6 @@ def render_with(result: AssessmentResult, options: RenderOptions, parts: Optiona
         _changes(wb, parts, {q.id: q.title for q in result.questionnaires}, header)
         _steps_back(wb, parts, header)
     if result.plan is not None:
-        from crmcheck.plan.formats.xlsx_format import effects_sheet, plan_sheet
-
         plan_sheet(wb, result.plan, header)
         if result.comparison is not None and result.comparison.plan_effects:
             effects_sheet(wb, result.comparison.plan_effects, header)

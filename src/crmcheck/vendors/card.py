@@ -6,7 +6,7 @@ import datetime as dt
 
 from crmcheck.answers.layout import comment_text, quoted
 from crmcheck.errors import UsageError
-from crmcheck.vendors.files import MAX_SCORE, SelectionFile
+from crmcheck.models.vendors import MAX_SCORE, SelectionFile
 
 
 def blank_card(selection: SelectionFile, evaluator: str, role: str | None, today: dt.date) -> str:

@@ -6,7 +6,7 @@ import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-from crmcheck.vendors.files import MAX_SCORE, YEARS, ScoreCard, SelectionFile, Vendor
+from crmcheck.models.vendors import MAX_SCORE, YEARS, ScoreCard, SelectionFile, Vendor
 from crmcheck.vendors.result import (
     Cell,
     CostLine,

@@ -2,26 +2,12 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Protocol
+from crmcheck import format_registry
+from crmcheck.render import Renderer
 
-from crmcheck.measure.result import MeasureResult
-from crmcheck.render import RenderOptions, module_renderer
-
-
-class MeasureFormat(StrEnum):
-    TERMINAL = "terminal"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    JSON = "json"
-    XLSX = "xlsx"
+MeasureFormat = format_registry.format_enum(__name__, "MeasureFormat")
 
 
-class MeasureRenderer(Protocol):
-    def __call__(self, result: MeasureResult, options: RenderOptions) -> str | bytes: ...
-
-
-def renderer_for(fmt: MeasureFormat) -> MeasureRenderer:
+def renderer_for(fmt: str) -> Renderer:
     """The render function of a format's module (imported only when that format is used)."""
-    render: MeasureRenderer = module_renderer(f"crmcheck.measure.formats.{fmt.value}_format")
-    return render
+    return format_registry.renderer_for(__name__, fmt)

@@ -4,14 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from crmcheck.measure.formats.view import (
-    answer_rows,
-    answers_heading,
-    excluded_lines,
-    flags,
-    metric_groups,
-    money,
-)
+from crmcheck.measure.formats import view
 from crmcheck.measure.result import MeasureResult
 from crmcheck.render.templating import environment
 from crmcheck.vendors.formats.templated import _without_controls
@@ -23,9 +16,10 @@ def render_measure_template(name: str, result: MeasureResult, *, autoescape: boo
     env = environment(None, autoescape=autoescape)
     env.finalize = _without_controls
     context: dict[str, Any] = {
-        "result": result, "groups": metric_groups(result), "findings": flags(result),
-        "answers": answer_rows(result), "heading": answers_heading(result), "excluded": excluded_lines(result),
+        "result": result, "groups": view.metric_groups(result), "findings": view.flags(result),
+        "answers": view.answer_rows(result), "heading": view.answers_heading(result),
+        "excluded": view.excluded_lines(result),
         "accounts": sorted(result.accounts, key=lambda a: a.size_rank)[:TOP],
-        "money": lambda value: money(value, result.currency),
+        "money": lambda value: view.money(value, result.currency),
     }
     return env.get_template(name).render(**context)

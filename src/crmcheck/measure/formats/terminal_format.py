@@ -17,7 +17,7 @@ from crmcheck.measure.formats.view import (
 )
 from crmcheck.measure.result import MeasureResult
 from crmcheck.render import RenderOptions
-from crmcheck.render.terminal_report import make_console, printed
+from crmcheck.render.terminal_parts import make_console, printed
 from crmcheck.vendors.formats.terminal_format import shown
 
 

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from enum import StrEnum
 
-from crmcheck.models.plan_view import ActionView
-from crmcheck.render import Renderer, module_renderer
+from crmcheck import format_registry
+from crmcheck.render import Renderer
 
-
-class PlanFormat(StrEnum):
-    TERMINAL = "terminal"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    JSON = "json"
-    XLSX = "xlsx"
-    CSV = "csv"
+PlanFormat = format_registry.format_enum(__name__, "PlanFormat")
 
 
 class CsvLayout(StrEnum):
@@ -25,27 +17,5 @@ class CsvLayout(StrEnum):
     GITHUB = "github"
 
 
-def renderer_for(fmt: PlanFormat) -> Renderer:
-    return module_renderer(f"crmcheck.plan.formats.{fmt.value}_format")
-
-
-PHASE_ORDER = {"now": 0, "next": 1, "later": 2}
-
-
-def in_order(actions: list[ActionView]) -> list[ActionView]:
-    """By phase; within a phase overdue first, then by owner (unowned last) and due date (undated last)."""
-    return sorted(actions, key=lambda a: (
-        PHASE_ORDER.get(a.phase, 3), not a.overdue, a.owner is None, (a.owner or "").casefold(),
-        a.due or dt.date.max))
-
-
-def state(action: ActionView) -> str:
-    """The action's status in words, with what a reader must not miss: overdue, or its gap closed."""
-    words = action.status
-    if action.status == "done" and action.done_on:
-        words += f" on {action.done_on.isoformat()}"
-    if action.overdue:
-        words += ", overdue"
-    if action.gap == "closed":
-        words += ", gap closed"
-    return words
+def renderer_for(fmt: str) -> Renderer:
+    return format_registry.renderer_for(__name__, fmt)

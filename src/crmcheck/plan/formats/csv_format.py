@@ -5,8 +5,8 @@ from __future__ import annotations
 import csv
 import io
 
-from crmcheck.models.plan_view import ActionView, PlanSummary
-from crmcheck.plan.formats import CsvLayout, in_order
+from crmcheck.models.plan_view import ActionView, PlanSummary, in_order
+from crmcheck.plan.formats import CsvLayout
 from crmcheck.render import RenderOptions
 
 JIRA_COLUMNS = ("Issue ID", "Summary", "Issue Type", "Status", "Priority", "Assignee", "Due date", "Labels",

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from crmcheck.models.plan_view import PlanSummary
-from crmcheck.plan.formats import in_order, state
+from crmcheck.models.plan_view import PlanSummary, in_order, state
 from crmcheck.render import RenderOptions
 from crmcheck.render.templating import render_template
 

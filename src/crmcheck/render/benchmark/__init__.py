@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-import importlib
-from enum import StrEnum
-
+from crmcheck import format_registry
 from crmcheck.render import Renderer
 
-
-class BenchmarkFormat(StrEnum):
-    TERMINAL = "terminal"
-    MARKDOWN = "markdown"
-    JSON = "json"
-    JSONL = "jsonl"
+BenchmarkFormat = format_registry.format_enum(__name__, "BenchmarkFormat")
 
 
-def renderer_for(fmt: BenchmarkFormat) -> Renderer:
+def renderer_for(fmt: str) -> Renderer:
     """The render function of a benchmark format's module (imported only when that format is used)."""
-    module = importlib.import_module(f"crmcheck.render.benchmark.{fmt.value}_report")
-    render: Renderer = module.render
-    return render
+    return format_registry.renderer_for(__name__, fmt)

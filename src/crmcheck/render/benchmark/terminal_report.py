@@ -16,7 +16,7 @@ from crmcheck.models.benchmark import (
     StageDistribution,
 )
 from crmcheck.render import RenderOptions
-from crmcheck.render.terminal_report import make_console, printed
+from crmcheck.render.terminal_parts import make_console, printed
 
 STAGE_BAR = 20
 

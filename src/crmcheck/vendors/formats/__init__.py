@@ -2,29 +2,15 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
-from typing import Protocol
+from crmcheck import format_registry
+from crmcheck.render import Renderer
 
-from crmcheck.render import RenderOptions, module_renderer
-from crmcheck.vendors.result import VendorReport
-
-
-class VendorFormat(StrEnum):
-    TERMINAL = "terminal"
-    MARKDOWN = "markdown"
-    HTML = "html"
-    JSON = "json"
-    XLSX = "xlsx"
+VendorFormat = format_registry.format_enum(__name__, "VendorFormat")
 
 
-class VendorRenderer(Protocol):
-    def __call__(self, report: VendorReport, options: RenderOptions) -> str | bytes: ...
-
-
-def renderer_for(fmt: VendorFormat) -> VendorRenderer:
+def renderer_for(fmt: str) -> Renderer:
     """The render function of a format's module (imported only when that format is used)."""
-    render: VendorRenderer = module_renderer(f"crmcheck.vendors.formats.{fmt.value}_format")  # type: ignore[assignment]
-    return render
+    return format_registry.renderer_for(__name__, fmt)
 
 
 def money(value: float, currency: str | None) -> str:

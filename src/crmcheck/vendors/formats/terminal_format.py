@@ -10,7 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crmcheck.render import RenderOptions
-from crmcheck.render.terminal_report import bar, make_console, numbered_table, printed
+from crmcheck.render.terminal_parts import bar, make_console, numbered_table, printed
 from crmcheck.vendors.formats import money, score
 from crmcheck.vendors.result import VendorReport
 from crmcheck.wording import counted
