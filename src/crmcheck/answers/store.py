@@ -30,6 +30,7 @@ from crmcheck.answers.lock import AnswersLock
 from crmcheck.answers.model import Answer, AnswersDocument, AnswersFile, QuestionnaireAnswers, parse_answers
 from crmcheck.answers.reconcile import QuestionnaireState, Reconciled, answer_text, reconcile
 from crmcheck.answers.signals import Stopping
+from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError
 from crmcheck.models.questionnaire import Questionnaire
 from crmcheck.resolve import Response, is_not_applicable, resolve, score_value
@@ -90,6 +91,20 @@ def header_of(file: AnswersFile) -> Header:
 
 
 QuestionnairesOf = Callable[[AnswersDocument], Sequence[tuple[str, Questionnaire]]]
+
+
+def in_catalog(catalog: Catalog) -> QuestionnairesOf:
+    """Each questionnaire a file answers, as the catalog has it now (its errors point into the file)."""
+    def of(source: AnswersDocument) -> Sequence[tuple[str, Questionnaire]]:
+        return [(key, catalog.load(key, context=source.doc, keys=("questionnaires", key)))
+                for key in source.answers.questionnaires]
+    return of
+
+
+def fixed(questionnaires: Sequence[Questionnaire]) -> QuestionnairesOf:
+    """The same questionnaires for every file, answered or not (a collection's)."""
+    pairs = [(q.id, q) for q in questionnaires]
+    return lambda source: pairs
 
 
 def load_text(text: str, path: str, questionnaires: QuestionnairesOf) -> Loaded:
@@ -255,11 +270,14 @@ class AnswersStore:
         self.lock: AnswersLock | None = None
         self.hard_linked = False
         self.disk: Fingerprint | None = None  # the file as last read or written; None until it exists
+        self.last_read: str | None = None  # the text `load` read
 
     def load(self, questionnaires: QuestionnairesOf) -> Loaded:
         """Read and reconcile the file; what it held is remembered, so that a later change is seen."""
         self.disk = fingerprint(self.path)  # before reading: a change after it is then never missed
-        return self.load_again(questionnaires)
+        loaded = self.load_again(questionnaires)
+        self.last_read = loaded.text
+        return loaded
 
     def load_again(self, questionnaires: QuestionnairesOf) -> Loaded:
         """Read and reconcile the file as it is now, without taking it as the state saves are measured against."""

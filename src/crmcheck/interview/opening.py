@@ -8,7 +8,7 @@ from typing import Literal
 
 from crmcheck.answers.layout import Header
 from crmcheck.answers.reconcile import QuestionnaireState, change_notice
-from crmcheck.answers.store import render
+from crmcheck.answers.store import in_catalog, render
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.interview.replies import clean_text
 from crmcheck.interview.saving import SavingSteps
@@ -73,7 +73,7 @@ class OpeningSteps(SavingSteps):
         path = str(self.target)
         self.resumed = True
         try:
-            loaded = self.store.load(self._questionnaires_of)
+            loaded = self.store.load(in_catalog(self.catalog))
         except UsageError:
             raise
         except CrmcheckError as exc:

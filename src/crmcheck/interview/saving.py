@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Sequence
 
 from crmcheck.answers.disk import FileChangedError, copy_beside, fingerprint, lost_comment_lines, write_schema_beside
 from crmcheck.answers.layout import Header
-from crmcheck.answers.model import AnswersDocument, AnswersFile
+from crmcheck.answers.model import AnswersFile
 from crmcheck.answers.reconcile import QuestionnaireState
-from crmcheck.answers.store import Contents, render
+from crmcheck.answers.store import Contents, in_catalog, render
 from crmcheck.errors import CrmcheckError, InputError, Problem, UsageError
 from crmcheck.interview.base import InterviewRequest, SessionBase
 from crmcheck.interview.replies import clean_text
-from crmcheck.models.questionnaire import Questionnaire
 
 
 def count(n: int, noun: str) -> str:
@@ -26,11 +24,6 @@ class SavingSteps(SessionBase):
 
     def _contents(self) -> Contents:
         return Contents(self.header, self.states)
-
-    def _questionnaires_of(self, source: AnswersDocument) -> Sequence[tuple[str, Questionnaire]]:
-        """Each questionnaire the file answers, as the catalog has it now (errors point into the file)."""
-        return [(key, self.catalog.load(key, context=source.doc, keys=("questionnaires", key)))
-                for key in source.answers.questionnaires]
 
     def _resume_header(self, file: AnswersFile, check: bool = True) -> Header:
         """The file's header; an option that contradicts it is refused, one that fills a gap is used."""
@@ -91,7 +84,7 @@ class SavingSteps(SessionBase):
                      "interview holds.", "heading")
             return
         try:
-            loaded = self.store.load_again(self._questionnaires_of)
+            loaded = self.store.load_again(in_catalog(self.catalog))
         except CrmcheckError as exc:
             rescue = copy_beside(self.path, render(self._contents()), ".interview")
             raise FileChangedError(exc.problems[0].message, problems=[
