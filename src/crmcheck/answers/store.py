@@ -32,7 +32,7 @@ from crmcheck.answers.reconcile import QuestionnaireState, Reconciled, answer_te
 from crmcheck.answers.signals import Stopping
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError
-from crmcheck.models.questionnaire import Questionnaire
+from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import Response, is_not_applicable, resolve, score_value
 from crmcheck.yamlio import parse, read_text, write_atomic
 
@@ -219,23 +219,28 @@ def verify_entries(path: str, lines: Iterable[tuple[str, str, str, Answer]],
         q = questionnaires[qid]
         for full, _, meant in given:
             back = read.answers.get(full)
-            if back is None or _answer_key(back) != _answer_key(meant):
-                raise NotAsMeant(f"the answer to {full} in {qid} would not be written as given; nothing was written",
-                                 file=path)
             if full not in q.questions:
                 raise NotAsMeant(f"{full} is not a question of {qid}; nothing was written", file=path)
-            if back.value is not None and not is_not_applicable(back.value):
-                try:
-                    score_value(q.questions[full][1], q, back.value)
-                except ValueError as exc:
-                    raise NotAsMeant(f"the answer to {full} in {qid} does not fit its question ({exc}); nothing "
-                                     "was written", file=path) from None
+            question = q.questions[full][1]
+            try:
+                same = back is not None and _answer_key(question, q, back) == _answer_key(question, q, meant)
+            except ValueError as exc:
+                raise NotAsMeant(f"the answer to {full} in {qid} does not fit its question ({exc}); nothing was "
+                                 "written", file=path) from None
+            if not same:
+                raise NotAsMeant(f"the answer to {full} in {qid} would not be written as given; nothing was written",
+                                 file=path)
 
 
-def _answer_key(a: Answer) -> tuple[object, ...]:
-    value = a.value
+def _answer_key(question: Question, q: Questionnaire, a: Answer) -> tuple[object, ...]:
+    """An answer as its question reads it (the value normalised and scored, as `resolve` does), every other field
+    as written; raises ValueError when the value does not fit the question."""
+    value: Any = a.value
+    score: float | None = None
+    if value is not None and not is_not_applicable(value):
+        value, score = score_value(question, q, value)
     shown: Any = [str(v) for v in value] if isinstance(value, list) else str(value)
-    return (isinstance(value, bool), type(value) is list, shown, a.note, a.evidence, a.reason, a.measured)
+    return (isinstance(value, bool), shown, score, a.note, a.evidence, a.reason, a.measured)
 
 
 def write_answers_text(path: Path, text: str, *, hard_linked: bool = False, lock: AnswersLock | None = None,
