@@ -1,5 +1,6 @@
 """Saving a page: one atomic write holds the answers and the progress; the text is checked before it is written,
-whole at a respondent's first save, then the lines rendered anew; a layout made once gives dump_answers' text."""
+whole at a respondent's first save, then the lines rendered anew (each entry alone, no whole re-parse); a layout
+made once gives the text the store renders."""
 
 from __future__ import annotations
 
@@ -15,11 +16,13 @@ with warnings.catch_warnings():
     warnings.simplefilter("ignore")
     from starlette.testclient import TestClient
 
-import crmcheck.collect.responses as responses_module
+import crmcheck.answers.reconcile as reconcile_module
+import crmcheck.answers.store as store_module
 from crmcheck.answers.model import Answer, load_answers
+from crmcheck.answers.store import render
 from crmcheck.collect.folder import Collection
 from crmcheck.collect.ratelimit import RateLimits
-from crmcheck.collect.responses import ResponseStore, SaveError, saved_progress
+from crmcheck.collect.responses import SaveError, saved_progress
 from crmcheck.collect.server import CollectServer, build_app
 from tests.collect.fixtures import csrf_of, make_collection, page_path
 
@@ -47,7 +50,7 @@ def test_a_save_is_one_write_holding_the_answers_and_the_progress(tmp_path: Path
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     setup = make_collection(tmp_path)
     token = setup.tokens["company-001"]
-    writes = _calls(monkeypatch, responses_module, "write_atomic")
+    writes = _calls(monkeypatch, store_module, "write_atomic")
     client, _ = _client(setup.dir)
     with client:
         csrf = csrf_of(client.get(page_path(token, 1)).text)
@@ -85,8 +88,8 @@ def test_the_whole_text_is_checked_once_then_only_the_lines_rendered_anew(tmp_pa
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     setup = make_collection(tmp_path)
     token = setup.tokens["customer-001"]
-    whole = _calls(monkeypatch, ResponseStore, "_verify")
-    lines = _calls(monkeypatch, ResponseStore, "_verify_lines")
+    whole = _calls(monkeypatch, store_module, "verify")
+    lines = _calls(monkeypatch, store_module, "verify_entries")
     client, server = _client(setup.dir)
     with client:
         csrf = csrf_of(client.get(page_path(token, 1)).text)
@@ -94,19 +97,18 @@ def test_the_whole_text_is_checked_once_then_only_the_lines_rendered_anew(tmp_pa
                                                "go": "next"})
         assert len(whole) == 1 and lines == []
         client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "4", "go": "back"})
-        assert [line[-1] for line in lines] == [[("kinds", "details.days", "4")]]  # only the new line
-        assert len(whole) == 2  # (_verify_lines checks the new line with _verify, on a text of its own)
-        checked = whole[-1][1]
-        assert isinstance(checked, str) and "details.days: 4" in checked and "basics.level" not in checked
+        assert [[entry[:3] for entry in line[1]] for line in lines] == [[("kinds", "details.days", "4")]]  # new only
+        assert len(whole) == 1  # the rest of the text was verified whole before: not parsed again
         client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "basics.agreed": "yes",
                                                "go": "next"})  # the same answers again: nothing new to check
         assert len(lines) == 1
-        # the text written is what dump_answers writes for these answers (the layout is only a faster way)
+        # the text written is what the store renders for these answers (the layout is only a faster way)
         store = server.store
         who = server.who(server.invite_for(token))  # type: ignore[arg-type]
-        held, kept = store.read_all(setup.dir / "responses" / "customer-001.yaml")
+        contents = store.contents(setup.dir / "responses" / "customer-001.yaml", who)
+        assert contents.states["kinds"].answers["details.days"].value == 4
         text = (setup.dir / "responses" / "customer-001.yaml").read_text()
-        assert text.split("\n", 1)[1] == store._dump(who, store._entries(held), kept)
+        assert text.split("\n", 1)[1] == render(contents, schema_comment=False)
 
 
 def test_an_answer_rendered_wrong_after_the_first_save_is_refused(tmp_path: Path,
@@ -121,8 +123,8 @@ def test_an_answer_rendered_wrong_after_the_first_save_is_refused(tmp_path: Path
         csrf = csrf_of(client.get(page_path(token, 1)).text)
         client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "go": "next"})
         before = path.read_bytes()
-        real = responses_module.answer_entry
-        monkeypatch.setattr(responses_module, "answer_entry",
+        real = reconcile_module.answer_entry
+        monkeypatch.setattr(reconcile_module, "answer_entry",
                             lambda value, *rest: "3" if value == 4 else real(value, *rest))
         who = server.who(server.invite_for(token))  # type: ignore[arg-type]
         questionnaire = server.pages[0].questionnaire

@@ -7,10 +7,13 @@ from dataclasses import dataclass, field
 from crmcheck.answers.layout import KeptLine, answer_entry
 from crmcheck.answers.model import Answer, AnswersDocument, QuestionnaireAnswers
 from crmcheck.errors import CrmcheckError
-from crmcheck.interview.replies import NO, YES
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import is_not_applicable, resolve, score_value
 from crmcheck.yamlio import parse
+
+# How yes and no may be written (typed at the interview, or in a file by hand)
+YES = frozenset({"yes", "y", "true"})
+NO = frozenset({"no", "false"})
 
 
 @dataclass

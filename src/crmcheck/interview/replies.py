@@ -7,6 +7,7 @@ import unicodedata
 from typing import Any
 
 from crmcheck.answers.model import Answer
+from crmcheck.answers.reconcile import NO, YES
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import UNKNOWN, is_unknown, marks_not_applicable, score_value
@@ -14,8 +15,6 @@ from crmcheck.yamlio import parse
 
 _NUMBER = re.compile(r"[-+]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)\Z")
 _SEPARATORS = re.compile(r"[\s,;]+")
-YES = frozenset({"yes", "y", "true"})
-NO = frozenset({"no", "false"})
 _NONE = frozenset({"0", "none", "-"})
 UNKNOWN_KEYS = frozenset({"u", UNKNOWN})  # typed at a number question with unknown_scores: nobody knows it
 

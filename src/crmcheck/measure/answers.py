@@ -1,30 +1,28 @@
 """Measured values set against an answers file: blank answers filled, differing ones marked contradicted by data;
-with --write the file is saved through the interview's own pieces (reconcile, layout, verify, atomic write)."""
+with --write the file is saved through the answers store (answers/store.py: reconcile, render, verify, write)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from crmcheck.answers.layout import Header, dump_answers, read_kept
-from crmcheck.answers.model import Answer, AnswersFile, Measured, QuestionnaireAnswers, parse_answers
+from crmcheck.answers.layout import read_kept
+from crmcheck.answers.model import Answer, Measured
+from crmcheck.answers.store import AnswersStore, Contents, NotAsMeant, in_catalog, render, verify
 from crmcheck.catalog import Catalog
-from crmcheck.errors import CrmcheckError, InputError, Problem
+from crmcheck.errors import InputError, Problem
 from crmcheck.measure.catalog import METRICS
 from crmcheck.measure.result import AnswerCheck, AnswersCheck, MeasureResult, TableSummary
-from crmcheck.resolve import Response, is_not_applicable, resolve
-from crmcheck.yamlio import parse, read_text, write_atomic
-
-if TYPE_CHECKING:
-    from crmcheck.answers.reconcile import QuestionnaireState
+from crmcheck.resolve import is_not_applicable
 
 
 @dataclass(frozen=True)
 class Checked:
     checks: AnswersCheck
-    text: str | None  # the file as it would be written; None when nothing changes
+    text: str | None  # the file as it would be written (verified); None when nothing changes
     backup: str | None = None  # where the file's own comments were kept, when the layout dropped some
+    store: AnswersStore | None = field(default=None, compare=False)  # the file as it was read
+    contents: Contents | None = field(default=None, compare=False)  # what `text` holds
 
 
 def evidence_line(result: MeasureResult, metric_table_names: set[str]) -> str:
@@ -45,18 +43,17 @@ def _tables_of(metric_id: str) -> set[str]:
 
 def check_answers(path: str, result: MeasureResult, catalog: Catalog) -> Checked:
     """Each question with `measure:` in the questionnaires the file covers: filled, contradicted or agreeing."""
-    original = read_text(path)
-    source = parse_answers(parse(original, path))
-    from crmcheck.interview import reconcile
-
-    kept = read_kept(original)
+    store = AnswersStore(Path(path))
+    loaded = store.load(in_catalog(catalog))
+    source = loaded.source
+    contents = loaded.contents()
+    kept = read_kept(loaded.text)
     checks: list[AnswerCheck] = []
-    states = []
     changed = False
-    for key, given in source.answers.questionnaires.items():
-        q = catalog.load(key, context=source.doc, keys=("questionnaires", key))
-        state = reconcile(q, given, [k for k in kept if k.questionnaire == key], source, key).state
-        states.append(state)
+    for key, state in contents.states.items():
+        q = state.questionnaire
+        # a kept line whose answer came back stays kept too: measure changes answers, not what was kept
+        state.kept += [k for k in kept if k.questionnaire == key and k not in state.kept]
         for section in q.sections:
             for question in section.questions:
                 if question.measure is None:
@@ -102,66 +99,32 @@ def check_answers(path: str, result: MeasureResult, catalog: Catalog) -> Checked
     report = AnswersCheck(file=path, written=False, checks=checks)
     if not changed:
         return Checked(report, None)
-    header = _header(source.answers)
-    text = dump_answers(header, [s.questionnaire for s in states],
-                        {s.questionnaire.id: {full: _entry(a) for full, a in s.answers.items()} for s in states},
-                        {s.questionnaire.id: s.targets for s in states}, lens=source.answers.lens,
-                        kept={s.questionnaire.id: [*s.kept, *[k for k in kept if k.questionnaire ==
-                                                               s.questionnaire.id and k not in s.kept]]
-                              for s in states})
-    _verify(text, path, states)
-    return Checked(report, text)
-
-
-def write_answers(path: str, checked: Checked, *, backup: bool = True) -> Checked:
-    """Save the filled and annotated answers (atomically; the comments a hand-edited file had are kept in
-    FILE.bak when the standard layout would drop them)."""
-    if checked.text is None:
-        return checked
-    from crmcheck.answers.disk import backup_copy, lost_comment_lines
-
-    original = read_text(path)
-    kept = str(backup_copy(Path(path), original)) if backup and lost_comment_lines(original, checked.text) else None
-    write_atomic(path, checked.text)
-    return Checked(checked.checks.model_copy(update={"written": True}), checked.text, kept)
-
-
-def _entry(answer: Answer) -> str:
-    from crmcheck.answers.reconcile import answer_text
-
-    return answer_text(answer)
-
-
-def _header(file: AnswersFile) -> Header:
-    respondent = file.respondent.model_dump(exclude_none=True) if file.respondent else None
-    return Header(company=file.company, assessed_on=file.assessed_on, assessor=file.assessor,
-                  respondent={k: str(v) for k, v in respondent.items()} if respondent else None,
-                  segment={k: str(v) for k, v in file.segment.model_dump(exclude_none=True).items()}
-                  if file.segment else None)
-
-
-def _verify(text: str, path: str, states: list[QuestionnaireState]) -> None:
-    """The text must load strictly and hold exactly the answers meant (as the interview checks its saves)."""
+    text = render(contents)
     try:
-        source = parse_answers(parse(text, path))
-        for state in states:
-            q = state.questionnaire
-            written = resolve(q, source.answers.questionnaires[q.id], source, q.id)
-            expected = resolve(q, QuestionnaireAnswers.model_validate(
-                {"targets": state.targets,
-                 "answers": {k: a.model_dump(exclude_none=True) for k, a in state.answers.items()}}), source, q.id)
-            # numbers compared as text: a number read back from YAML keeps the text it was written as
-            differ = [k for k in expected if _comparable(written.get(k)) != _comparable(expected[k])]
-            if differ:
-                raise InputError(f"the answer to {differ[0]} would not be written as measured", file=path)
-    except CrmcheckError as exc:
+        verify(text, path, contents)
+    except NotAsMeant as exc:
         raise InputError(exc.problems[0].message, problems=[
             *exc.problems, Problem(f"{path} was left as it is: the file measure would write does not load back")
         ]) from None
+    return Checked(report, text, store=store, contents=contents)
 
 
-def _comparable(r: Response | None) -> tuple[object, ...] | None:
-    return None if r is None else (r.status, str(r.value), r.score, r.note, r.evidence, r.reason, r.measured)
+def write_answers(path: str, checked: Checked, *, backup: bool = True) -> Checked:
+    """Save the filled and annotated answers through the store (verified, atomic; the comments a hand-edited file
+    had are kept in FILE.bak when the standard layout would drop them). A file changed since it was read is left
+    as it is."""
+    if checked.text is None:
+        return checked
+    store, contents = checked.store, checked.contents
+    if store is None or contents is None or store.last_read is None:
+        raise InputError("nothing to write: the answers were not read by check_answers", file=path)
+    if store.changed_outside():
+        raise InputError("the file was changed by another program while measure ran; it was left as it is: run "
+                         "the command again", file=path)
+    copy = store.backup_if_comments_lost(store.last_read, checked.text)[1] if backup else None
+    store.save(contents, text=checked.text)
+    kept = str(copy) if copy is not None else None
+    return Checked(checked.checks.model_copy(update={"written": True}), checked.text, kept, store, checked.contents)
 
 
 def _number(value: object) -> float | None:
