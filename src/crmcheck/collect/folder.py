@@ -489,7 +489,7 @@ def render_status(status: CollectionStatus, fmt: str) -> str:
     """`crmcheck collect status` as text or JSON."""
     if fmt == "json":
         return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
-    from crmcheck.interview import clean_text as terminal_safe  # no control sequences from a name reach a terminal
+    from crmcheck.inert import one_line as terminal_safe  # no control sequence or line break from a name
 
     counts: dict[str, int] = {}
     for r in status.respondents:

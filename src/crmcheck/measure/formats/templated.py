@@ -14,14 +14,12 @@ from crmcheck.measure.formats.view import (
 )
 from crmcheck.measure.result import MeasureResult
 from crmcheck.render.templating import environment
-from crmcheck.vendors.formats.templated import _without_controls
 
 TOP = 10
 
 
 def render_measure_template(name: str, result: MeasureResult, *, autoescape: bool) -> str:
     env = environment(None, autoescape=autoescape)
-    env.finalize = _without_controls
     context: dict[str, Any] = {
         "result": result, "groups": metric_groups(result), "findings": flags(result),
         "answers": answer_rows(result), "heading": answers_heading(result), "excluded": excluded_lines(result),
