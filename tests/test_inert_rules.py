@@ -80,6 +80,14 @@ def test_the_terminal_rule_classes(text: str, shown: str) -> None:
     assert clean(text, "terminal") == shown
 
 
+def test_no_character_of_a_class_is_printable() -> None:
+    """The rules skip printable text (str.isprintable) without looking further: that is exact only while no
+    class holds a printable character."""
+    every_class = re.compile("[" + "".join(inert.CLASSES.values()) + "]")
+    members = every_class.findall("".join(map(chr, range(0x110000))))
+    assert len(members) > 2000 and not [hex(ord(char)) for char in members if char.isprintable()]
+
+
 def test_a_reply_is_one_nfc_line() -> None:
     assert clean(" Cafe\u0301\tbar\x00\u2028baz\ud800 ", "reply") == "Café bar baz"
 

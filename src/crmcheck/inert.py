@@ -18,23 +18,25 @@ from typing import Any, Literal, NamedTuple
 Kind = Literal["output", "json", "terminal", "line", "markdown", "html", "xml", "spreadsheet", "workflow-data",
                "workflow-property", "mermaid", "reply"]
 
-# The columns of the table: every character a rule treats other than as itself falls in one of these classes.
+# The columns of the table: every character a rule treats other than as itself falls in one of these classes
+# (each given as the inside of a regex character class).
 CLASSES: dict[str, str] = {
-    "control": "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f]",  # C0 but tab and line breaks, DEL, C1 but NEL
+    "control": "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f",  # C0 but tab and line breaks, DEL, C1 but NEL
     "tab": "\t",
     "lf": "\n",
-    "crlf": "\r\n",  # a line ending (CSV's, Windows'), matched as one before a lone CR
-    "cr": "\r(?!\n)",  # alone it moves back over the line: what follows overwrites what was shown
+    "crlf": "\r",  # CR LF, a line ending (CSV's, Windows'), matched as one before a lone CR
+    "cr": "\r",  # alone it moves back over the line: what follows overwrites what was shown
     "nel": "\x85",  # C1's next line: some terminals and YAML 1.1 break the line there
-    "separator": "[\u2028\u2029]",  # Unicode's line and paragraph separators
-    "bidi": "[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]",  # marks, embeddings, overrides, isolates
+    "separator": "\u2028\u2029",  # Unicode's line and paragraph separators
+    "bidi": "\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069",  # marks, embeddings, overrides, isolates
     # zero-width and other characters that draw nothing: soft hyphen, Mongolian vowel separator, zero-width space,
     # (non-)joiner, word joiner, invisible operators, deprecated format controls, BOM, interlinear annotation,
     # musical format controls, tags (which can spell hidden ASCII)
-    "invisible": "[\u00ad\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U0001d173-\U0001d17a"
-                 "\U000e0001\U000e0020-\U000e007f]",
-    "not_text": "[\ud800-\udfff\ufffe\uffff]",  # lone surrogates (cannot be encoded) and noncharacters (not XML)
+    "invisible": "\u00ad\u180e\u200b-\u200d\u2060-\u2064\u206a-\u206f\ufeff\ufff9-\ufffb\U0001d173-\U0001d17a"
+                 "\U000e0001\U000e0020-\U000e007f",
+    "not_text": "\ud800-\udfff\ufffe\uffff",  # lone surrogates (cannot be encoded) and noncharacters (not XML)
 }
+_GROUPS = {"crlf": "\r\n", "cr": "\r(?!\n)"}  # the two classes that are not one character
 
 # What a rule does with a class. "show" writes the character out visibly, Python's way (\x1b, \u202e, \n, \r);
 # nothing is ever deleted silently.
@@ -160,10 +162,20 @@ def _pattern(name: str, source: str, flags: int = 0) -> re.Pattern[str]:
     return found
 
 
-def _rule_pattern(kind: str, extra: str = "") -> re.Pattern[str]:
-    """The one regex of a row: every class it does not keep, as a named group."""
-    treated = [f"(?P<{name}>{CLASSES[name]})" for name, how in RULES[kind].chars.items() if how != KEEP]
-    return _pattern(kind + extra, "|".join([extra, *treated] if extra else treated))
+def _rule_patterns(kind: str, extra: str = "") -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """A row's two regexes: one character class to find whether the text needs anything done (fast, and most text
+    does not), and every class the row does not keep as a named group (`extra` first, when given)."""
+    found = _row_patterns.get(kind + extra)
+    if found is None:
+        treated = [name for name, how in RULES[kind].chars.items() if how != KEEP]
+        groups = [f"(?P<{name}>{_GROUPS.get(name) or '[' + CLASSES[name] + ']'})" for name in treated]
+        found = _row_patterns[kind + extra] = (
+            re.compile(f"{extra}|[{''.join(CLASSES[name] for name in treated)}]".removeprefix("|")),
+            re.compile("|".join([extra, *groups] if extra else groups)))
+    return found
+
+
+_row_patterns: dict[str, tuple[re.Pattern[str], re.Pattern[str]]] = {}
 
 
 def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
@@ -174,13 +186,20 @@ def _replacer(kind: str) -> Callable[[re.Match[str]], str]:
 _replacers = {kind: _replacer(kind) for kind in RULES}
 
 
+def _apply(kind: str, value: str) -> str:
+    if value.isprintable():  # no character of any class is (tests/test_inert_rules.py): nothing to do, found fast
+        return value
+    quick, full = _rule_patterns(kind)
+    return full.sub(_replacers[kind], value) if quick.search(value) else value
+
+
 def clean(text: object, kind: Kind) -> str:
     """`text` (None is empty) made inert for an output of `kind`, by that kind's row of RULES."""
     value = "" if text is None else str(text)
     rule = RULES[kind]
     if rule.before is not None:
         value = rule.before(value)
-    value = _rule_pattern(kind).sub(_replacers[kind], value)
+    value = _apply(kind, value)
     return value if rule.after is None else rule.after(value)
 
 
@@ -231,10 +250,8 @@ def csv_cell(text: str | None) -> str:
 
 def template_finalize(value: Any) -> Any:
     """Jinja's `finalize`: every value a template prints made inert by the html row (our own Markup passes)."""
-    from markupsafe import Markup
-
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return clean(value, "html")
+    if type(value) is str or (isinstance(value, str) and not hasattr(value, "__html__")):
+        return _apply("html", value)  # clean(value, "html") without its checks: it runs for every value printed
     return value
 
 
@@ -262,8 +279,8 @@ def inert_coloured(text: str) -> str:
     character shown visibly, by the output row. File text is made inert before rendering (`inert_copy`); this is
     the last net."""
     replace = _replacers["output"]
-    return _rule_pattern("output", "(?P<ours>\x1b\\[[0-9;]*m)").sub(
-        lambda m: m.group() if m.lastgroup == "ours" else replace(m), text)
+    quick, full = _rule_patterns("output", "(?P<ours>\x1b\\[[0-9;]*m)")
+    return full.sub(lambda m: m.group() if m.lastgroup == "ours" else replace(m), text) if quick.search(text) else text
 
 
 def inert_copy(value: Any) -> Any:

@@ -73,8 +73,9 @@ def bytecode_cache(*, autoescape: bool) -> jinja2.BytecodeCache | None:
         return None
     import jinja2
 
-    # the same template compiles differently with and without autoescaping: separate entries
-    return jinja2.FileSystemBytecodeCache(str(directory), f"{'html' if autoescape else 'text'}-%s.cache")
+    # the same template compiles differently with and without autoescaping, and with the inert finalize (entries
+    # compiled before it would print values raw): separate entries
+    return jinja2.FileSystemBytecodeCache(str(directory), f"{'html' if autoescape else 'text'}-inert-%s.cache")
 
 
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
