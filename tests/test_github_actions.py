@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 
 from crmcheck.github_actions import SUMMARY_LIMIT, append_step_summary, error_annotations, fit_summary
+from crmcheck.inert import github_command_data, github_command_property, neutralise_workflow_commands
 from crmcheck.models.check import CheckResult, RuleOutcome
-from crmcheck.render.text import github_command_data, github_command_property, neutralise_workflow_commands
 from tests.conftest import EXAMPLES, answer_line, run_cli
 
 

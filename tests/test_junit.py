@@ -109,7 +109,9 @@ def test_hostile_text_still_gives_valid_junit(hostile: Path) -> None:
         company = next(p.get("value") for p in root.iter("property") if p.get("name") == "company")
         assert company is not None
         company = company.replace("\u200b", "")  # on stdout, `##[` is broken with a zero-width space
-        # everything XML can hold survives, escaped: quotes, ]]>, markup, %, :, ',' and the line break
-        assert company == 'Evil[31m Co ]]> <b>&amp; "quoted" 100% a:b, c\r\n::error::x ##[warning]y \x7f '
-    assert '<property name="company" value="Evil[31m Co ]]&gt; &lt;b&gt;&amp;amp; &quot;quoted&quot; 100% a:b, ' \
-        'c&#13;&#10;::error::x' in (hostile / "crm.xml").read_text()
+        # everything XML can hold survives, escaped: quotes, ]]>, markup, %, :, ',' and the line break; the
+        # controls, DEL and U+FFFE are written out visibly (the xml rule of crmcheck.inert), not dropped
+        assert company == ('Evil\\x01\\x07\\x1b[31m Co ]]> <b>&amp; "quoted" 100% a:b, c\r\n::error::x ##[warning]y '
+                           '\\x7f \\ufffe')
+    assert '<property name="company" value="Evil\\x01\\x07\\x1b[31m Co ]]&gt; &lt;b&gt;&amp;amp; &quot;quoted&quot; ' \
+        '100% a:b, c&#13;&#10;::error::x' in (hostile / "crm.xml").read_text()

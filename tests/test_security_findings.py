@@ -15,9 +15,8 @@ from crmcheck.answers import fast as fastpath
 from crmcheck.answers.lock import AnswersLock
 from crmcheck.catalog import Catalog
 from crmcheck.errors import UsageError
-from crmcheck.inert import name_key, names_evidence
+from crmcheck.inert import markdown_inline, name_key, names_evidence
 from crmcheck.interview import run_interview
-from crmcheck.render.text import markdown_inline
 from crmcheck.yamlio import write_atomic
 from tests.conftest import EXAMPLES, SMALL, run_cli
 from tests.test_interview import Script, qdir, request  # noqa: F401 - qdir: the interview tests' fixture

@@ -6,8 +6,8 @@ import os
 from collections.abc import Mapping
 from pathlib import Path
 
+from crmcheck.inert import github_command_data, github_command_property
 from crmcheck.models.check import CheckResult
-from crmcheck.render.text import github_command_data, github_command_property
 from crmcheck.wording import counted, plural
 
 SUMMARY_LIMIT = 1024 * 1024  # GitHub refuses a step summary over 1 MiB

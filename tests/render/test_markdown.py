@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from crmcheck.render.text import markdown_inline
+from crmcheck.inert import markdown_inline
 from tests.conftest import run_cli
 
 HOSTILE = "Evil | Corp\n# Owned <script>alert(1)</script> [click](http://evil.test) **bold** `code` 1. <b>x</b> &amp;"

@@ -6,7 +6,7 @@ import json
 import re
 from pathlib import Path
 
-from crmcheck.render.text import mermaid_text
+from crmcheck.inert import mermaid_text
 from tests.conftest import EXAMPLES, run_cli
 from tests.render.report_inputs import PLAIN_ANSWERS, write_answers, write_small_questionnaires
 

@@ -142,7 +142,8 @@ def test_hostile_text_is_stored_as_text(tmp_path: Path) -> None:
         ("small-a.alpha.one", "L"): HOSTILE_NOTE, ("small-a.alpha.one", "M"): HOSTILE_EVIDENCE,
         ("small-a.alpha.two", "L"): "#N/A", ("small-a.alpha.two", "M"): "-cmd",
         ("small-a.alpha.note", "G"): HOSTILE_TEXT, ("small-a.beta.pick1", "N"): HOSTILE_REASON,
-        ("small-a.beta.pick2", "L"): "bell and tab\tend",  # the control character (BEL) cannot be stored: dropped
+        # the control character (BEL) cannot be stored: written out visibly (the spreadsheet rule of crmcheck.inert)
+        ("small-a.beta.pick2", "L"): "bell\\x07 and tab\tend",
     }
     for (question, column), value in expected.items():
         cell = ws[f"{column}{by_id[question]}"]

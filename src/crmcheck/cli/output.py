@@ -59,7 +59,7 @@ def emit(text: str | bytes, output: str | None, *, coloured: bool | None = None)
 
 def _inert(text: str) -> str:
     """Printed text that a CI runner cannot read as a workflow command, whatever user text it holds."""
-    from crmcheck.render.text import neutralise_workflow_commands
+    from crmcheck.inert import neutralise_workflow_commands
 
     return neutralise_workflow_commands(text)
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import math
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl
 
 from crmcheck.answers.model import Answer
+from crmcheck.inert import reply_text
 from crmcheck.models.questionnaire import Question, Questionnaire, Section
 from crmcheck.resolve import marks_not_applicable, score_value
 from crmcheck.yamlio import MAX_NUMBER_CHARS, DecimalText
@@ -79,11 +79,7 @@ class Posted:
     csrf: str = ""
 
 
-def clean(text: str) -> str:
-    """Text as one line without control characters (it is written into a one-line YAML scalar)."""
-    text = unicodedata.normalize("NFC", text)
-    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Cs", "Zl", "Zp") else c
-                            for c in text).split())
+clean = reply_text  # a field's text as one line to store (a one-line YAML scalar): the reply rule of crmcheck.inert
 
 
 def parse_body(body: bytes) -> list[tuple[str, str]]:

@@ -13,6 +13,7 @@ import jinja2
 from crmcheck.answers.model import Answer
 from crmcheck.collect.form import NONE_OF_THESE, NOT_APPLICABLE, FieldState, Page, form_values, page_questions
 from crmcheck.collect.status import CollectionStatus
+from crmcheck.inert import template_finalize
 from crmcheck.models.questionnaire import Question, Questionnaire
 
 HERE = Path(__file__).parent
@@ -55,7 +56,8 @@ class QuestionView:
 @functools.cache
 def _env() -> jinja2.Environment:
     return jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
-                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+                              undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                              finalize=template_finalize)
 
 
 def intro(company: str, lens: str) -> str:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
 from crmcheck.answers.model import Answer
 from crmcheck.answers.reconcile import NO, YES
 from crmcheck.errors import CrmcheckError
+from crmcheck.inert import reply_text
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import UNKNOWN, is_unknown, marks_not_applicable, score_value
 from crmcheck.yamlio import parse
@@ -19,9 +19,7 @@ _NONE = frozenset({"0", "none", "-"})
 UNKNOWN_KEYS = frozenset({"u", UNKNOWN})  # typed at a number question with unknown_scores: nobody knows it
 
 
-def clean_text(text: str) -> str:
-    """Typed text without control characters or line separators (they cannot live in one YAML line)."""
-    return " ".join("".join(" " if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c for c in text).split())
+clean_text = reply_text  # typed text as one line to store: the reply rule of crmcheck.inert
 
 
 def choices(question: Question, questionnaire: Questionnaire) -> list[tuple[str, str, Any]]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import contextlib
 import os
 import textwrap
-import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
 from crmcheck.errors import UsageError
+from crmcheck.inert import terminal_text
 
 MAX_WIDTH = 100
 
@@ -64,6 +64,4 @@ def wrap(text: str, width: int, indent: str = "", subsequent: str | None = None)
                          else subsequent, break_on_hyphens=False) or [indent.rstrip()]
 
 
-def shown(text: str) -> str:
-    """Text from files made safe to show: no terminal control characters."""
-    return "".join("?" if unicodedata.category(c) == "Cc" and c != "\t" else c for c in text)
+shown = terminal_text  # text from files as the interview shows it: the terminal rule of crmcheck.inert

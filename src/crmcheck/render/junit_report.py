@@ -5,11 +5,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 
+from crmcheck.inert import xml_safe
 from crmcheck.models.check import CheckResult
 from crmcheck.models.result import AssessmentResult, SectionResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.reading import provisional_sentence
-from crmcheck.render.text import xml_safe
 
 TIME = "0.000"  # rules are evaluated in microseconds; CI tools want a time with three decimals
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from crmcheck.catalog import data_dir
 from crmcheck.errors import InputError
-from crmcheck.render.text import markdown_inline, mermaid_text
+from crmcheck.inert import markdown_inline, mermaid_text, template_finalize
 from crmcheck.wording import counted
 
 if TYPE_CHECKING:  # jinja2 is imported where a template is rendered: terminal views use only the helpers here
@@ -73,8 +73,9 @@ def bytecode_cache(*, autoescape: bool) -> jinja2.BytecodeCache | None:
         return None
     import jinja2
 
-    # the same template compiles differently with and without autoescaping: separate entries
-    return jinja2.FileSystemBytecodeCache(str(directory), f"{'html' if autoescape else 'text'}-%s.cache")
+    # the same template compiles differently with and without autoescaping, and with the inert finalize (entries
+    # compiled before it would print values raw): separate entries
+    return jinja2.FileSystemBytecodeCache(str(directory), f"{'html' if autoescape else 'text'}-inert-%s.cache")
 
 
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
@@ -89,7 +90,7 @@ def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environmen
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(search), undefined=jinja2.StrictUndefined, autoescape=autoescape,
         trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
-        bytecode_cache=bytecode_cache(autoescape=autoescape),
+        bytecode_cache=bytecode_cache(autoescape=autoescape), finalize=template_finalize,
     )
     env.filters.update(md=markdown_inline, score=fmt_score, percent=fmt_percent, change=fmt_change,
                        longdate=fmt_long_date, mermaid=mermaid_text, counted=counted)

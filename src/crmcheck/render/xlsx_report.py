@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from crmcheck.errors import UsageError
+from crmcheck.inert import reads_as_formula, spreadsheet_text
 
 try:
     from openpyxl import Workbook
@@ -29,9 +30,7 @@ from crmcheck.models.result import AssessmentResult, QuestionnaireResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.reading import how_to_read, respondents_sentence
 from crmcheck.render.report_parts import OptionalParts, optional_parts
-from crmcheck.render.text import xml_safe
 
-FORMULA_STARTS = ("=", "+", "-", "@")
 MAX_CELL_TEXT = 32767
 HEADER_FILL = PatternFill("solid", fgColor="173F5F")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -57,12 +56,8 @@ class Column:
 
 
 def text_cell_value(value: object) -> str:
-    """User text made storable: characters XML cannot hold removed, cut to the cell limit."""
-    return xml_safe(value)[:MAX_CELL_TEXT]
-
-
-def reads_as_formula(text: str) -> bool:
-    return text.lstrip().startswith(FORMULA_STARTS)
+    """User text made inert by the spreadsheet rule (crmcheck.inert), cut to the cell limit."""
+    return spreadsheet_text(value)[:MAX_CELL_TEXT]
 
 
 LINE_HEIGHT = 15.0  # points per line of 11-point text

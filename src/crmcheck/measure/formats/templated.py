@@ -7,14 +7,12 @@ from typing import Any
 from crmcheck.measure.formats import view
 from crmcheck.measure.result import MeasureResult
 from crmcheck.render.templating import environment
-from crmcheck.vendors.formats.templated import _without_controls
 
 TOP = 10
 
 
 def render_measure_template(name: str, result: MeasureResult, *, autoescape: bool) -> str:
     env = environment(None, autoescape=autoescape)
-    env.finalize = _without_controls
     context: dict[str, Any] = {
         "result": result, "groups": view.metric_groups(result), "findings": view.flags(result),
         "answers": view.answer_rows(result), "heading": view.answers_heading(result),

@@ -7,6 +7,7 @@ from rich.console import RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from crmcheck.inert import terminal_text
 from crmcheck.measure.formats.view import (
     answer_rows,
     answers_heading,
@@ -18,12 +19,11 @@ from crmcheck.measure.formats.view import (
 from crmcheck.measure.result import MeasureResult
 from crmcheck.render import RenderOptions
 from crmcheck.render.terminal_parts import make_console, printed
-from crmcheck.vendors.formats.terminal_format import shown
 
 
 def _t(text: object, style: str = "") -> Text:
-    """File text as a rich Text: never read as markup, control characters shown as '?'."""
-    return Text(shown(text), style=style)
+    """File text as a rich Text: never read as markup, made inert by the terminal rule (crmcheck.inert)."""
+    return Text(terminal_text(text), style=style)
 
 
 def _table(*headers: str, right: tuple[int, ...] = ()) -> Table:

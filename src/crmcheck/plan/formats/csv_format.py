@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 
+from crmcheck.inert import csv_cell
 from crmcheck.models.plan_view import ActionView, PlanSummary, in_order
 from crmcheck.plan.formats import CsvLayout
 from crmcheck.render import RenderOptions
@@ -16,10 +17,7 @@ _PRIORITY = {"high": "High", "medium": "Medium", "low": "Low"}
 _JIRA_STATUS = {"open": "To Do", "doing": "In Progress", "done": "Done", "dropped": "Done"}
 
 
-def _cell(text: str | None) -> str:
-    """Text a spreadsheet opening the file would not run as a formula (a leading ' keeps it text)."""
-    value = text or ""
-    return "'" + value if value.lstrip().startswith(("=", "+", "-", "@")) else value
+_cell = csv_cell  # the spreadsheet rule of crmcheck.inert: a leading ' keeps a formula text
 
 
 def _description(a: ActionView) -> str:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from markupsafe import Markup
-
 from crmcheck.render.templating import environment
 from crmcheck.vendors.formats import money, score
 from crmcheck.vendors.result import VendorReport
@@ -35,16 +33,8 @@ def fit_bars(report: VendorReport) -> list[FitBar]:
             for i, v in enumerate(report.vendors)]
 
 
-def _without_controls(value: Any) -> Any:
-    """Every value a template prints, without terminal control characters (escape sequences, bells)."""
-    if isinstance(value, str) and not isinstance(value, Markup):
-        return "".join(c for c in value if c in "\n\t" or not (ord(c) < 32 or 127 <= ord(c) < 160))
-    return value
-
-
 def render_vendor_template(name: str, report: VendorReport, *, autoescape: bool) -> str:
     env = environment(None, autoescape=autoescape)
-    env.finalize = _without_controls
     env.filters.update(money=lambda value: money(value, report.currency), fit=score,
                        mean=lambda value: score(value, 2))
     context: dict[str, Any] = {

@@ -2,23 +2,17 @@
 
 from __future__ import annotations
 
-import unicodedata
-
 from rich import box
 from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 
+from crmcheck.inert import terminal_text as shown
 from crmcheck.render import RenderOptions
 from crmcheck.render.terminal_parts import bar, make_console, numbered_table, printed
 from crmcheck.vendors.formats import money, score
 from crmcheck.vendors.result import VendorReport
 from crmcheck.wording import counted
-
-
-def shown(text: object) -> str:
-    """Text from input files made inert on a terminal: control characters (escape sequences) become '?'."""
-    return "".join("?" if unicodedata.category(c) in ("Cc", "Cf") and c != "\u200b" else c for c in str(text))
 
 
 def _ranking(report: VendorReport, width: int) -> Table:
