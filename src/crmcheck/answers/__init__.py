@@ -7,4 +7,5 @@
 - reconcile.py  an existing answers file carried into the current questionnaires (renamed, kept, restored)
 - lock.py       one writer per answers file (a lock file beside it)
 - disk.py       the file on disk: links, folders, read-only files, outside changes, copies beside it
+- publish.py    many rendered answers files into one folder, all or nothing (`crmcheck import`)
 """
