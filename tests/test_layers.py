@@ -25,8 +25,6 @@ KNOWN: frozenset[tuple[str, str]] = frozenset({
     # the render circle (issue 23 point 4, `registry`): shared terminal parts to move into their own module
     ("crmcheck.render.terminal_report", "crmcheck.render.comparison_view"),
     ("crmcheck.render.terminal_report", "crmcheck.render.perception_view"),
-    # answers/ reads a reply with the interview's parser (`store`: answers/ and interview/)
-    ("crmcheck.answers.reconcile", "crmcheck.interview.replies"),
 })
 
 

@@ -22,7 +22,7 @@ xychart-beta horizontal
 "7. Personalising service", "8. Putting customers ahead of…", "9. Planning around customers…", \
 "10. CRM as part of the business…"]
     y-axis "Score" 0 --> 100
-    bar [67.9, 61.2, 67.9, 46.4, 81.3, 28.6, 66.7, 58.3, 42.9, 62.5]
+    bar [67.9, 61.2, 67.9, 46.4, 68.8, 28.6, 66.7, 58.3, 42.9, 62.5]
     line [70, 70, 70, 50, 90, 70, 70, 70, 50, 70]
 ```
 
