@@ -131,7 +131,8 @@ def test_outputs_call_the_table() -> None:
 # an ord() bound at the control ranges, a str.maketrans table.
 CLEANER = re.compile(r"unicodedata\.category\(|\.isprintable\(|maketrans\(|\\x00-|\\x0e-|\\x7f-|\\x80-|-\\x1f|-\\x9f"
                      r"|\\x20-\\x7e|\\u202[a-e]|\\u206[6-9]|\\u200[b-f]|\\u061c|\\u2060|\\ufeff"
-                     r"|ord\(\w+\)\s*[<>]=?\s*(?:31|32|126|127|128|159|160)\b")
+                     r"|ord\(\w+\)\s*[<>]=?\s*(?:31|32|126|127|128|159|160)\b"
+                     r'|replace\("\\[rnt]", "(?:\\\\[rnt]| |\?)?"\)')
 # lines that look like one and are not an output's cleaner: they refuse input or choose how YAML writes a value
 NOT_CLEANERS = {
     "NOT_PRINTABLE = re.compile(": "yamlio: the characters YAML may hold; a file with others is refused",
@@ -159,6 +160,7 @@ def test_the_cleaner_search_finds_a_local_cleaner() -> None:
         '        return "".join(c for c in value if c in "\\n\\t" or not (ord(c) < 32 or 127 <= ord(c) < 160))',
         '_XML_INVALID = re.compile("[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\ufffe\\uffff]")',
         '_INVISIBLE = re.compile("[\\x00-\\x08\\x0b-\\x1f\\x7f-\\x9f\\u061c\\u200e\\u200f\\u202a-\\u202e]")',
+        r'''    return "'" + short.replace("\n", "\\n").replace("\r", "\\r") + "'"''',
     ]
     assert all(CLEANER.search(line) for line in replaced)
 

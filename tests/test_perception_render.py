@@ -300,7 +300,9 @@ def test_xlsx_perception_sheet_carries_compared_and_the_sources_figures(
 
     out = tmp_path / "gap.xlsx"
     report(with_context, "--format", "xlsx", "-o", str(out))
-    sheet = list(load_workbook(out)["Perception gap"].iter_rows(values_only=True))
+    ws = load_workbook(out)["Perception gap"]
+    assert ws.page_setup.fitToWidth == 1  # the two new columns still print one page wide
+    sheet = list(ws.iter_rows(values_only=True))
     header = list(sheet[0])
     compared = header.index("Questions compared")
     context = header.index("Context: the source's figures, not a benchmark of this company")

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from crmcheck.errors import InputError, Problem, UsageError
+from crmcheck.inert import one_line
 from crmcheck.measure.catalog import Table
 from crmcheck.measure.config import (
     FIELDS,
@@ -401,4 +402,4 @@ def COMMON_SHOWN(table: Table, f: str) -> list[str]:  # noqa: N802 - reads as th
 def _quoted_cell(cell: object) -> str:
     text = "" if cell is None else str(cell)
     short = text if len(text) <= 60 else text[:57] + "..."
-    return "'" + short.replace("\n", "\\n").replace("\r", "\\r") + "'"
+    return "'" + one_line(short) + "'"  # a cell's text in a one-line diagnostic: the line rule of crmcheck.inert

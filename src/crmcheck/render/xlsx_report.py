@@ -262,11 +262,12 @@ def _recommendations(wb: Workbook, result: AssessmentResult, header: str) -> Non
 
 def _perception(wb: Workbook, parts: OptionalParts, header: str) -> None:
     columns = [
-        Column("Questionnaire", 20), Column("Section", 22), Column("Title", 44, wrap=True),
+        # 208 units in all: one landscape page wide (PRINT_WIDTH)
+        Column("Questionnaire", 20), Column("Section", 22), Column("Title", 40, wrap=True),
         Column("Company", 10, SCORE), Column("Customers", 10, SCORE), Column("Gap", 8, SCORE),
         Column("Company respondents", 12, INTEGER), Column("Customer respondents", 12, INTEGER),
         Column("Provisional", 11), Column("Questions compared", 11, INTEGER),
-        Column(f"Context: {CONTEXT_LABEL}", 60, wrap=True),
+        Column(f"Context: {CONTEXT_LABEL}", 52, wrap=True),
     ]
     questionnaires = list(dict.fromkeys(p.questionnaire for p in parts.perception))
     # each row carries its questionnaire's figures (as it does the respondent counts), so a filtered row keeps them
