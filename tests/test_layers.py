@@ -18,14 +18,9 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "src" / "crmcheck"
 ARCHITECTURE = ROOT / "docs" / "architecture.md"
 
-# Arrows that break the layers today, each in another engineer's area of issue 23, kept out of the checks below
-# until that work is merged. The lead empties this set after merging; test_known_arrows_are_still_there fails
-# for an entry whose arrow is gone, so that none outlives its reason.
-KNOWN: frozenset[tuple[str, str]] = frozenset({
-    # the render circle (issue 23 point 4, `registry`): shared terminal parts to move into their own module
-    ("crmcheck.render.terminal_report", "crmcheck.render.comparison_view"),
-    ("crmcheck.render.terminal_report", "crmcheck.render.perception_view"),
-})
+# Arrows allowed to break the layers: none. An entry needs its reason beside it, and
+# test_known_arrows_are_still_there fails for an entry whose arrow is gone, so that none outlives its reason.
+KNOWN: frozenset[tuple[str, str]] = frozenset()
 
 
 # ---------------------------------------------------------------- reading the code and the doc
