@@ -200,7 +200,6 @@ def check(
     from crmcheck.check import run_check
     from crmcheck.github_actions import publish
     from crmcheck.render.check_view import render_check
-    from crmcheck.render.junit_report import render_check as junit_check
 
     guard({"-o": output, "--junit": junit}, answers, baseline, policy, plan, *(questionnaires or []),
           *(baseline_questionnaires or []))
@@ -210,6 +209,8 @@ def check(
                        plan=plan)
     emit(render_check(for_terminal(result, output), fmt, render_options(output)), output)
     if junit:
+        from crmcheck.render.junit_report import render_check as junit_check  # xml.etree only when asked for
+
         emit(junit_check(result), junit)
     commands, warnings = publish(result, os.environ)
     for line in warnings:
