@@ -95,6 +95,12 @@ def commands(python: str, hello: Path, out: Path) -> dict[str, list[str]]:
     }
 
 
+def _words(name: str) -> str:
+    """What `--only` matches in a row's name: the command after the program's own name (so `check` picks the
+    check row, not every row that begins `crmcheck`)."""
+    return name.removeprefix("crmcheck ")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=20, help="rounds (each command once per round, interleaved)")
@@ -112,7 +118,7 @@ def main() -> int:
         hello = Path(tmp) / "hello.py"
         hello.write_text(HELLO)
         todo = {name: (argv, env) for name, argv in commands(python, hello, Path(tmp)).items()
-                if name == BASE or not args.only or any(word in name for word in args.only)}
+                if name == BASE or not args.only or any(word in _words(name) for word in args.only)}
         if args.before is not None:
             subprocess.run([python, "-m", "compileall", "-q", str(args.before)], check=True, env=env)
             earlier = {**env, "PYTHONPATH": str(args.before.resolve()),

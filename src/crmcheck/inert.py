@@ -81,8 +81,8 @@ def _row(where: str, treatments: str, why: str, before: Callable[[str], str] | N
 
 
 def _markdown_after(value: str) -> str:
-    from_lines = " ".join(part.strip() for part in value.split("\n"))
-    return _markdown_structure(from_lines)
+    joined = " ".join(part.strip() for part in value.split("\n")) if "\n" in value else value.strip()
+    return _markdown_structure(joined)
 
 
 def _workflow_data(value: str) -> str:
@@ -304,13 +304,19 @@ def inert_copy(value: Any) -> Any:
 
 # ---- markdown structure (the markdown row's `after`)
 
-_MD_SPECIAL = r"([\\`*_\[\]<>#|~!{}])"
+# Markdown escaping as one translation: & < > as entities (what html.escape(value, quote=False) gives, without
+# importing html and its entity table for every report), a backslash before every character markdown gives a meaning.
+_MD_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", **{char: "\\" + char for char in "\\`*_[]#|~!{}"}})
+# A list marker or a block quote at the start: "- x", "+ x", "= x" (a setext underline), "1. x", "2) x".
 _LINE_START = r"^(\s*)(\d*)((?<=\d)[.)]|(?<!\d)[-+=>])"
 # What GitHub would turn into a link or a notification: URLs, www. addresses, e-mail addresses, @mentions.
 # a link ends where a space, a quote, a bracket, an angle bracket, a pipe or a backtick starts: none of them may
 # stand inside the code span the link becomes (a pipe would still split a table cell, a bracket close a link)
 _LINKISH = (r"(?i)(?:\b[a-z][a-z0-9+.-]*://|\bwww\.|\b(?:mailto|javascript|data|file):)[^\s<>\"'|`()\[\]{}\\]*"
             r"|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|(?<![\w@/])@[\w-]+(?:/[\w.-]+)?")
+# The characters _MD_ESCAPES changes: text with none of them (most text) is not translated.
+_MD_SPECIAL = r"[&<>\\`*_\[\]#|~!{}]"
+_LIST_MARKS = frozenset("-+=>")
 
 
 def _code_span(text: str) -> str:
@@ -321,23 +327,31 @@ def _code_span(text: str) -> str:
 
 
 def _markdown_plain(value: str) -> str:
-    # html.escape(value, quote=False), without importing html (and its entity table) for every report
-    value = value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    return _pattern("md-special", _MD_SPECIAL).sub(r"\\\1", value)
+    return value.translate(_MD_ESCAPES) if _pattern("md-special", _MD_SPECIAL).search(value) else value
+
+
+def _could_link(value: str) -> bool:
+    """Whether `value` could hold a link of _LINKISH: each holds a ':' (a scheme), an '@' (an address, a mention)
+    or 'www.'. Most text holds none, and is not searched with the link pattern (slow over long words)."""
+    return ":" in value or "@" in value or "ww" in value.lower()
 
 
 def _markdown_structure(value: str) -> str:
-    linkish = _pattern("md-linkish", _LINKISH)
-    if linkish.search(value):
+    if _could_link(value) and _pattern("md-linkish", _LINKISH).search(value):
         parts, at = [], 0
-        for match in linkish.finditer(value):
+        for match in _pattern("md-linkish", _LINKISH).finditer(value):
             parts += [_markdown_plain(value[at:match.start()]), _code_span(match.group())]
             at = match.end()
         value = "".join([*parts, _markdown_plain(value[at:])])
     else:
         value = _markdown_plain(value)
-    # a list marker is escaped at its punctuation: "\-", "1\." (a backslash before a digit would show)
-    return _pattern("md-line-start", _LINE_START).sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3), value)
+    # a list marker is escaped at its punctuation: "\-", "1\." (a backslash before a digit would show); the
+    # pattern runs only where the first character that is not a space could start one
+    first = value.lstrip()[:1]
+    if first and (first in _LIST_MARKS or first.isdigit()):
+        value = _pattern("md-line-start", _LINE_START).sub(lambda m: m.group(1) + m.group(2) + "\\" + m.group(3),
+                                                           value)
+    return value
 
 
 def markdown_inline(text: object) -> str:
