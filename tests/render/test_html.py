@@ -14,9 +14,10 @@ from crmcheck.catalog import Catalog
 from crmcheck.models.result import AssessmentResult, LevelBand
 from crmcheck.render import RenderOptions
 from crmcheck.render.branding import Logo, media_type_of
-from crmcheck.render.charts import StageInput, gap_bars, radar, stage_ladder, target_score, wrap_label
+from crmcheck.render.charts import StageInput, gap_bars, radar, stage_ladder, wrap_label
 from crmcheck.render.html_report import render, render_with
 from crmcheck.render.report_parts import Changes, OptionalParts, PerceptionGap, QuestionnaireChange, SectionChange
+from crmcheck.render.templating import target_score
 from tests.conftest import EXAMPLES, run_cli
 from tests.render.report_inputs import (
     HOSTILE_ANSWERS,

@@ -22,13 +22,6 @@ def _points(coords: Sequence[tuple[float, float]]) -> str:
     return " ".join(f"{_fmt(x)},{_fmt(y)}" for x, y in coords)
 
 
-def target_score(levels: Sequence[LevelBand], target: int | None) -> float | None:
-    """The lowest score at which a section reaches the target level (None when the level is unknown)."""
-    if target is None:
-        return None
-    return next((band.min for band in levels if band.level == target), None)
-
-
 def wrap_label(text: str, width: int, lines: int) -> list[str]:
     """Split a label into at most `lines` lines of about `width` characters, ending in an ellipsis if cut."""
     wrapped = textwrap.wrap(text, width) or [""]

@@ -17,11 +17,10 @@ from crmcheck.render.charts import (
     paired_dots,
     radar,
     stage_ladder,
-    target_score,
 )
 from crmcheck.render.reading import how_to_read
 from crmcheck.render.report_parts import OptionalParts, PerceptionGap, QuestionnaireChange, optional_parts
-from crmcheck.render.templating import render_template
+from crmcheck.render.templating import render_template, target_score
 
 TOP_PRIORITIES = 5
 RADAR_MIN_AXES = 3  # fewer sections than this make no polygon: the bars alone show them

@@ -14,7 +14,11 @@ from crmcheck.inert import markdown_inline, mermaid_text, template_finalize
 from crmcheck.wording import counted
 
 if TYPE_CHECKING:  # jinja2 is imported where a template is rendered: terminal views use only the helpers here
+    from collections.abc import Sequence
+
     import jinja2
+
+    from crmcheck.models.result import LevelBand
 
 
 def fmt_score(value: float | None) -> str:
@@ -30,6 +34,13 @@ def fmt_change(change: float | None) -> str:
     if change is None:
         return "—"
     return "0.0" if change == 0 else f"{change:+.1f}"
+
+
+def target_score(levels: Sequence[LevelBand], target: int | None) -> float | None:
+    """The lowest score at which a section reaches the target level (None when the level is unknown)."""
+    if target is None:
+        return None
+    return next((band.min for band in levels if band.level == target), None)
 
 
 def fmt_level(level: int | None, name: str | None) -> str:
@@ -80,9 +91,6 @@ def bytecode_cache(*, autoescape: bool) -> jinja2.BytecodeCache | None:
 
 def environment(template: Path | None, *, autoescape: bool) -> jinja2.Environment:
     import jinja2
-
-    # here: the chart layouts (a dozen dataclasses) cost to import, and terminal views need only the helpers
-    from crmcheck.render.charts import target_score
 
     search = [str(data_dir("reports"))]
     if template is not None:
