@@ -1,6 +1,7 @@
 """Answers format 1: one assessment of one company on one date by one respondent."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import datetime as dt
 import re

@@ -1,7 +1,8 @@
 """What a collection folder's own files hold, as strict models, and the rules for what goes in them: names,
 invite lifetimes, public addresses, token hashes."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import datetime as dt
 import hashlib

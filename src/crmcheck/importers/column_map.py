@@ -12,7 +12,8 @@ values:
 ```
 """
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import re
 from dataclasses import dataclass, field

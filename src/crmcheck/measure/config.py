@@ -1,7 +1,8 @@
 """The measure config (format 1): which column holds each field, which values mean won / marketing / satisfied, and
 the assumptions of customer value; the presets for common exports. Plain pydantic, no DuckDB."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import re
 from collections.abc import Sequence

@@ -1,6 +1,7 @@
 """The result of `crmcheck measure`: every format is rendered from this model."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 from typing import Literal
 

@@ -1,6 +1,7 @@
 """Shared pydantic building blocks: strict models, ids, text and 0..1 scores."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import difflib
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin

@@ -1,6 +1,7 @@
 """The benchmark result model: portfolio statistics that every benchmark format is rendered from."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import datetime as dt
 from typing import Literal

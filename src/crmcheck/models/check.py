@@ -1,6 +1,7 @@
 """The result of `crmcheck check`: one outcome per policy rule and scope, from which every output is drawn."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import datetime as dt
 from typing import Literal

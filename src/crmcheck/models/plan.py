@@ -1,6 +1,7 @@
 """Plan format 1: an improvement plan kept in git, its actions, and the checks made when it is loaded."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import datetime as dt
 from dataclasses import dataclass

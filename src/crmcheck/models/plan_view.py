@@ -1,6 +1,7 @@
 """How a plan's actions stand against an assessment: the parts of a report, a comparison and `plan show`."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import datetime as dt
 from typing import Literal

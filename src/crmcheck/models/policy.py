@@ -1,6 +1,7 @@
 """Policy format 1: the rules `crmcheck check` holds an assessment to, and their load-time checks."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import difflib
 from typing import TYPE_CHECKING, Annotated, Any, Literal
@@ -223,7 +224,7 @@ def _check_kinds(doc: Document) -> list[Problem]:
     return problems
 
 
-def _check_references(policy: Policy, doc: Document, catalog: Catalog) -> list[Problem]:
+def _check_references(policy: Policy, doc: Document, catalog: "Catalog") -> list[Problem]:
     """Every questionnaire, section, question, level and stage a rule names exists."""
     problems: list[Problem] = []
     for i, rule in enumerate(policy.rules):
@@ -251,7 +252,7 @@ def _check_references(policy: Policy, doc: Document, catalog: Catalog) -> list[P
     return problems
 
 
-def _check_values(rule: Any, q: Questionnaire, doc: Document, i: int) -> list[Problem]:
+def _check_values(rule: Any, q: "Questionnaire", doc: Document, i: int) -> list[Problem]:
     problems: list[Problem] = []
 
     def report(message: str, *keys: Any) -> None:
@@ -283,7 +284,7 @@ def _check_values(rule: Any, q: Questionnaire, doc: Document, i: int) -> list[Pr
     return problems
 
 
-def parse_policy(doc: Document, catalog: Catalog) -> Policy:
+def parse_policy(doc: Document, catalog: "Catalog") -> Policy:
     """Validate a parsed document as a policy: its shape, then every name it uses against the catalog."""
     if doc.data.get("format") not in (1, None):
         raise doc.error(f"unsupported policy format {doc.data.get('format')!r} (this crmcheck reads format 1)",
@@ -298,5 +299,5 @@ def parse_policy(doc: Document, catalog: Catalog) -> Policy:
     return policy
 
 
-def load_policy(path: str, catalog: Catalog) -> Policy:
+def load_policy(path: str, catalog: "Catalog") -> Policy:
     return parse_policy(load_mapping(path), catalog)

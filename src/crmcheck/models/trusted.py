@@ -10,7 +10,8 @@ bounds or patterns, which is what the first validation was for. A field whose ty
 (a date, a path, a set...) makes the model unsupported: `rebuild` then validates, slower but right.
 """
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 import contextlib
 import copy

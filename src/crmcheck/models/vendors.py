@@ -1,6 +1,7 @@
 """Selection and score-card files (format 1): the strict models of what they hold (vendors/files.py loads them)."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 from typing import Annotated, Any, Literal
 

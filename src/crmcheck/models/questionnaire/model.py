@@ -1,6 +1,7 @@
 """Questionnaire format 1 as models: scales, levels, stages, sections, questions, options, and their wording."""
 
-from __future__ import annotations
+# Field annotations are real objects here, not strings (no `from __future__ import annotations`): pydantic would
+# evaluate each string with eval() at every start (tests/test_model_annotations.py).
 
 from functools import cached_property
 from typing import Any, Literal
