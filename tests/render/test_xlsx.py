@@ -205,3 +205,22 @@ def test_workbook_properties(tmp_path: Path) -> None:
     props = load_workbook(out).properties
     assert (props.title, props.creator, props.created) == ("Year one", "crmcheck", dt.datetime(2026, 3, 1))
     assert re.fullmatch(r"\d{4}-\d\d-\d\d", str(props.created.date()))
+
+
+def test_each_cell_has_its_own_copy_of_its_columns_style() -> None:
+    """A column's style is worked out once and copied into each cell: a quote prefix set on one cell must not reach
+    the next, and a text cell in a number column keeps the General format."""
+    from openpyxl import Workbook
+
+    from crmcheck.render.xlsx_report import Column, _table
+
+    wb = Workbook()
+    _table(wb, "T", [Column("Text", 10, wrap=True), Column("Number", 8, "0.0")],
+           [["=1+1", 1.5], ["plain", "text in a number column"], ["+x", None]])
+    ws = wb["T"]
+    assert [ws[f"A{row}"].quotePrefix for row in (2, 3, 4)] == [True, False, True]
+    assert all(ws[f"A{row}"].alignment.wrap_text and ws[f"A{row}"].alignment.vertical == "top" for row in (2, 3, 4))
+    assert [ws[f"B{row}"].number_format for row in (2, 3, 4)] == ["0.0", "General", "0.0"]
+    assert [ws[f"B{row}"].data_type for row in (2, 3)] == ["n", "s"]
+    assert not ws["B2"].alignment.wrap_text and ws["B2"].alignment.vertical == "top"
+    assert ws["A1"].font.bold and not ws["A2"].font.bold  # the header's style stays the header's

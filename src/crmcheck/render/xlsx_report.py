@@ -21,7 +21,9 @@ try:
     from openpyxl import Workbook
 except ModuleNotFoundError:  # an optional dependency: say how to get it rather than fail as a bug
     raise UsageError("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'") from None
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -97,6 +99,28 @@ def _print_setup(ws: Worksheet, columns: Sequence[Column], keys: int, printed: i
     ws.print_options.gridLines = True
 
 
+class _CellStyles:
+    """Each column's cell style (alignment, and the number format of a cell that holds no text), worked out once
+    per sheet on a scratch cell and given to every cell (which takes a copy): setting the alignment cell by cell
+    looks the style up again each time, a third of the time spent building a sheet."""
+
+    def __init__(self, ws: Worksheet, columns: Sequence[Column]) -> None:
+        self._ws, self._columns = ws, columns
+        self._made: dict[tuple[int, bool], StyleArray] = {}
+
+    def of(self, index: int, *, text: bool) -> StyleArray:
+        made = self._made.get((index, text))
+        if made is None:
+            column = self._columns[index]
+            scratch = Cell(self._ws, 1, 1)
+            if column.number_format and not text:
+                scratch.number_format = column.number_format
+            scratch.alignment = WRAP if column.wrap else TOP
+            # the cell's style ids: openpyxl's own copies of a cell's style take `_style` this way too
+            made = self._made[(index, text)] = scratch._style  # type: ignore[attr-defined]
+        return made  # each Cell copies the array it is given
+
+
 def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]], *,
            keys: int = 1, printed: int | None = None, header: str = "") -> None:
     """One sheet holding one table. `keys`: the leading columns that identify a row (frozen with the header
@@ -106,23 +130,23 @@ def _table(wb: Workbook, title: str, columns: Sequence[Column], rows: Iterable[S
     for cell in ws[1]:
         cell.fill, cell.font, cell.border = HEADER_FILL, HEADER_FONT, HEADER_BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center")
+    styles = _CellStyles(ws, columns)
     for r, row in enumerate(rows, start=2):
         lines = 1
-        for c, (column, value) in enumerate(zip(columns, row, strict=True), start=1):
-            cell = ws.cell(row=r, column=c)
+        cells = []
+        for c, (column, value) in enumerate(zip(columns, row, strict=True)):
             if isinstance(value, str):
                 text = text_cell_value(value)
-                cell.value = text
+                cell = Cell(ws, r, c + 1, text, styles.of(c, text=True))
                 cell.data_type = "s"  # never a formula, never an error code, whatever the text says
                 if reads_as_formula(text):
                     cell.quotePrefix = True
+                if column.wrap:
+                    lines = max(lines, _lines(value, column.width))
             else:
-                cell.value = value
-            if column.number_format and not isinstance(value, str):
-                cell.number_format = column.number_format
-            cell.alignment = WRAP if column.wrap else TOP
-            if column.wrap and isinstance(value, str):
-                lines = max(lines, _lines(value, column.width))
+                cell = Cell(ws, r, c + 1, value, styles.of(c, text=False))
+            cells.append(cell)
+        ws.append(cells)
         # a spreadsheet does not grow a row to fit wrapped text it did not lay out itself: set the height
         ws.row_dimensions[r].height = LINE_HEIGHT * min(lines, 409 // int(LINE_HEIGHT))
     for c, column in enumerate(columns, start=1):
