@@ -305,11 +305,11 @@ def _check_cells(path: str, number: int, cells: list[str]) -> None:
 
 
 def _read_xlsx(path: str, sheet: str | None) -> SurveyTable:
-    try:
+    from crmcheck.xlsx_library import openpyxl_imports
+
+    with openpyxl_imports("reading .xlsx files needs openpyxl: pip install 'crmcheck[xlsx]' (or save the sheet as "
+                          "CSV)"):
         import openpyxl
-    except ImportError:
-        raise UsageError("reading .xlsx files needs openpyxl: pip install 'crmcheck[xlsx]' "
-                         "(or save the sheet as CSV)") from None
     with open(path, "rb") as handle:
         if handle.read(4) != _ZIP_MAGIC:
             raise InputError("not an Excel .xlsx workbook (it is not a zip file); if it is CSV, name it .csv",

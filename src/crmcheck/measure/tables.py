@@ -162,10 +162,10 @@ def _check_utf8(path: str, encoding: str) -> None:
 
 def _xlsx_as_csv(path: str, workspace: Workspace, n: int) -> str:
     """The first worksheet as a UTF-8 CSV (times in ISO form, numbers as written)."""
-    try:
+    from crmcheck.xlsx_library import openpyxl_imports
+
+    with openpyxl_imports("reading .xlsx needs openpyxl: pip install 'crmcheck[xlsx]'"):
         from openpyxl import load_workbook
-    except ModuleNotFoundError:
-        raise UsageError("reading .xlsx needs openpyxl: pip install 'crmcheck[xlsx]'") from None
     from crmcheck.importers.xlsx_guard import check_workbook
 
     check_workbook(path)

@@ -14,18 +14,16 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from crmcheck.errors import UsageError
 from crmcheck.inert import reads_as_formula, spreadsheet_text
+from crmcheck.xlsx_library import openpyxl_imports
 
-try:
+with openpyxl_imports("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'"):
     from openpyxl import Workbook
-except ModuleNotFoundError:  # an optional dependency: say how to get it rather than fail as a bug
-    raise UsageError("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'") from None
-from openpyxl.cell.cell import Cell
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
-from openpyxl.styles.cell_style import StyleArray
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.cell.cell import Cell
+    from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+    from openpyxl.styles.cell_style import StyleArray
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.worksheet import Worksheet
 
 from crmcheck.models.plan_view import PlanEffect, PlanSummary, in_order
 from crmcheck.models.result import AssessmentResult, QuestionnaireResult

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 
-from openpyxl import Workbook
-
 from crmcheck.models.plan_view import PlanSummary
 from crmcheck.render import RenderOptions
 from crmcheck.render.xlsx_report import plan_sheet, text_cell_value
+from crmcheck.xlsx_library import openpyxl_imports
+
+with openpyxl_imports("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'"):
+    from openpyxl import Workbook
 
 
 def render(summary: PlanSummary, options: RenderOptions) -> bytes:

@@ -8,12 +8,10 @@ from __future__ import annotations
 
 import io
 
-from crmcheck.errors import UsageError
+from crmcheck.xlsx_library import openpyxl_imports
 
-try:
+with openpyxl_imports("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'"):
     from openpyxl import Workbook
-except ModuleNotFoundError:  # an optional dependency: say how to get it rather than fail as a bug
-    raise UsageError("the xlsx format needs openpyxl: pip install 'crmcheck[xlsx]'") from None
 
 from crmcheck.render import RenderOptions
 from crmcheck.render.xlsx_report import INTEGER, SCORE, Column, _table, text_cell_value
