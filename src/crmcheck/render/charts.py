@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import textwrap
 from collections.abc import Sequence
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crmcheck.models.result import LevelBand
 
@@ -36,8 +36,7 @@ def wrap_label(text: str, width: int, lines: int) -> list[str]:
 # --- radar -------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class RadarAxis:
+class RadarAxis(NamedTuple):
     number: int
     title: str
     score: float | None
@@ -54,8 +53,7 @@ class RadarAxis:
         return self.score is not None
 
 
-@dataclass(frozen=True)
-class RadarRing:
+class RadarRing(NamedTuple):
     value: float
     level: int | None
     name: str
@@ -64,8 +62,7 @@ class RadarRing:
     label_y: str
 
 
-@dataclass(frozen=True)
-class RadarChart:
+class RadarChart(NamedTuple):
     size: int
     center: str
     axes: list[RadarAxis]
@@ -128,8 +125,7 @@ BAR_ROW = 34
 BAR_TOP = 26
 
 
-@dataclass(frozen=True)
-class BarLayout:
+class BarLayout(NamedTuple):
     """Where the labels, the 0-100 bars and the figures on the right sit in a horizontal bar chart."""
 
     width: int
@@ -146,15 +142,13 @@ WIDE = BarLayout(width=680, bar_left=272, bar_right=598, label_chars=44)
 NARROW = BarLayout(width=470, bar_left=150, bar_right=400, label_chars=22)
 
 
-@dataclass(frozen=True)
-class Gridline:
+class Gridline(NamedTuple):
     x: str
     label: str
     caption: str
 
 
-@dataclass(frozen=True)
-class GapBar:
+class GapBar(NamedTuple):
     number: int
     label: list[str]
     label_y: str
@@ -171,8 +165,7 @@ class GapBar:
     value_x: str
 
 
-@dataclass(frozen=True)
-class BarChart:
+class BarChart(NamedTuple):
     width: int
     height: int
     bar_left: int
@@ -224,8 +217,7 @@ def gap_bars(
 # --- stages ------------------------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StageBar:
+class StageBar(NamedTuple):
     number: int
     name: str
     position: int
@@ -240,8 +232,7 @@ class StageBar:
     value_x: str
 
 
-@dataclass(frozen=True)
-class StageLadder:
+class StageLadder(NamedTuple):
     width: int
     height: int
     bar_left: int
@@ -253,8 +244,7 @@ class StageLadder:
     bars: list[StageBar]
 
 
-@dataclass(frozen=True)
-class StageInput:
+class StageInput(NamedTuple):
     number: int
     name: str
     score: float | None
@@ -284,8 +274,7 @@ def stage_ladder(
 # --- paired dots (before/after, company/customer) ----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PairRow:
+class PairRow(NamedTuple):
     number: int
     label: list[str]
     label_y: str
@@ -301,8 +290,7 @@ class PairRow:
     value_x: str
 
 
-@dataclass(frozen=True)
-class PairChart:
+class PairChart(NamedTuple):
     width: int
     height: int
     bar_left: int

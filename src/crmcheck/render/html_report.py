@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from crmcheck.models.result import AssessmentResult, LevelBand, QuestionnaireResult, SectionResult, StageScore
 from crmcheck.render import RenderOptions
@@ -26,24 +26,21 @@ TOP_PRIORITIES = 5
 RADAR_MIN_AXES = 3  # fewer sections than this make no polygon: the bars alone show them
 
 
-@dataclass(frozen=True)
-class MatrixCell:
+class MatrixCell(NamedTuple):
     stage: int
     position: int
     score: float | None
     reached: bool
 
 
-@dataclass(frozen=True)
-class MatrixRow:
+class MatrixRow(NamedTuple):
     dimension: str
     reached: int
     reached_position: int
     cells: list[MatrixCell]
 
 
-@dataclass(frozen=True)
-class SectionGap:
+class SectionGap(NamedTuple):
     """A section below its target: how many levels short, and how many points its score must still gain."""
 
     section: SectionResult
@@ -55,8 +52,7 @@ class SectionGap:
         return None if score is None or self.target_min is None else round(max(0.0, self.target_min - score), 1)
 
 
-@dataclass(frozen=True)
-class QuestionnaireView:
+class QuestionnaireView(NamedTuple):
     """One questionnaire with everything its chapter draws."""
 
     q: QuestionnaireResult
