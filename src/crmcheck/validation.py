@@ -116,12 +116,14 @@ def validate_files(paths: list[str], catalog: Catalog) -> tuple[list[FileReport]
     """Check every file; score cards given with a selection are checked against it as well (their vendor and
     requirement ids), each against the nearest selection named before it, or the first one when none is.
     Returns the reports and the warnings (a blank card, which `vendors report` counts as no evaluator)."""
-    from crmcheck.vendors.files import check_card, is_blank, load_selection, parse_card
-    from crmcheck.vendors.report import blank_card_warning
-
     reports = [validate_file(path, catalog) for path in paths]
     selections = [i for i, r in enumerate(reports) if r.kind == "selection" and r.ok]
     warnings: list[str] = []
+    if not any(report.kind == "card" and report.ok for report in reports):
+        return reports, warnings  # (the vendor models are built only for vendor files)
+    from crmcheck.vendors.files import check_card, is_blank, load_selection, parse_card
+    from crmcheck.vendors.report import blank_card_warning
+
     for i, report in enumerate(reports):
         if report.kind != "card" or not report.ok:
             continue
