@@ -20,6 +20,7 @@ from crmcheck.cli.options import (
 )
 from crmcheck.cli.output import emit, note
 from crmcheck.errors import UsageError
+from crmcheck.json_text import json_document
 from crmcheck.wording import counted
 
 collect_app = command_group(
@@ -74,7 +75,6 @@ def collect_invite(
 
     Example: crmcheck collect invite acme-survey --lens customer --count 25 > customer-links.txt
     """
-    import json
 
     from crmcheck.collect.folder import DEFAULT_URL, Collection, parse_expires
 
@@ -86,7 +86,7 @@ def collect_invite(
         note(f"warning: the links point at {DEFAULT_URL} and work only on this machine; to send them to "
              f"respondents, give the address they reach the server at: --public-url https://survey.example.com")
     if fmt is ListFormat.json:
-        emit(json.dumps([vars(m) for m in made], indent=2, ensure_ascii=False) + "\n", None)
+        emit(json_document([vars(m) for m in made]), None)
     else:
         emit("".join(f"{m.respondent}\t{m.link}\n" for m in made), None)
     note(f"{counted(len(made), 'invite')} made; the links cannot be shown again (revoke one with "

@@ -20,6 +20,7 @@ from crmcheck.cli.options import (
 from crmcheck.cli.output import emit, note, render_options, to_terminal
 from crmcheck.cli.root import app
 from crmcheck.errors import EXIT_INPUT, UsageError
+from crmcheck.json_text import json_document
 
 YAML_SUFFIXES = (".yaml", ".yml")
 
@@ -74,7 +75,6 @@ def validate(
 
     Example: crmcheck validate selection.yaml cards/*.yaml
     """
-    import json
 
     from crmcheck.validation import validate_files
 
@@ -88,7 +88,7 @@ def validate(
         raise UsageError("no YAML file to validate (questionnaire, answers and policy files end in .yaml or .yml)")
     reports, warnings = validate_files(files, catalog)
     if fmt is ListFormat.json:
-        emit(json.dumps([r.as_dict() for r in reports], indent=2, ensure_ascii=False) + "\n", None, coloured=False)
+        emit(json_document([r.as_dict() for r in reports]), None, coloured=False)
     else:
         emit("".join(f"{r.file}: ok, {r.summary}\n" for r in reports if r.ok), None, coloured=False)
     for r in reports:

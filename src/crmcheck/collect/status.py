@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from crmcheck.answers.model import AnswersDocument, load_answers
 from crmcheck.catalog import Catalog
 from crmcheck.errors import InputError
+from crmcheck.json_text import json_document
 
 if TYPE_CHECKING:
     from crmcheck.collect.folder import Collection
@@ -93,7 +93,7 @@ def respondent_finished(source: AnswersDocument, catalog: Catalog) -> bool:
 def render_status(status: CollectionStatus, fmt: str) -> str:
     """`crmcheck collect status` as text or JSON."""
     if fmt == "json":
-        return json.dumps(status.as_dict(), indent=2, ensure_ascii=False) + "\n"
+        return json_document(status.as_dict())
     from crmcheck.interview import clean_text as terminal_safe  # no control sequences from a name reach a terminal
 
     counts: dict[str, int] = {}

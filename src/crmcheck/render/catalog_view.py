@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 import textwrap
 from typing import TYPE_CHECKING, Any
 
 from crmcheck.catalog import Catalog
+from crmcheck.json_text import json_document
 
 if TYPE_CHECKING:
     from crmcheck.models.questionnaire import Question, Questionnaire
@@ -42,7 +42,7 @@ def render_list(catalog: Catalog, fmt: str, columns: int = 0) -> str:
     """The catalog as a table (one line per questionnaire; at a terminal, `columns` wide with titles wrapping)."""
     rows = list_rows(catalog)
     if fmt == "json":
-        return json.dumps(rows, indent=2, ensure_ascii=False) + "\n"
+        return json_document(rows)
     width = max([len(str(r["id"])) for r in rows] + [2])
     lines = [f"{'ID':<{width}}  VER  KIND    TITLE"]
     for r in rows:
@@ -70,7 +70,7 @@ def _lens_only(question: Question, q: Questionnaire) -> str:
 def render_show(q: Questionnaire, fmt: str, width: int = 80) -> str:
     if fmt == "json":
         data = q.model_dump(mode="json", exclude_none=True, by_alias=True)
-        return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+        return json_document(data)
     from crmcheck.answers.layout import allowed_answers, anchor_lines, option_lines
     from crmcheck.models.questionnaire import RecommendationByLevel
 

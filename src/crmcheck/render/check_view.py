@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
+from crmcheck.json_text import json_document
 from crmcheck.models.check import CheckResult, RuleOutcome
 from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
@@ -101,7 +101,7 @@ def render_markdown(check: CheckResult, options: RenderOptions) -> str:
 
 
 def render_json(check: CheckResult, options: RenderOptions) -> str:
-    return json.dumps(json_data(check), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json_data(check))
 
 
 RENDERERS: dict[str, Callable[[CheckResult, RenderOptions], str]] = {

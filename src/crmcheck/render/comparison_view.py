@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 
 from rich import box
@@ -11,6 +10,7 @@ from rich.table import Table
 from rich.text import Text
 
 from crmcheck.compare import trend_of
+from crmcheck.json_text import json_document
 from crmcheck.models.result import RESULT_FORMAT, Comparison, LevelChange, QuestionnaireChange, SectionChange
 from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
@@ -170,7 +170,7 @@ def render_markdown(comparison: Comparison, options: RenderOptions) -> str:
 
 def render_json(comparison: Comparison, options: RenderOptions) -> str:
     data = {"format": RESULT_FORMAT, **json_data(comparison)}
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+    return json_document(data)
 
 
 RENDERERS: dict[str, Callable[[Comparison, RenderOptions], str]] = {

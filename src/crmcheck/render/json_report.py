@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from pydantic import BaseModel
 
+from crmcheck.json_text import json_document
 from crmcheck.models.trusted import json_data  # model_dump(mode="json") without building a serializer
 from crmcheck.render import RenderOptions
 
 
 def render(result: BaseModel, options: RenderOptions) -> str:
-    return json.dumps(json_data(result), indent=2, ensure_ascii=False) + "\n"
+    return json_document(json_data(result))

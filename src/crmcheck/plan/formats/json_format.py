@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import json
-
+from crmcheck.json_text import json_document
 from crmcheck.models.plan_view import PlanSummary
 from crmcheck.models.result import RESULT_FORMAT
 from crmcheck.render import RenderOptions
 
 
 def render(summary: PlanSummary, options: RenderOptions) -> str:
-    return json.dumps({"format": RESULT_FORMAT, **summary.model_dump(mode="json")}, indent=2,
-                      ensure_ascii=False) + "\n"
+    return json_document({"format": RESULT_FORMAT, **summary.model_dump(mode="json")})

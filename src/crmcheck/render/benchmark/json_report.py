@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+from crmcheck.json_text import json_document
 from crmcheck.models.benchmark import BenchmarkResult
 from crmcheck.render import RenderOptions
 
 
 def render(result: BenchmarkResult, options: RenderOptions) -> str:
-    return json.dumps(result.model_dump(mode="json", exclude={"rows"}), indent=2, ensure_ascii=False) + "\n"
+    return json_document(result.model_dump(mode="json", exclude={"rows"}))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
+from crmcheck.json_text import json_document
 from crmcheck.render import RenderOptions
 from crmcheck.vendors.result import VendorReport
 
 
 def render(report: VendorReport, options: RenderOptions) -> str:
-    return json.dumps(report.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    return json_document(report.model_dump(mode="json"))
