@@ -2,7 +2,7 @@
 each against a parse-only floor run side by side.
 
     python benchmarks/portfolio.py [--sizes 1000 50000] [--respondents 5000] [--repeat 2]
-                                   [--dir /tmp/crmcheck-portfolio] [--single]
+                                   [--dir /tmp/crmcheck-portfolio] [--single] [--before SRC]
 
 Inputs are generated once into --dir and reused until the generator or a built-in questionnaire changes
 (benchmarks/generate.py, fixed seed): a portfolio per size (1% broken files), and one company's survey of
@@ -15,7 +15,9 @@ page cache. Then, interleaved and repeated, each run a fresh process:
   on each (reading included): parsing alone, no checks, no scores;
 - `crmcheck benchmark DIR --format json -o /dev/null`, as a user runs it (worker processes on every core);
 - with --single, also `crmcheck benchmark ... --jobs 1`, for reference;
-- `crmcheck report SURVEY --format json -o /dev/null` against the floor over the survey's files.
+- `crmcheck report SURVEY --format json -o /dev/null` against the floor over the survey's files;
+- with --before SRC, each crmcheck run again with that earlier source tree first on PYTHONPATH, in the same
+  rounds (rows "before: ..."), each against the floor run of its own round: the two trees side by side.
 
 Each run's wall time, CPU time (user + system, the process and its workers) and peak memory (the largest
 resident set of any process of the run) come from wait4. Ratios are taken within each interleaved pair
@@ -130,6 +132,20 @@ def pairs(runs: dict[str, list[Run]], name: str, floor: str, value: str) -> floa
                                                                                       strict=True))
 
 
+def rounds(commands: dict[str, list[str]], env: dict[str, str], earlier: dict[str, str] | None,
+           repeat: int) -> dict[str, list[Run]]:
+    """`repeat` interleaved rounds of the commands (and, with an earlier tree, each crmcheck command again with
+    it): the runs of each, by name."""
+    todo = [(name, command, env) for name, command in commands.items()]
+    if earlier is not None:
+        todo += [(f"before: {name}", command, earlier) for name, command in commands.items() if name != "floor"]
+    runs: dict[str, list[Run]] = {name: [] for name, _, _ in todo}
+    for _ in range(repeat):
+        for name, command, where in todo:
+            runs[name].append(measure(command, where))
+    return runs
+
+
 def verdict(ok: bool) -> str:
     return "ok" if ok else "MISSED"
 
@@ -142,10 +158,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dir", type=Path, default=Path("/tmp/crmcheck-portfolio"),
                         help="Where generated inputs are kept between runs.")
     parser.add_argument("--single", action="store_true", help="Also run `benchmark --jobs 1`, for reference.")
+    parser.add_argument("--before", type=Path, metavar="SRC", help="Also run every crmcheck command with this "
+                        "earlier source tree first on PYTHONPATH, in the same rounds (rows 'before: ...').")
     args = parser.parse_args(argv)
 
     subprocess.run([sys.executable, "-m", "compileall", "-q", str(ROOT / "src")], check=True)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    earlier = None
+    if args.before is not None:
+        subprocess.run([sys.executable, "-m", "compileall", "-q", str(args.before)], check=True)
+        earlier = {**env, "PYTHONPATH": str(args.before.resolve())}
     python = sys.executable
     crmcheck = [python, "-m", "crmcheck"]
     inputs = {size: generated(args.dir / f"n{size}", size, "--broken", "0.01") for size in args.sizes}
@@ -163,21 +185,14 @@ def main(argv: list[str] | None = None) -> int:
         }
         if args.single:
             commands["crmcheck -j 1"] = [*commands["crmcheck"], "--jobs", "1"]
-        runs: dict[str, list[Run]] = {name: [] for name in commands}
-        for _ in range(args.repeat):
-            for name, command in commands.items():
-                runs[name].append(measure(command, env))
-        results[size] = runs
+        results[size] = rounds(commands, env, earlier, args.repeat)
     report: dict[str, list[Run]] = {}
     if respondents is not None:
         commands = {
             "floor": [python, "-c", FLOOR, str(respondents)],
             "crmcheck report": [*crmcheck, "report", str(respondents), "--format", "json", "-o", os.devnull],
         }
-        report = {name: [] for name in commands}
-        for _ in range(args.repeat):
-            for name, command in commands.items():
-                report[name].append(measure(command, env))
+        report = rounds(commands, env, earlier, args.repeat)
     print(f"load average after:  {load()}\n")
 
     print(f"{'files':>7}  {'run':<16} {'wall s':>7} {'CPU s':>7} {'CPU ms/file':>11} {'peak MiB':>8}")
@@ -194,10 +209,15 @@ def main(argv: list[str] | None = None) -> int:
 
     ok = True
     for size, runs in results.items():
-        speed = 1 / pairs(runs, "crmcheck", "floor", "wall")
-        cpu = pairs(runs, "crmcheck", "floor", "cpu")
-        print(f"benchmark, {size:,} files: wall {speed:.2f}x faster than the floor, CPU per file {cpu:.2f}x the "
-              f"floor's")
+        for name in [n for n in ("crmcheck", "before: crmcheck") if n in runs]:
+            speed = 1 / pairs(runs, name, "floor", "wall")
+            cpu = pairs(runs, name, "floor", "cpu")
+            print(f"{name} benchmark, {size:,} files: wall {speed:.2f}x faster than the floor, CPU per file "
+                  f"{cpu:.2f}x the floor's, peak {statistics.median(r.peak_kib for r in runs[name]) / 1024:.1f} MiB")
+    if "before: crmcheck report" in report:
+        print(f"before: crmcheck report of {args.respondents:,} respondents: wall "
+              f"{pairs(report, 'before: crmcheck report', 'floor', 'wall'):.2f}x the floor's (CPU "
+              f"{pairs(report, 'before: crmcheck report', 'floor', 'cpu'):.2f}x)")
     largest, smallest = max(results), min(results)
     speed = 1 / pairs(results[largest], "crmcheck", "floor", "wall")
     cpu = pairs(results[largest], "crmcheck", "floor", "cpu")
