@@ -18,11 +18,12 @@ with warnings.catch_warnings():
 
 import crmcheck.answers.reconcile as reconcile_module
 import crmcheck.answers.store as store_module
+import crmcheck.collect.responses as responses_module
 from crmcheck.answers.model import Answer, load_answers
 from crmcheck.answers.store import render
 from crmcheck.collect.folder import Collection
 from crmcheck.collect.ratelimit import RateLimits
-from crmcheck.collect.responses import SaveError, saved_progress
+from crmcheck.collect.responses import Respondent, ResponseStore, SaveError, saved_progress
 from crmcheck.collect.server import CollectServer, build_app
 from tests.collect.fixtures import csrf_of, make_collection, page_path
 
@@ -131,3 +132,27 @@ def test_an_answer_rendered_wrong_after_the_first_save_is_refused(tmp_path: Path
         with pytest.raises(SaveError, match="would not be written as given"):
             server.store.save_page(path, who, questionnaire, {"basics.level": Answer(value=4)}, progress=(1, False))
         assert path.read_bytes() == before
+
+
+def test_one_layout_serves_every_respondent_of_a_lens_and_gives_the_text_render_gives(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text after the header is laid out once per lens (not once per respondent); every respondent's file,
+    whatever their name, is byte for byte what a whole render of their answers gives."""
+    setup = make_collection(tmp_path)
+    questionnaires = setup.collection.questionnaires(setup.catalog)
+    store = ResponseStore(questionnaires)
+    made = _calls(monkeypatch, responses_module, "slots_of")
+    for n, name in enumerate(["Sam", 'Zoë "Z" Ortiz: #1 {x}', None, "  spaced\tname  "]):
+        for lens in ("company", "customer"):
+            who = Respondent(f"{lens}-{n:03}", lens, name, "Acme <Corp>", dt.date(2026, 11, 1))
+            path = setup.dir / "responses" / f"{who.id}.yaml"
+            store.save_page(path, who, questionnaires[0], {"basics.level": Answer(value=2)}, progress=(2, False))
+            store.save_page(path, who, questionnaires[0], {"details.days": Answer(value=n + 3, note=f"n {n}")},
+                            progress=(3, n == 2))
+            contents = ResponseStore(questionnaires).contents(path, who)  # read back from the disk, not the cache
+            text = path.read_text("utf-8")
+            assert text.split("\n", 1)[1] == render(contents, schema_comment=False)
+            loaded = load_answers(str(path)).answers
+            assert loaded.respondent is not None and loaded.respondent.name == (name or who.id)
+            assert loaded.questionnaires["kinds"].answers["details.days"].note == f"n {n}"
+    assert len(made) == 2  # one layout per lens, for all four respondents of it

@@ -24,7 +24,7 @@ from crmcheck.answers import store as answers_store
 from crmcheck.answers.layout import Header, KeptLine
 from crmcheck.answers.model import Answer
 from crmcheck.answers.reconcile import QuestionnaireState
-from crmcheck.answers.slots import Slots, fill, slots_of
+from crmcheck.answers.slots import Slots, fill, header_text, slots_of
 from crmcheck.answers.store import Contents, entries_of, fixed, header_of, load_text, one_line, render
 from crmcheck.errors import CrmcheckError
 from crmcheck.models.questionnaire import Questionnaire
@@ -98,6 +98,13 @@ def _frame(contents: Contents) -> Frame:
             tuple((qid, tuple(s.targets.items()), tuple(s.kept)) for qid, s in contents.states.items()))
 
 
+def _body_frame(contents: Contents) -> Frame:
+    """What the text after the header depends on besides the answers: the company (in the questions' wording),
+    the lens, each questionnaire's targets and kept lines."""
+    return (contents.header.company, contents.lens,
+            tuple((qid, tuple(s.targets.items()), tuple(s.kept)) for qid, s in contents.states.items()))
+
+
 class ResponseStore:
     """Reads and writes `responses/ID.yaml`, one writer per respondent at a time."""
 
@@ -161,17 +168,20 @@ class ResponseStore:
 
     def _render(self, contents: Contents, entries: Mapping[str, Mapping[str, str]],
                 progress: tuple[int, bool] | None) -> str:
-        """The file's text: the frame's layout filled in (made once per frame), or laid out anew."""
-        frame = _frame(contents)
+        """The file's text: the header, then the body's layout filled in (made once per company, lens, targets and
+        kept lines, so once for all respondents of a lens), or laid out anew."""
+        frame = _body_frame(contents)
         with self._guard:
             known = frame in self._layouts
             slots = self._layouts.get(frame)
-        text = fill(slots, entries) if slots is not None else None
+        body = fill(slots, entries) if slots is not None else None
+        text = header_text(contents, schema_comment=False) + body if body is not None else None
         if text is None:
             text = render(contents, schema_comment=False, entries=entries)
             if not known:  # used only where it gives the same text as render
-                slots = slots_of(contents, schema_comment=False)
-                if slots is not None and fill(slots, entries) != text:
+                slots = slots_of(contents, schema_comment=False, header=False)
+                body = fill(slots, entries) if slots is not None else None
+                if body is None or header_text(contents, schema_comment=False) + body != text:
                     slots = None
                 with self._guard:
                     if len(self._layouts) > _MAX_LAYOUTS:
