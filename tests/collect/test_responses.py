@@ -17,6 +17,7 @@ with warnings.catch_warnings():
     from starlette.testclient import TestClient
 
 import crmcheck.answers.reconcile as reconcile_module
+import crmcheck.answers.slots as slots_module
 import crmcheck.answers.store as store_module
 import crmcheck.collect.responses as responses_module
 from crmcheck.answers.model import Answer, load_answers
@@ -156,3 +157,39 @@ def test_one_layout_serves_every_respondent_of_a_lens_and_gives_the_text_render_
             assert loaded.respondent is not None and loaded.respondent.name == (name or who.id)
             assert loaded.questionnaires["kinds"].answers["details.days"].note == f"n {n}"
     assert len(made) == 2  # one layout per lens, for all four respondents of it
+
+
+def test_a_later_respondent_has_the_header_checked_alone_and_a_wrong_header_is_still_refused(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text after the header was checked whole at the lens's first save: a second respondent's first save
+    reads back their header lines alone and the new answer lines; a header that would not read back as meant
+    has the whole text checked, which refuses it, and nothing is written."""
+    setup = make_collection(tmp_path, company_invites=3)
+    questionnaires = setup.collection.questionnaires(setup.catalog)
+    store = ResponseStore(questionnaires)
+    whole = _calls(monkeypatch, store_module, "verify")
+    heads = _calls(monkeypatch, store_module, "header_reads_back")
+
+    def who(n: int, name: str | None = None) -> tuple[Respondent, Path]:
+        person = Respondent(f"company-00{n}", "company", name, "Acme <Corp>", dt.date(2026, 11, 1))
+        return person, setup.dir / "responses" / f"{person.id}.yaml"
+
+    first, first_path = who(1)
+    store.save_page(first_path, first, questionnaires[0], {"basics.level": Answer(value=2)}, progress=(2, False))
+    assert len(whole) == 1 and heads == []
+    second, second_path = who(2, 'Ana "the second" Lima')
+    store.save_page(second_path, second, questionnaires[0], {"basics.level": Answer(value=3)}, progress=(2, False))
+    assert len(whole) == 1 and len(heads) == 1  # the header alone, not the whole text again
+    loaded = load_answers(str(second_path)).answers
+    assert loaded.respondent is not None and loaded.respondent.name == 'Ana "the second" Lima'
+    assert loaded.company == "Acme <Corp>" and loaded.questionnaires["kinds"].answers["basics.level"].value == 3
+    store.save_page(second_path, second, questionnaires[0], {"details.days": Answer(value=5)}, progress=(3, False))
+    assert len(whole) == 1 and len(heads) == 1  # this file's header was checked already
+
+    real = slots_module.header_lines
+    monkeypatch.setattr(slots_module, "header_lines", lambda header, **kw: [
+        line.replace("Acme", "Acne") for line in real(header, **kw)])
+    third, third_path = who(3)
+    with pytest.raises(SaveError, match="header of the answers file would not be written as given"):
+        store.save_page(third_path, third, questionnaires[0], {"basics.level": Answer(value=1)}, progress=(2, False))
+    assert len(whole) == 2 and not third_path.exists()

@@ -4,10 +4,13 @@ answers merged in and saved through the answers store (answers/store.py), the pr
 The file's first line, a comment, says where the respondent resumes and whether they pressed Finish (the
 progress): one atomic write saves both, so the two never disagree and a save costs one file's fsyncs.
 
-Every text is verified before it is written (answers/store.py): the whole text at a respondent's first save
-(and whenever the frame around the answers changes: the header, targets, kept lines); after that the rest of
-the text is as verified, and each save reads back the answer lines it rendered anew, each entry alone. A save
-keeps every field the page does not change (the file's header, targets, a `measured` block, kept lines).
+Every text is verified before it is written (answers/store.py). The text after the header depends only on the
+company, the lens, the targets and kept lines, and the answers: it is checked whole the first time it is written
+with those (so at the first save of the first respondent of a lens), and then again whenever they change. After
+that the rest of the text is as verified: a save reads back the answer lines it rendered anew, each entry alone,
+and, at a respondent's first save, the header lines alone (a header that does not read back as meant has the
+whole text checked, which refuses it). A save keeps every field the page does not change (the file's header,
+targets, a `measured` block, kept lines).
 """
 
 from __future__ import annotations
@@ -91,13 +94,6 @@ def _copied(states: Mapping[str, QuestionnaireState]) -> dict[str, Questionnaire
             for qid, s in states.items()}
 
 
-def _frame(contents: Contents) -> Frame:
-    h = contents.header
-    return (h.company, h.assessed_on, h.assessor, tuple((h.respondent or {}).items()),
-            tuple((h.segment or {}).items()),
-            tuple((qid, tuple(s.targets.items()), tuple(s.kept)) for qid, s in contents.states.items()))
-
-
 def _body_frame(contents: Contents) -> Frame:
     """What the text after the header depends on besides the answers: the company (in the questions' wording),
     the lens, each questionnaire's targets and kept lines."""
@@ -115,8 +111,10 @@ class ResponseStore:
         self._guard = threading.Lock()
         # path -> the file as last read or written: a page shown right after its save is not re-parsed
         self._read: dict[str, _Read] = {}
-        # path -> the frame its whole text was verified with; answer lines verified since
-        self._checked_frame: dict[str, Frame] = {}
+        # what was checked: the text after the header, whole (by company, lens, targets and kept lines); each
+        # file's header lines; answer lines
+        self._checked_bodies: set[Frame] = set()
+        self._checked_heads: dict[str, str] = {}
         self._checked_lines: set[tuple[str, str, str]] = set()
         self._layouts: dict[Frame, Slots | None] = {}
 
@@ -166,28 +164,45 @@ class ResponseStore:
         return Header(company=who.company, assessed_on=who.assessed_on,  # type: ignore[arg-type]
                       respondent={"name": who.name or who.id, "lens": who.lens})
 
-    def _render(self, contents: Contents, entries: Mapping[str, Mapping[str, str]],
-                progress: tuple[int, bool] | None) -> str:
-        """The file's text: the header, then the body's layout filled in (made once per company, lens, targets and
-        kept lines, so once for all respondents of a lens), or laid out anew."""
+    def _render(self, contents: Contents, entries: Mapping[str, Mapping[str, str]]) -> tuple[str, str]:
+        """The file's header lines and its whole text (without the progress): the header, then the body's layout
+        filled in (made once per company, lens, targets and kept lines: once for all respondents of a lens), or
+        laid out anew."""
         frame = _body_frame(contents)
+        head = header_text(contents, schema_comment=False)
         with self._guard:
             known = frame in self._layouts
             slots = self._layouts.get(frame)
         body = fill(slots, entries) if slots is not None else None
-        text = header_text(contents, schema_comment=False) + body if body is not None else None
-        if text is None:
-            text = render(contents, schema_comment=False, entries=entries)
-            if not known:  # used only where it gives the same text as render
-                slots = slots_of(contents, schema_comment=False, header=False)
-                body = fill(slots, entries) if slots is not None else None
-                if body is None or header_text(contents, schema_comment=False) + body != text:
-                    slots = None
-                with self._guard:
-                    if len(self._layouts) > _MAX_LAYOUTS:
-                        self._layouts.clear()
-                    self._layouts[frame] = slots
-        return (progress_comment(*progress) if progress is not None else "") + text
+        if body is not None:
+            return head, head + body
+        text = render(contents, schema_comment=False, entries=entries)
+        if not known:  # used only where it gives the same text as render
+            slots = slots_of(contents, schema_comment=False, header=False)
+            body = fill(slots, entries) if slots is not None else None
+            if body is None or head + body != text:
+                slots = None
+            with self._guard:
+                if len(self._layouts) > _MAX_LAYOUTS:
+                    self._layouts.clear()
+                self._layouts[frame] = slots
+        return head, text
+
+    def _verify(self, path: Path, contents: Contents, head: str, text: str,
+                new: list[tuple[str, str, str]]) -> None:
+        """Check the text before it is written. Whole, unless the text after the header was checked whole before
+        (for any respondent) with these targets and kept lines: then the header lines alone (unless this file's
+        were checked already) and the answer lines not checked before, each alone."""
+        with self._guard:
+            body_checked = _body_frame(contents) in self._checked_bodies
+            head_checked = self._checked_heads.get(str(path)) == head
+        if body_checked and all(one_line(entry) for _, _, entry in new) and (
+                head_checked or answers_store.header_reads_back(head, str(path), contents.header, contents.lens)):
+            if new:
+                answers_store.verify_entries(str(path), [(qid, full, entry, contents.states[qid].answers[full])
+                                                         for qid, full, entry in new], self._by_id)
+        else:
+            answers_store.verify(text, str(path), contents)
 
     def save_page(self, path: Path, who: Respondent, questionnaire: Questionnaire,
                   answers: Mapping[str, Answer | None], progress: tuple[int, bool] | None = None) -> Held:
@@ -201,17 +216,12 @@ class ResponseStore:
             else:
                 mine[full] = answer
         entries = entries_of(contents.states)
-        text = self._render(contents, entries, progress)
-        frame = _frame(contents)
+        head, text = self._render(contents, entries)
+        text = (progress_comment(*progress) if progress is not None else "") + text
         lines = [(qid, full, entry) for qid, given in entries.items() for full, entry in given.items()]
         new = [line for line in lines if line not in self._checked_lines]
         try:
-            if self._checked_frame.get(str(path)) == frame and all(one_line(entry) for _, _, entry in new):
-                if new:
-                    answers_store.verify_entries(str(path), [(qid, full, entry, contents.states[qid].answers[full])
-                                                             for qid, full, entry in new], self._by_id)
-            else:
-                answers_store.verify(text, str(path), contents)
+            self._verify(path, contents, head, text, new)
         except CrmcheckError as exc:
             raise SaveError(exc.problems[0].message) from None
         try:
@@ -222,7 +232,10 @@ class ResponseStore:
         with self._guard:  # what was just written is what the file holds: the next page needs no re-reading
             self._read[str(path)] = _Read((info.st_ino, info.st_mtime_ns, info.st_size), contents.header,
                                           _copied(contents.states))
-            self._checked_frame[str(path)] = frame
+            if len(self._checked_bodies) > _MAX_LAYOUTS:
+                self._checked_bodies.clear()
+            self._checked_bodies.add(_body_frame(contents))
+            self._checked_heads[str(path)] = head
             if len(self._checked_lines) > _MAX_CHECKED:
                 self._checked_lines.clear()
             self._checked_lines.update(lines)
