@@ -193,3 +193,30 @@ def test_a_later_respondent_has_the_header_checked_alone_and_a_wrong_header_is_s
     with pytest.raises(SaveError, match="header of the answers file would not be written as given"):
         store.save_page(third_path, third, questionnaires[0], {"basics.level": Answer(value=1)}, progress=(2, False))
     assert len(whole) == 2 and not third_path.exists()
+
+
+def test_a_finished_respondent_stays_finished_when_they_change_an_answer(tmp_path: Path) -> None:
+    """After Finish, a save of any page keeps `finished`: from the file's progress line (known from the last save,
+    or read when the file changed), or, for a file without one, from progress/ID.json of earlier versions."""
+    setup = make_collection(tmp_path)
+    client, _ = _client(setup.dir)
+    token = setup.tokens["company-001"]
+    path = setup.dir / "responses" / "company-001.yaml"
+    with client:
+        csrf = csrf_of(client.get(page_path(token, 1)).text)
+        client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "3", "go": "finish"})
+        assert setup.collection.read_progress("company-001")["finished"] is True
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "go": "next"})
+        assert setup.collection.read_progress("company-001") | {"saved_at": None} == {
+            "page": 2, "finished": True, "saved_at": None}
+        # a file changed outside the server (here: its progress line says not finished) is read again
+        path.write_text(path.read_text().replace("; finished;", "; not finished;", 1))
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "3", "go": "next"})
+        assert setup.collection.read_progress("company-001")["finished"] is False
+        # a file without the line, from an earlier version that kept the progress in progress/ID.json
+        path.write_text(path.read_text().split("\n", 1)[1])
+        (setup.dir / "progress").mkdir(exist_ok=True)
+        (setup.dir / "progress" / "company-001.json").write_text(
+            json.dumps({"page": 1, "finished": True, "saved_at": "2026-11-01T10:00:00Z"}))
+        client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "4", "go": "next"})
+        assert saved_progress(path) is not None and saved_progress(path)["finished"] is True  # type: ignore[index]

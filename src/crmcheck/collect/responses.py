@@ -19,14 +19,14 @@ import datetime as dt
 import os
 import re
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from crmcheck.answers import store as answers_store
 from crmcheck.answers.layout import Header, KeptLine
 from crmcheck.answers.model import Answer
-from crmcheck.answers.reconcile import QuestionnaireState
+from crmcheck.answers.reconcile import QuestionnaireState, answer_text
 from crmcheck.answers.slots import Slots, fill, header_text, slots_of
 from crmcheck.answers.store import Contents, entries_of, fixed, header_of, load_text, one_line, render
 from crmcheck.errors import CrmcheckError
@@ -55,6 +55,10 @@ def saved_progress(path: Path) -> dict[str, object] | None:
             first = handle.readline(200).decode("utf-8", "replace")
     except OSError:
         return None
+    return _progress_in(first)
+
+
+def _progress_in(first: str) -> dict[str, object] | None:
     match = _PROGRESS.match(first)
     if match is None:
         return None
@@ -87,11 +91,17 @@ class _Read:
     identity: tuple[int, int, int]
     header: Header | None
     states: dict[str, QuestionnaireState] = field(default_factory=dict)
+    finished: bool | None = None  # what the progress line says; None: the file has none
+    entries: dict[str, dict[str, str]] | None = None  # each answer's YAML entry, when known (store.entries_of)
 
 
 def _copied(states: Mapping[str, QuestionnaireState]) -> dict[str, QuestionnaireState]:
     return {qid: QuestionnaireState(s.questionnaire, dict(s.answers), dict(s.targets), list(s.kept))
             for qid, s in states.items()}
+
+
+def _entries(entries: Mapping[str, Mapping[str, str]] | None) -> dict[str, dict[str, str]] | None:
+    return {qid: dict(given) for qid, given in entries.items()} if entries is not None else None
 
 
 def _body_frame(contents: Contents) -> Frame:
@@ -150,14 +160,17 @@ class ResponseStore:
         with self._guard:
             cached = self._read.get(str(path))
         if cached is not None and cached.identity == identity:
-            return _Read(identity, cached.header, _copied(cached.states))
+            return _Read(identity, cached.header, _copied(cached.states), cached.finished, _entries(cached.entries))
         try:
-            loaded = load_text(read_text(path), str(path), fixed(self.questionnaires))
+            text = read_text(path)
+            loaded = load_text(text, str(path), fixed(self.questionnaires))
         except CrmcheckError as exc:
             raise SaveError(f"the saved answers cannot be read ({exc}); they were left as they are") from None
-        read = _Read(identity, header_of(loaded.file), {r.state.questionnaire.id: r.state for r in loaded.reconciled})
+        progress = _progress_in(text.split("\n", 1)[0])
+        read = _Read(identity, header_of(loaded.file), {r.state.questionnaire.id: r.state for r in loaded.reconciled},
+                     bool(progress["finished"]) if progress is not None else None)
         with self._guard:
-            self._read[str(path)] = _Read(identity, read.header, _copied(read.states))
+            self._read[str(path)] = _Read(identity, read.header, _copied(read.states), read.finished)
         return read
 
     def _header(self, who: Respondent) -> Header:
@@ -205,17 +218,32 @@ class ResponseStore:
             answers_store.verify(text, str(path), contents)
 
     def save_page(self, path: Path, who: Respondent, questionnaire: Questionnaire,
-                  answers: Mapping[str, Answer | None], progress: tuple[int, bool] | None = None) -> Held:
+                  answers: Mapping[str, Answer | None], progress: tuple[int, bool] | None = None, *,
+                  finished_before: Callable[[], bool] | None = None) -> Held:
         """Merge one page's answers into the file and write it, with the progress (the page to resume at, whether
-        the respondent finished) in its first line; the caller holds `lock(who.id)`."""
-        contents = self.contents(path, who)
+        the respondent finished) in its first line; the caller holds `lock(who.id)`. With `finished_before`, a
+        respondent who finished stays finished: as the file's progress line says (read with the answers, or
+        known from the last save), or for a file without one, as `finished_before` says."""
+        read = self._load(path)
+        contents = Contents(read.header or self._header(who), read.states)
+        if progress is not None and finished_before is not None and not progress[1]:
+            progress = (progress[0], read.finished if read.finished is not None else finished_before())
         mine = contents.states[questionnaire.id].answers
         for full, answer in answers.items():
             if answer is None:
                 mine.pop(full, None)
             else:
                 mine[full] = answer
-        entries = entries_of(contents.states)
+        if read.entries is None:
+            entries = entries_of(contents.states)
+        else:  # the entries of the answers the page leaves alone are those of the last save
+            entries = read.entries
+            given = entries.setdefault(questionnaire.id, {})
+            for full, answer in answers.items():
+                if answer is None:
+                    given.pop(full, None)
+                else:
+                    given[full] = answer_text(answer)
         head, text = self._render(contents, entries)
         text = (progress_comment(*progress) if progress is not None else "") + text
         lines = [(qid, full, entry) for qid, given in entries.items() for full, entry in given.items()]
@@ -231,7 +259,8 @@ class ResponseStore:
             raise SaveError(str(exc)) from None
         with self._guard:  # what was just written is what the file holds: the next page needs no re-reading
             self._read[str(path)] = _Read((info.st_ino, info.st_mtime_ns, info.st_size), contents.header,
-                                          _copied(contents.states))
+                                          _copied(contents.states), progress[1] if progress is not None else None,
+                                          _entries(entries))
             if len(self._checked_bodies) > _MAX_LAYOUTS:
                 self._checked_bodies.clear()
             self._checked_bodies.add(_body_frame(contents))

@@ -312,11 +312,11 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
             with server.store.lock(invite.respondent):
                 if server.collection.closed:
                     return False
-                finished = bool(server.collection.read_progress(invite.respondent).get("finished"))
-                finished = finished or target > len(server.pages)
-                # the progress is written with the answers, in the same file (responses.py)
-                server.store.save_page(path, server.who(invite), current.questionnaire, posted.answers,
-                                       progress=(min(target, len(server.pages)), finished))
+                # the progress is written with the answers, in the same file (responses.py); finished stays so
+                server.store.save_page(
+                    path, server.who(invite), current.questionnaire, posted.answers,
+                    progress=(min(target, len(server.pages)), target > len(server.pages)),
+                    finished_before=lambda: bool(server.collection.read_progress(invite.respondent).get("finished")))
                 return True
 
         try:
