@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import warnings
 from pathlib import Path
 
@@ -220,3 +221,31 @@ def test_a_finished_respondent_stays_finished_when_they_change_an_answer(tmp_pat
             json.dumps({"page": 1, "finished": True, "saved_at": "2026-11-01T10:00:00Z"}))
         client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "4", "go": "next"})
         assert saved_progress(path) is not None and saved_progress(path)["finished"] is True  # type: ignore[index]
+
+
+def test_a_file_changed_behind_the_servers_back_is_read_again_not_taken_from_memory(tmp_path: Path) -> None:
+    """What the server wrote last is used only while the file is still that file (inode, mtime, size): an
+    answer changed by hand is kept by the next save, and a hand edit that broke the file is a 409 that writes
+    nothing, as when the server had never read it."""
+    setup = make_collection(tmp_path)
+    client, _ = _client(setup.dir)
+    token = setup.tokens["company-001"]
+    path = setup.dir / "responses" / "company-001.yaml"
+    with client:
+        csrf = csrf_of(client.get(page_path(token, 1)).text)
+        assert client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "go": "next"}
+                           ).status_code == 303
+        saved = path.stat()
+        path.write_text(path.read_text().replace("basics.level: 2", "basics.level: 3"))  # the same size, inode
+        # a hand edit comes later than the save (the file system's clock may not tick between the two writes here)
+        os.utime(path, ns=(saved.st_atime_ns, saved.st_mtime_ns + 1_000_000_000))
+        assert (path.stat().st_ino, path.stat().st_size) == (saved.st_ino, saved.st_size)
+        assert client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "4", "go": "next"}
+                           ).status_code == 303
+        answers = load_answers(str(path)).answers.questionnaires["kinds"].answers
+        assert answers["basics.level"].value == 3 and answers["details.days"].value == 4
+        broken = path.read_text().replace("format: 1", "format: [1", 1)
+        path.write_text(broken)
+        response = client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "5", "go": "next"})
+        assert response.status_code == 409 and "changed by hand" in response.text
+        assert path.read_text() == broken
