@@ -99,6 +99,7 @@ class CollectServer:
         self._invites: dict[str, Invite] = {}
         self._stamp: tuple[object, ...] | None = None
         self._invites_lock = threading.Lock()
+        self._csrf: dict[str, str] = {}  # a link's hash -> its forms' CSRF token (as many as there are invites)
 
     def invite_for(self, token: str, client: str = "-") -> Invite | None:
         """The live (not revoked, not expired) invite whose token this is; invites.yaml is re-read when it
@@ -143,7 +144,10 @@ class CollectServer:
         return Who(invite.respondent, invite.lens, invite.name, self.settings.company, self.settings.assessed_on)
 
     def csrf(self, invite: Invite) -> str:
-        return self.collection.csrf_token(self.secret, invite.token_sha256)
+        known = self._csrf.get(invite.token_sha256)
+        if known is None:  # an HMAC made once per link (asked at every page shown and every form posted)
+            known = self._csrf[invite.token_sha256] = self.collection.csrf_token(self.secret, invite.token_sha256)
+        return known
 
     def url(self, token: str, page: int | str) -> str:
         return f"{self.prefix}/r/{token}/{'page/' + str(page) if isinstance(page, int) else page}"
