@@ -249,3 +249,36 @@ def test_a_file_changed_behind_the_servers_back_is_read_again_not_taken_from_mem
         response = client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "5", "go": "next"})
         assert response.status_code == 409 and "changed by hand" in response.text
         assert path.read_text() == broken
+
+
+def test_saves_of_one_respondent_sent_at_once_are_made_one_after_the_other(tmp_path: Path) -> None:
+    """Pages of one respondent posted at the same time (two tabs): each save merges into what the one before
+    wrote (the text is prepared on the event loop, the write waits on the disk in a thread, and the
+    respondent's lock is held across both), so no page's answers are lost."""
+    import asyncio
+
+    import httpx
+
+    setup = make_collection(tmp_path, company_invites=4)
+    collection = Collection(setup.dir)
+    server = CollectServer(collection, collection.catalog(), "admin-token-for-the-responses-test",
+                           RateLimits.per_minute(0))
+    app = build_app(server)
+
+    async def answer_both_pages(token: str, level: int) -> list[int]:
+        transport = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
+        async with httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1") as client:
+            csrf = csrf_of((await client.get(page_path(token, 1))).text)
+            sent = await asyncio.gather(
+                client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": str(level), "go": "next"}),
+                client.post(page_path(token, 2), data={"csrf": csrf, "details.days": str(level + 1), "go": "next"}),
+                client.post(page_path(token, 1), data={"csrf": csrf, "basics.agreed": "yes",
+                                                       "basics.level": str(level), "go": "next"}))
+            return [r.status_code for r in sent]
+
+    for n, (respondent, token) in enumerate(sorted(setup.tokens.items())):
+        assert asyncio.run(answer_both_pages(token, n % 4 + 1)) == [303, 303, 303]
+        answers = load_answers(str(setup.dir / "responses" / f"{respondent}.yaml")).answers
+        given = answers.questionnaires["kinds"].answers
+        assert given["basics.level"].value == n % 4 + 1 and given["details.days"].value == n % 4 + 2, respondent
+        assert given["basics.agreed"].value in (True, "yes")

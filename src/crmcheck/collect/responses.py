@@ -95,6 +95,19 @@ class _Read:
     entries: dict[str, dict[str, str]] | None = None  # each answer's YAML entry, when known (store.entries_of)
 
 
+@dataclass
+class PendingSave:
+    """A save checked and ready to write: the text, and what the store notes once it is written."""
+
+    path: Path
+    text: str
+    contents: Contents
+    entries: dict[str, dict[str, str]]
+    head: str  # the header lines, as checked
+    lines: list[tuple[str, str, str]]  # every answer line, as checked
+    finished: bool | None
+
+
 def _copied(states: Mapping[str, QuestionnaireState]) -> dict[str, QuestionnaireState]:
     return {qid: QuestionnaireState(s.questionnaire, dict(s.answers), dict(s.targets), list(s.kept))
             for qid, s in states.items()}
@@ -117,7 +130,6 @@ class ResponseStore:
     def __init__(self, questionnaires: list[Questionnaire]) -> None:
         self.questionnaires = questionnaires
         self._by_id = {q.id: q for q in questionnaires}
-        self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         # path -> the file as last read or written: a page shown right after its save is not re-parsed
         self._read: dict[str, _Read] = {}
@@ -127,10 +139,6 @@ class ResponseStore:
         self._checked_heads: dict[str, str] = {}
         self._checked_lines: set[tuple[str, str, str]] = set()
         self._layouts: dict[Frame, Slots | None] = {}
-
-    def lock(self, respondent: str) -> threading.Lock:
-        with self._guard:
-            return self._locks.setdefault(respondent, threading.Lock())
 
     def read(self, path: Path) -> Held:
         return self.read_all(path)[0]
@@ -220,8 +228,16 @@ class ResponseStore:
     def save_page(self, path: Path, who: Respondent, questionnaire: Questionnaire,
                   answers: Mapping[str, Answer | None], progress: tuple[int, bool] | None = None, *,
                   finished_before: Callable[[], bool] | None = None) -> Held:
-        """Merge one page's answers into the file and write it, with the progress (the page to resume at, whether
-        the respondent finished) in its first line; the caller holds `lock(who.id)`. With `finished_before`, a
+        """Merge one page's answers into the file and write it (`prepare_page`, then `write`)."""
+        return self.write(self.prepare_page(path, who, questionnaire, answers, progress,
+                                            finished_before=finished_before))
+
+    def prepare_page(self, path: Path, who: Respondent, questionnaire: Questionnaire,
+                     answers: Mapping[str, Answer | None], progress: tuple[int, bool] | None = None, *,
+                     finished_before: Callable[[], bool] | None = None) -> PendingSave:
+        """The file's text with one page's answers merged in and the progress (the page to resume at, whether the
+        respondent finished) in its first line, checked, not yet written (SaveError when it cannot be). One save
+        per respondent at a time, until its `write` is done: the caller sees to that. With `finished_before`, a
         respondent who finished stays finished: as the file's progress line says (read with the answers, or
         known from the last save), or for a file without one, as `finished_before` says."""
         read = self._load(path)
@@ -252,20 +268,25 @@ class ResponseStore:
             self._verify(path, contents, head, text, new)
         except CrmcheckError as exc:
             raise SaveError(exc.problems[0].message) from None
+        return PendingSave(path, text, contents, entries, head, lines, progress[1] if progress is not None else None)
+
+    def write(self, pending: PendingSave) -> Held:
+        """The one atomic write of a prepared save (its fsyncs wait on the disk: a worker thread's part), then the
+        store's note of what the file now holds; returns the answers saved."""
+        path, contents = pending.path, pending.contents
         try:
-            answers_store.write_answers_text(path, text)
+            answers_store.write_answers_text(path, pending.text)
             info = os.stat(path)
         except (CrmcheckError, OSError) as exc:
             raise SaveError(str(exc)) from None
         with self._guard:  # what was just written is what the file holds: the next page needs no re-reading
             self._read[str(path)] = _Read((info.st_ino, info.st_mtime_ns, info.st_size), contents.header,
-                                          _copied(contents.states), progress[1] if progress is not None else None,
-                                          _entries(entries))
+                                          _copied(contents.states), pending.finished, _entries(pending.entries))
             if len(self._checked_bodies) > _MAX_LAYOUTS:
                 self._checked_bodies.clear()
             self._checked_bodies.add(_body_frame(contents))
-            self._checked_heads[str(path)] = head
+            self._checked_heads[str(path)] = pending.head
             if len(self._checked_lines) > _MAX_CHECKED:
                 self._checked_lines.clear()
-            self._checked_lines.update(lines)
+            self._checked_lines.update(pending.lines)
         return {qid: dict(s.answers) for qid, s in contents.states.items()}
