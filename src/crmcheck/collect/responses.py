@@ -280,8 +280,10 @@ class ResponseStore:
         except (CrmcheckError, OSError) as exc:
             raise SaveError(str(exc)) from None
         with self._guard:  # what was just written is what the file holds: the next page needs no re-reading
+            # kept as they are: a prepared save's contents are its own (`_load` hands out copies), and a read of
+            # the cache copies them again
             self._read[str(path)] = _Read((info.st_ino, info.st_mtime_ns, info.st_size), contents.header,
-                                          _copied(contents.states), pending.finished, _entries(pending.entries))
+                                          contents.states, pending.finished, pending.entries)
             if len(self._checked_bodies) > _MAX_LAYOUTS:
                 self._checked_bodies.clear()
             self._checked_bodies.add(_body_frame(contents))
