@@ -45,6 +45,7 @@ async def post(request):
 app = Starlette(routes=[Route("/r/{token}/page/{number:int}", post, methods=["POST"])])
 sock = socket.socket()
 sock.bind(("127.0.0.1", 0))
+sock.listen(128)  # before saying so: a client connecting at once must not be refused
 print(f"listening on http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
 uvicorn.Server(uvicorn.Config(app, log_level="error")).run(sockets=[sock])
 '''

@@ -239,6 +239,29 @@ def _field(name: str, value: Any) -> str:
         raise UnwritableText(f"{name}: {exc.problems[0].message}") from None
 
 
+def header_lines(header: Header, *, schema_comment: bool = True) -> list[str]:
+    """The lines an answers file starts with, before `questionnaires:` (what `dump_answers` writes first): the
+    comments, format, company, date, assessor, respondent and segment, each field on one line."""
+    lines: list[str] = []
+    if schema_comment:
+        lines.append(f"# yaml-language-server: $schema={SCHEMA_FILE}")
+    lines += [
+        "# crmcheck answers file (format 1). Write each answer after its question's id; leave it blank",
+        "# if not known yet, or write n/a (or {value: n/a, reason: ...}) where it does not apply.",
+        "# Add a note or evidence with {value: 3, note: \"...\", evidence: \"...\"}. Check: crmcheck validate FILE",
+        "format: 1",
+        f"company: {_field('company', header.company) if header.company else quoted('')}",
+        f"assessed_on: {header.assessed_on.isoformat()}",
+    ]
+    if header.assessor:
+        lines.append(f"assessor: {_field('assessor', header.assessor)}")
+    if header.respondent:
+        lines.append(f"respondent: {_mapping(header.respondent, 'respondent')}")
+    if header.segment:
+        lines.append(f"segment: {_mapping(header.segment, 'segment')}")
+    return lines
+
+
 def dump_answers(
     header: Header,
     questionnaires: list[Questionnaire],
@@ -258,23 +281,7 @@ def dump_answers(
     answers = answers or {}
     targets = targets or {}
     kept = kept or {}
-    lines: list[str] = []
-    if schema_comment:
-        lines.append(f"# yaml-language-server: $schema={SCHEMA_FILE}")
-    lines += [
-        "# crmcheck answers file (format 1). Write each answer after its question's id; leave it blank",
-        "# if not known yet, or write n/a (or {value: n/a, reason: ...}) where it does not apply.",
-        "# Add a note or evidence with {value: 3, note: \"...\", evidence: \"...\"}. Check: crmcheck validate FILE",
-        "format: 1",
-        f"company: {_field('company', header.company) if header.company else quoted('')}",
-        f"assessed_on: {header.assessed_on.isoformat()}",
-    ]
-    if header.assessor:
-        lines.append(f"assessor: {_field('assessor', header.assessor)}")
-    if header.respondent:
-        lines.append(f"respondent: {_mapping(header.respondent, 'respondent')}")
-    if header.segment:
-        lines.append(f"segment: {_mapping(header.segment, 'segment')}")
+    lines = header_lines(header, schema_comment=schema_comment)
     lines.append("questionnaires:")
     for q in questionnaires:
         given = answers.get(q.id, {})

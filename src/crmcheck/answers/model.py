@@ -78,18 +78,23 @@ class QuestionnaireAnswers(Strict):
         return {} if value is None else value
 
 
-class AnswersFile(Strict):
+class AnswersHeader(Strict):
+    """The fields of an answers file before its questionnaires (a writer checks its header lines alone)."""
+
     format: Literal[1]
     company: Text
     assessed_on: Date
     assessor: OptionalText = None
     respondent: Respondent | None = None
     segment: Segment | None = None
-    questionnaires: dict[str, QuestionnaireAnswers] = Field(min_length=1)
 
     @property
     def lens(self) -> str:
         return self.respondent.lens if self.respondent else "company"
+
+
+class AnswersFile(AnswersHeader):
+    questionnaires: dict[str, QuestionnaireAnswers] = Field(min_length=1)
 
 
 @dataclass

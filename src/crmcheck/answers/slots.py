@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from crmcheck.answers.layout import header_lines
 from crmcheck.answers.store import Contents, render
 
 _SLOT = re.compile(" \x00(\\d+)\x00")  # NUL never comes from a questionnaire (the loader refuses it)
@@ -20,8 +21,16 @@ class Slots:
     places: tuple[tuple[str, str], ...]
 
 
-def slots_of(contents: Contents, *, schema_comment: bool = True) -> Slots | None:
-    """The text `render` writes for these contents, cut at every question it writes; None when it cannot be cut."""
+def header_text(contents: Contents, *, schema_comment: bool = True) -> str:
+    """The text `render` starts with, before `questionnaires:`: the only part that holds the header's fields
+    other than the company (the respondent, date, assessor and segment)."""
+    return "\n".join(header_lines(contents.header, schema_comment=schema_comment)) + "\n"
+
+
+def slots_of(contents: Contents, *, schema_comment: bool = True, header: bool = True) -> Slots | None:
+    """The text `render` writes for these contents, cut at every question it writes; None when it cannot be cut.
+    Without `header` the slots start after `header_text`: the rest is the same for every header with the same
+    company and lens, so that one layout serves many respondents."""
     every = [(qid, full) for qid, state in contents.states.items() for full in state.questionnaire.questions]
     marked: dict[str, dict[str, str]] = {qid: {} for qid in contents.states}
     for number, (qid, full) in enumerate(every):
@@ -30,6 +39,11 @@ def slots_of(contents: Contents, *, schema_comment: bool = True) -> Slots | None
     numbers = [int(n) for n in pieces[1::2]]
     if len(set(numbers)) != len(numbers) or "\x00" in "".join(pieces[0::2]):
         return None
+    if not header:
+        head = header_text(contents, schema_comment=schema_comment)
+        if not pieces[0].startswith(head):
+            return None
+        pieces[0] = pieces[0][len(head):]
     return Slots(tuple(pieces[0::2]), tuple(every[n] for n in numbers))  # a lens writes only its questions
 
 

@@ -7,7 +7,8 @@ Every command that writes an answers file (interview, collect, `measure --write`
 - `render` lays the contents out through answers/layout.py;
 - `verify` reads what was rendered back with the strict loader and compares it with what was meant, once, from
   the text in memory (never a re-read of the file); `verify_entries` checks answer lines rendered anew alone,
-  for a writer that has checked the rest of the same text whole before (collect);
+  and `header_reads_back` the header lines alone, for a writer that has checked the rest of the same text whole
+  before (collect);
 - `write_answers_text` is the one write: atomic (temp file, fsync, rename, fsync of the folder), or into the
   file when it has other names (hard links), held back from signals (`Stopping.deferred()`);
 - `AnswersStore` is one writer's hold on one file: what it last read or wrote (an outside change is seen), its
@@ -27,7 +28,14 @@ from typing import Any
 from crmcheck.answers.disk import Fingerprint, backup_copy, fingerprint, lost_comment_lines, write_into
 from crmcheck.answers.layout import Header, KeptLine, dump_answers, read_kept
 from crmcheck.answers.lock import AnswersLock
-from crmcheck.answers.model import Answer, AnswersDocument, AnswersFile, QuestionnaireAnswers, parse_answers
+from crmcheck.answers.model import (
+    Answer,
+    AnswersDocument,
+    AnswersFile,
+    AnswersHeader,
+    QuestionnaireAnswers,
+    parse_answers,
+)
 from crmcheck.answers.reconcile import QuestionnaireState, Reconciled, answer_text, reconcile
 from crmcheck.answers.signals import Stopping
 from crmcheck.catalog import Catalog
@@ -81,7 +89,7 @@ class Loaded:
         return Contents(header or header_of(self.file), states)
 
 
-def header_of(file: AnswersFile) -> Header:
+def header_of(file: AnswersHeader) -> Header:
     """The header fields an answers file holds, as they are written again."""
     respondent = file.respondent.model_dump(exclude_none=True) if file.respondent else None
     return Header(company=file.company, assessed_on=file.assessed_on, assessor=file.assessor,
@@ -190,6 +198,17 @@ def verify(text: str, path: str, contents: Contents, *, kept: bool = True) -> No
     if kept and set(read_kept(text)) != contents.kept():
         raise NotAsMeant("the answers file to be written does not hold every kept answer; nothing was written",
                          file=path)
+
+
+def header_reads_back(head: str, path: str, header: Header, lens: str) -> bool:
+    """Whether header lines alone (`layout.header_lines`: complete top-level fields, each on one line) load with the
+    strict loader and the answers model as exactly `header` and `lens`. False asks for the whole text's check; it
+    refuses nothing itself."""
+    try:
+        read = AnswersHeader.model_validate(parse(head, path).data)
+    except (CrmcheckError, ValueError):
+        return False
+    return header_of(read) == header and read.lens == lens
 
 
 def one_line(entry: str) -> bool:

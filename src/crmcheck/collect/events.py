@@ -19,11 +19,14 @@ import hmac
 import os
 import secrets
 import threading
+import time
 from pathlib import Path
 from typing import TextIO
 
 from crmcheck.errors import InputError
 from crmcheck.inert import one_line
+
+_MAX_CLIENTS = 10_000
 
 
 class EventLog:
@@ -33,16 +36,31 @@ class EventLog:
         self.stream = stream
         self._key = secrets.token_bytes(16)
         self._lock = threading.Lock()
+        self._clients: dict[str, str] = {}  # address -> its hash, made once (bounded)
+        self._second: tuple[int, str] = (-1, "")  # the last second written, as the log writes it
 
     def client(self, address: str) -> str:
         """The address as the log shows it: a keyed hash, stable for this run only."""
-        return "c-" + hmac.new(self._key, address.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:10]
+        known = self._clients.get(address)
+        if known is None:
+            known = "c-" + hmac.new(self._key, address.encode("utf-8", "replace"), hashlib.sha256).hexdigest()[:10]
+            if len(self._clients) >= _MAX_CLIENTS:
+                self._clients.clear()
+            self._clients[address] = known
+        return known
+
+    def _now(self) -> str:
+        second = int(time.time())
+        last, text = self._second
+        if second != last:
+            text = dt.datetime.fromtimestamp(second, dt.UTC).isoformat().replace("+00:00", "Z")
+            self._second = (second, text)
+        return text
 
     def event(self, kind: str, client: str | None = None, **fields: object) -> None:
         if self.stream is None:
             return
-        when = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
-        parts = [when, "crmcheck-collect", kind]
+        parts = [self._now(), "crmcheck-collect", kind]
         if client is not None:
             parts.append(f"client={self.client(client)}")
         # values are ours (respondent ids, numbers, status codes) or text made one inert line without spaces

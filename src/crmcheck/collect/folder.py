@@ -180,7 +180,7 @@ class Collection:
 
     @property
     def closed(self) -> bool:
-        return (self.dir / CLOSED_FILE).exists()
+        return os.path.exists(os.path.join(self.dir, CLOSED_FILE))  # asked at every save: no Path objects made
 
     def response_path(self, respondent: str) -> Path:
         return self.dir / RESPONSES_DIR / f"{respondent}.yaml"

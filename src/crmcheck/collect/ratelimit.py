@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import math
 import threading
@@ -106,6 +107,7 @@ class RateLimits:
 MAX_FORWARDED = 1024  # characters of X-Forwarded-For looked at: a proxy's header names a few addresses
 
 
+@functools.lru_cache(maxsize=4096)  # asked at every request; an address parsed once
 def client_key(address: str) -> str:
     """The rate-limit key of an address: IPv4 as is, IPv6 by its /64 (one household or office holds a whole
     /64, so counting single IPv6 addresses would give each of its machines, or an attacker, 2^64 keys)."""

@@ -6,6 +6,7 @@ listening.py. Imported only by `serve` (and tests): starlette and uvicorn come w
 
 from __future__ import annotations
 
+import asyncio
 import hmac
 import re
 import secrets
@@ -99,6 +100,8 @@ class CollectServer:
         self._invites: dict[str, Invite] = {}
         self._stamp: tuple[object, ...] | None = None
         self._invites_lock = threading.Lock()
+        self._save_locks: dict[str, asyncio.Lock] = {}  # respondent -> held while their save is under way
+        self._csrf: dict[str, str] = {}  # a link's hash -> its forms' CSRF token (as many as there are invites)
 
     def invite_for(self, token: str, client: str = "-") -> Invite | None:
         """The live (not revoked, not expired) invite whose token this is; invites.yaml is re-read when it
@@ -142,8 +145,15 @@ class CollectServer:
     def who(self, invite: Invite) -> Who:
         return Who(invite.respondent, invite.lens, invite.name, self.settings.company, self.settings.assessed_on)
 
+    def save_lock(self, respondent: str) -> asyncio.Lock:
+        """One save per respondent at a time (taken by the event loop's thread only)."""
+        return self._save_locks.setdefault(respondent, asyncio.Lock())
+
     def csrf(self, invite: Invite) -> str:
-        return self.collection.csrf_token(self.secret, invite.token_sha256)
+        known = self._csrf.get(invite.token_sha256)
+        if known is None:  # an HMAC made once per link (asked at every page shown and every form posted)
+            known = self._csrf[invite.token_sha256] = self.collection.csrf_token(self.secret, invite.token_sha256)
+        return known
 
     def url(self, token: str, page: int | str) -> str:
         return f"{self.prefix}/r/{token}/{'page/' + str(page) if isinstance(page, int) else page}"
@@ -308,19 +318,18 @@ def build_app(server: CollectServer, *, debug: bool = False) -> ASGIApp:
         target = {"back": number - 1, "next": number + 1, "finish": len(server.pages) + 1, "save": number}[posted.go]
         target = max(1, target)
 
-        def save() -> bool:
-            with server.store.lock(invite.respondent):
-                if server.collection.closed:
-                    return False
-                finished = bool(server.collection.read_progress(invite.respondent).get("finished"))
-                finished = finished or target > len(server.pages)
-                # the progress is written with the answers, in the same file (responses.py)
-                server.store.save_page(path, server.who(invite), current.questionnaire, posted.answers,
-                                       progress=(min(target, len(server.pages)), finished))
-                return True
-
         try:
-            saved = await run_in_threadpool(save)
+            async with server.save_lock(invite.respondent):  # one save per respondent at a time
+                saved = not server.collection.closed
+                if saved:
+                    # merged, laid out and checked here (Python work: the GIL runs one thread at a time anyway);
+                    # the progress goes in the same file, and finished stays so (responses.py)
+                    pending = server.store.prepare_page(
+                        path, server.who(invite), current.questionnaire, posted.answers,
+                        progress=(min(target, len(server.pages)), target > len(server.pages)),
+                        finished_before=lambda: bool(server.collection.read_progress(invite.respondent)
+                                                     .get("finished")))
+                    await run_in_threadpool(server.store.write, pending)  # the write waits on the disk: not here
         except SaveError as exc:
             sys.stderr.write(f"crmcheck collect: could not save {invite.respondent}: {exc}\n")
             server.log.event("save-failed", _client(request), respondent=invite.respondent, page=number)

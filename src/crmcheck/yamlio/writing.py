@@ -41,6 +41,20 @@ def _temp_beside(target: Path, mode: int = 0o600) -> Iterator[tuple[int, str]]:
         raise
 
 
+def _write_all(fd: int, data: bytes) -> None:
+    """Every byte to the file descriptor (a write may take fewer than it is given); no buffer object."""
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _set_mode(fd: int, tmp: str, mode: int) -> None:
+    if hasattr(os, "fchmod"):
+        os.fchmod(fd, mode)  # by the open file: no second look-up of the name
+    else:  # pragma: no cover - Windows
+        os.chmod(tmp, mode)
+
+
 def _write_in_place(target: Path, data: bytes) -> None:
     try:
         with open(target, "wb") as handle:
@@ -97,12 +111,13 @@ def write_atomic(path: Path | str, content: str | bytes) -> None:
         raise InputError("cannot write: a part of the path is a file, not a folder", file=str(target)) from None
     try:
         with _temp_beside(target, 0o600 if mode is not None else 0o666) as (fd, tmp):
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-                handle.flush()
-                os.fsync(handle.fileno())
-            if mode is not None:  # the permissions of the file replaced
-                os.chmod(tmp, mode)
+            try:
+                _write_all(fd, data)
+                if mode is not None:  # the permissions of the file replaced
+                    _set_mode(fd, tmp, mode)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
             os.replace(tmp, target)
     except OSError as exc:
         raise InputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
