@@ -17,8 +17,11 @@ YES_WORDS = frozenset({"yes", "y", "true"})
 NO_WORDS = frozenset({"no", "n", "false"})
 
 
+NOT_APPLICABLE_WORDS = ("n/a", "na")  # stripped and lowercased
+
+
 def is_not_applicable(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower() in ("n/a", "na")
+    return isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE_WORDS
 
 
 def marks_not_applicable(question: Question, value: Any) -> bool:
@@ -305,7 +308,7 @@ class Checks:
     """What `resolve` and `resolve_plain` check of a questionnaire's answers besides the values: the version, the
     targets, which ids answer which question (current or renamed), and which questions a lens is not asked."""
 
-    __slots__ = ("_hidden", "ids", "questionnaire", "questions", "renamed", "retired", "sections",
+    __slots__ = ("_answerable", "_hidden", "ids", "questionnaire", "questions", "renamed", "retired", "sections",
                  "targets_allowed", "version")
 
     def __init__(self, questionnaire: Questionnaire) -> None:
@@ -321,6 +324,7 @@ class Checks:
         # each written id -> the question it answers: a current id itself, a former one (`renamed_from`) the current
         self.ids = {**self.renamed, **{full: full for full in self.questions}}
         self._hidden: dict[str, frozenset[str]] = {}
+        self._answerable: dict[str, dict[str, str]] = {}
 
     def newer(self, version: int | None) -> bool:
         """Whether answers for `version` are for a later version than this questionnaire's."""
@@ -334,6 +338,15 @@ class Checks:
         if section_id not in self.sections:
             return "section"
         return None if target in self.targets_allowed else "value"
+
+    def answerable(self, lens: str) -> dict[str, str]:
+        """`ids` without the questions not asked in this lens."""
+        found = self._answerable.get(lens)
+        if found is None:
+            hidden = self.hidden(lens)
+            found = self._answerable[lens] = {written: full for written, full in self.ids.items()
+                                              if full not in hidden}
+        return found
 
     def hidden(self, lens: str) -> frozenset[str]:
         """The questions (full ids) not asked in this lens."""

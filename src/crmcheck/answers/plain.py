@@ -17,6 +17,7 @@ from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import (
     NO_WORDS,
     NOT_APPLICABLE,
+    NOT_APPLICABLE_WORDS,
     UNANSWERED,
     YES_WORDS,
     BadValue,
@@ -79,12 +80,18 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checkl
             out[value] = Response("answered", normal, score, unknown=not_known(question, normal))
         return out
 
+    def words(written: Iterable[str]) -> dict[Any, Response]:
+        """A table of words looked up stripped and lowercased: `resolve` takes the n/a words first."""
+        out = table(written)
+        out.update((word, NOT_APPLICABLE) for word in NOT_APPLICABLE_WORDS if marks_not_applicable(question, word))
+        return out
+
     kind = question.type
     if kind == "scale":
         levels = questionnaire.scales[question.scale or ""]
-        return Lookup(int, table(lv.value for lv in levels), table(lv.label.lower() for lv in levels), True)
+        return Lookup(int, table(lv.value for lv in levels), words(lv.label.lower() for lv in levels), True)
     if kind == "yes_no":
-        return Lookup(bool, table((True, False)), table(sorted(YES_WORDS | NO_WORDS)), True)
+        return Lookup(bool, table((True, False)), words(sorted(YES_WORDS | NO_WORDS)), True)
     if kind == "choice":
         return Lookup(None, {}, table(o.id for o in question.options or ()), False)
     if kind == "checklist":
@@ -112,9 +119,8 @@ def resolve_plain(
     for section_id, target in targets.items():
         if table.target_fault(section_id, target) is not None:
             return None
-    ids = table.ids
+    ids = table.answerable(lens)
     entries = table.entries
-    hidden = table.hidden(lens)
     responses: dict[str, Response] = {}
     for answer_id, written in answers.items():
         fields = None
@@ -125,12 +131,14 @@ def resolve_plain(
                 return None
             value = fields["value"]
         full = ids.get(answer_id)
-        if full is None or full in responses or full in hidden:
-            return None  # unknown, retired, answered twice (renamed), not asked in this lens: `resolve` decides
+        if full is None or full in responses:
+            return None  # unknown, retired, not asked in this lens, answered twice (renamed): `resolve` decides
         question, lookup = entries[full]
         response: Response | None
         if value is None:
             response = UNANSWERED
+        elif value.__class__ is str and lookup.__class__ is Lookup and lookup.normalise:
+            response = lookup.by_word.get(value.strip().lower())  # n/a words included
         elif value.__class__ is str and marks_not_applicable(question, value):
             response = NOT_APPLICABLE
         elif lookup is None:
@@ -146,7 +154,7 @@ def resolve_plain(
                 return None
             response = Response("answered", chosen, score)
         elif value.__class__ is str:
-            response = lookup.by_word.get(value.strip().lower() if lookup.normalise else value)
+            response = lookup.by_word.get(value)
         elif value.__class__ is lookup.value_type:
             response = lookup.by_value.get(value)
         else:
