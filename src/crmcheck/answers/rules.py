@@ -86,9 +86,17 @@ BEFORE: Final[dict[Callable[..., Any], Meaning]] = {
     model._as_date: CalledOnText(model._as_date),
     model._expand_short_forms: ShortForms("value"),
 }
-# @field_validator(mode="before") methods, by (model, method name)
-FIELD_VALIDATORS: Final[dict[tuple[type[BaseModel], str], Meaning]] = {
-    (model.QuestionnaireAnswers, "_none_is_empty"): NoneIsEmpty(),
+
+
+def _method(cls: type[BaseModel], name: str) -> Callable[..., Any]:
+    """The function of a model's @field_validator method (the same in its subclasses)."""
+    func = cls.__pydantic_decorators__.field_validators[name].func
+    return getattr(func, "__func__", func)
+
+
+# @field_validator(mode="before") methods, by their function
+FIELD_VALIDATORS: Final[dict[Callable[..., Any], Meaning]] = {
+    _method(model.QuestionnaireAnswers, "_none_is_empty"): NoneIsEmpty(),
 }
 # model_config keys that do not change what validation accepts (besides `extra` and `strict`, read below)
 _INERT_CONFIG = frozenset({"frozen", "defer_build", "title", "json_schema_extra"})
@@ -200,7 +208,7 @@ def derive(cls: type[BaseModel], _seen: tuple[type[BaseModel], ...] = ()) -> Mod
             raise DerivationError(f"{cls.__name__}: no plain check for its {kind}")
     by_field: dict[str, list[Meaning]] = {}
     for name, decorator in decorators.field_validators.items():
-        meaning = FIELD_VALIDATORS.get((cls, name))
+        meaning = FIELD_VALIDATORS.get(_method(cls, name))
         if meaning is None or decorator.info.mode != "before":
             raise DerivationError(f"{cls.__name__}.{name}: no plain check for this validator")
         for field_name in decorator.info.fields:
