@@ -67,12 +67,17 @@ class Compiled(Checks):
 
 
 def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checklist | None:
-    """For the question types answered with one word or number, what `score_value` gives for each value and word
-    it takes (scale values and labels, yes/no words and booleans, option ids); None for the others."""
+    """For the question types answered with one word or number, the response `resolve` gives for each value and
+    word they take (scale values and labels, yes/no words and booleans, option ids; the n/a words where words are
+    looked up stripped and lowercased): n/a where `marks_not_applicable` says so, else what `score_value` gives.
+    None for the other types."""
 
     def table(values: Iterable[Any]) -> dict[Any, Response]:
         out: dict[Any, Response] = {}
         for value in values:
+            if marks_not_applicable(question, value):
+                out[value] = NOT_APPLICABLE
+                continue
             try:
                 normal, score = score_value(question, questionnaire, value)
             except BadValue:
@@ -81,10 +86,7 @@ def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checkl
         return out
 
     def words(written: Iterable[str]) -> dict[Any, Response]:
-        """A table of words looked up stripped and lowercased: `resolve` takes the n/a words first."""
-        out = table(written)
-        out.update((word, NOT_APPLICABLE) for word in NOT_APPLICABLE_WORDS if marks_not_applicable(question, word))
-        return out
+        return table([*written, *NOT_APPLICABLE_WORDS])
 
     kind = question.type
     if kind == "scale":
@@ -137,8 +139,13 @@ def resolve_plain(
         response: Response | None
         if value is None:
             response = UNANSWERED
-        elif value.__class__ is str and lookup.__class__ is Lookup and lookup.normalise:
-            response = lookup.by_word.get(value.strip().lower())  # n/a words included
+        elif value.__class__ is str and lookup.__class__ is Lookup:
+            if lookup.normalise:
+                response = lookup.by_word.get(value.strip().lower())  # n/a words included
+            else:  # option ids as they are, and n/a in any spelling
+                response = lookup.by_word.get(value)
+                if response is None and marks_not_applicable(question, value):
+                    response = NOT_APPLICABLE
         elif value.__class__ is str and marks_not_applicable(question, value):
             response = NOT_APPLICABLE
         elif lookup is None:
@@ -153,8 +160,6 @@ def resolve_plain(
             except BadValue:
                 return None
             response = Response("answered", chosen, score)
-        elif value.__class__ is str:
-            response = lookup.by_word.get(value)
         elif value.__class__ is lookup.value_type:
             response = lookup.by_value.get(value)
         else:

@@ -310,11 +310,15 @@ def check_of(shape: Shape, later: Later = frozenset()) -> Check:
     with `item_check` (the answers, checked as they are resolved): only the mapping around them is checked."""
     kinds = _plain_classes(shape)
     if kinds is not None:
-        return lambda value: value if value.__class__ in kinds else REFUSED
+        return _classes_check(kinds)
     check = _bare_check(shape, later)
     if not shape.nullable or shape.kind in ("dict", "int", "float"):  # these checks know None themselves
         return check
     return lambda value: None if value is None else check(value)
+
+
+def _classes_check(kinds: frozenset[type]) -> Check:
+    return lambda value: value if value.__class__ in kinds else REFUSED
 
 
 def _plain_classes(shape: Shape) -> frozenset[type] | None:
@@ -453,30 +457,56 @@ _MISSING: Any = object()
 def model_check(rules: ModelRules, later: Later = frozenset()) -> Check:
     """A model's plain check: a mapping of its fields -> a dict of every field's plain value (defaults filled
     in), or REFUSED. Written out as Python once, field by field (as `dataclasses` writes `__init__`): this runs
-    for every file of a portfolio, and a loop over the fields costs half as much again as the checks."""
+    for every file of a portfolio and every answer written as a mapping, and a loop over the fields costs as much
+    again as the checks."""
     env: dict[str, Any] = {"REFUSED": REFUSED, "MISSING": _MISSING, "names": rules.names,
                            "required": rules.required}
-    keys = "not keys <= names or not required <= keys" if rules.forbid_extra else "not required <= keys"
-    lines = ["def check(value):", "    if value.__class__ is not dict:", "        return REFUSED",
-             "    keys = value.keys()", f"    if {keys}:", "        return REFUSED"]
+    tests = (["not keys <= names"] if rules.forbid_extra else []) + (["not required <= keys"] if rules.required else [])
+    lines = ["def check(value):", "    if value.__class__ is not dict:", "        return REFUSED"]
+    if tests:
+        lines += ["    keys = value.keys()", f"    if {' or '.join(tests)}:", "        return REFUSED"]
     for number, rule in enumerate(rules.fields):
-        plain, kinds = f"v{number}", _plain_classes(rule.shape)
-        env[f"default{number}"], env[f"factory{number}"] = rule.default, rule.factory
-        lines += [f"    {plain} = value.get({rule.name!r}, MISSING)", f"    if {plain} is MISSING:",
-                  f"        {plain} = " + (f"default{number}" if rule.factory is None else f"factory{number}()")]
-        if kinds is not None:
-            env[f"kinds{number}"] = kinds
-            lines += [f"    elif {plain}.__class__ not in kinds{number}:", "        return REFUSED"]
-        elif rule.shape.kind != "any":
-            env[f"step{number}"] = (_dict_check(rule.shape, later, True) if (rules.model, rule.name) in later
-                                    else check_of(rule.shape, later))
-            lines += ["    else:", f"        {plain} = step{number}({plain})", f"        if {plain} is REFUSED:",
-                      "            return REFUSED"]
+        lines += _field_lines(rules, rule, f"v{number}", str(number), env, later)
     lines.append("    return {" + ", ".join(f"{rule.name!r}: v{number}" for number, rule in enumerate(rules.fields))
                  + "}")
     exec("\n".join(lines), env)  # the source is ours: field names (identifiers) and numbers
     check: Check = env["check"]
     return check
+
+
+def _field_lines(rules: ModelRules, rule: FieldRule, plain: str, number: str, env: dict[str, Any],
+                 later: Later) -> list[str]:
+    """The lines that check one field into the variable `plain`."""
+    shape, kinds = rule.shape, _plain_classes(rule.shape)
+    step = (None if kinds is not None or shape.kind == "any"
+            else _dict_check(shape, later, True) if (rules.model, rule.name) in later else check_of(shape, later))
+    env[f"default{number}"], env[f"factory{number}"], env[f"kinds{number}"] = rule.default, rule.factory, kinds
+    check = step if step is not None else _classes_check(kinds) if kinds is not None else _as_is
+    if rule.required:
+        lines = [f"    {plain} = value[{rule.name!r}]"]
+    elif rule.factory is None and check(rule.default) is rule.default:  # the default passes the check as itself
+        lines = [f"    {plain} = value.get({rule.name!r}, default{number})"]
+    else:
+        lines = [f"    {plain} = value.get({rule.name!r}, MISSING)", f"    if {plain} is MISSING:",
+                 f"        {plain} = " + (f"default{number}" if rule.factory is None else f"factory{number}()")]
+        if kinds is not None:
+            return [*lines, f"    elif {plain}.__class__ not in kinds{number}:", "        return REFUSED"]
+        if step is None:
+            return lines
+        env[f"step{number}"] = step
+        return [*lines, "    else:", f"        {plain} = step{number}({plain})", f"        if {plain} is REFUSED:",
+                "            return REFUSED"]
+    if kinds is not None:
+        return [*lines, f"    if {plain}.__class__ not in kinds{number}:", "        return REFUSED"]
+    if step is None:
+        return lines
+    guard = ""
+    if shape.nullable and shape.kind not in ("dict", "int", "float"):  # None without the call (see check_of)
+        env[f"step{number}"] = _bare_check(shape, later)
+        guard = f"{plain} is not None and "
+    else:
+        env[f"step{number}"] = step
+    return [*lines, f"    if {guard}({plain} := step{number}({plain})) is REFUSED:", "        return REFUSED"]
 
 
 # ---------------------------------------------------------------------------------------------
