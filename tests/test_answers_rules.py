@@ -48,7 +48,7 @@ def fast_accepts(data: Any) -> bool:
     if plain is None:
         return False
     return all(key.__class__ is str and (item.__class__ is not dict or rules.answer_check(item) is not rules.REFUSED)
-               for questionnaire in plain.questionnaires.values() for key, item in questionnaire.answers.items())
+               for questionnaire in plain.questionnaires.values() for key, item in questionnaire["answers"].items())
 
 
 def model_of(data: Any) -> model.AnswersFile | None:
@@ -73,9 +73,9 @@ def assert_agree(data: Any) -> bool:
     assert plain.questionnaires.keys() == full.questionnaires.keys()
     for key, read in plain.questionnaires.items():
         expected = full.questionnaires[key]
-        assert (read.version, read.targets) == (expected.version, expected.targets)
-        assert read.answers.keys() == expected.answers.keys()
-        for answer_id, written in read.answers.items():
+        assert (read["version"], read["targets"]) == (expected.version, expected.targets)
+        assert read["answers"].keys() == expected.answers.keys()
+        for answer_id, written in read["answers"].items():
             fields = rules.answer_check(written) if written.__class__ is dict else {"value": written}
             answer = expected.answers[answer_id]
             assert fields["value"] == answer.value or (fields["value"] != fields["value"]), (fields, answer)
@@ -329,7 +329,7 @@ def mutated(draw: st.DrawFn) -> dict[str, Any]:
             target = target[key]
         action = draw(st.sampled_from(["replace", "replace", "remove", "add"]))
         if action == "add" or not target:
-            target[draw(st.sampled_from(ODD_KEYS))] = draw(st.sampled_from(ODD_VALUES))
+            target[draw(st.sampled_from(ODD_KEYS))] = copy.deepcopy(draw(st.sampled_from(ODD_VALUES)))
         else:
             key = draw(st.sampled_from(sorted(target, key=str)))
             if action == "remove":

@@ -26,12 +26,13 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import yaml
 
+from crmcheck.answers.model import QuestionnaireAnswers
 from crmcheck.answers.plain import compiled, resolve_plain
-from crmcheck.answers.rules import REFUSED, file_check
+from crmcheck.answers.rules import REFUSED, DerivationError, file_check
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError
 from crmcheck.resolve import Response
@@ -154,10 +155,16 @@ def _indicators_inert(text: str, root: yaml.Node) -> bool:
 # The answers-file checks of answers.model, derived from its models (answers/rules.py)
 
 
-class PlainQuestionnaire(NamedTuple):
+class PlainQuestionnaire(TypedDict):
+    """One questionnaire's fields as `rules.file_check` gives them (every field of the model, defaults filled in)."""
+
     version: int | None
     targets: dict[str, int]
-    answers: dict[str, Any]  # as written: `resolve.resolve_plain` checks each answer's fields
+    answers: dict[str, Any]  # as written: `resolve_plain` checks each answer's fields
+
+
+if PlainQuestionnaire.__annotations__.keys() != QuestionnaireAnswers.model_fields.keys():
+    raise DerivationError("PlainQuestionnaire no longer has the fields of answers.model.QuestionnaireAnswers")
 
 
 class PlainAnswers(NamedTuple):
@@ -180,10 +187,9 @@ def check_answers(data: Mapping[str, Any]) -> PlainAnswers | None:
     if plain is REFUSED:
         return None
     respondent = plain["respondent"]
-    questionnaires = {key: PlainQuestionnaire(item["version"], item["targets"], item["answers"])
-                      for key, item in plain["questionnaires"].items()}
     return PlainAnswers(plain["company"], plain["assessed_on"], plain["assessor"], data.get("respondent"),
-                        data.get("segment"), questionnaires, "company" if respondent is None else respondent["lens"])
+                        data.get("segment"), plain["questionnaires"],
+                        "company" if respondent is None else respondent["lens"])
 
 
 def responses(plain: PlainAnswers, catalog: Catalog) -> dict[str, dict[str, Response]] | None:
@@ -198,7 +204,7 @@ def responses(plain: PlainAnswers, catalog: Catalog) -> dict[str, dict[str, Resp
             questionnaire = catalog.get(key)
         except CrmcheckError:
             return None
-        resolved = resolve_plain(compiled(questionnaire), given.version, given.targets, given.answers,
+        resolved = resolve_plain(compiled(questionnaire), given["version"], given["targets"], given["answers"],
                                  plain.lens)
         if resolved is None:
             return None
