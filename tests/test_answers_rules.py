@@ -25,7 +25,7 @@ from pydantic import (
 )
 from pydantic.types import AllowInfNan
 
-from crmcheck.answers import model, rules
+from crmcheck.answers import checks, model, rules
 from crmcheck.answers.fast import check_answers
 from crmcheck.models.base import OptionalText, Text
 
@@ -43,11 +43,11 @@ VALID: dict[str, Any] = {
 
 def fast_accepts(data: Any) -> bool:
     """Whether the fast path takes the data: `check_answers`, then each answer as `resolve_plain` checks it (an
-    answer id is looked up among the questions' ids, which are text; a mapping goes to `rules.answer_check`)."""
+    answer id is looked up among the questions' ids, which are text; a mapping goes to `checks.answer_check`)."""
     plain = check_answers(data)
     if plain is None:
         return False
-    return all(key.__class__ is str and (item.__class__ is not dict or rules.answer_check(item) is not rules.REFUSED)
+    return all(key.__class__ is str and (item.__class__ is not dict or checks.answer_check(item) is not checks.REFUSED)
                for questionnaire in plain.questionnaires.values() for key, item in questionnaire["answers"].items())
 
 
@@ -76,7 +76,7 @@ def assert_agree(data: Any) -> bool:
         assert (read["version"], read["targets"]) == (expected.version, expected.targets)
         assert read["answers"].keys() == expected.answers.keys()
         for answer_id, written in read["answers"].items():
-            fields = rules.answer_check(written) if written.__class__ is dict else {"value": written}
+            fields = checks.answer_check(written) if written.__class__ is dict else {"value": written}
             answer = expected.answers[answer_id]
             assert fields["value"] == answer.value or (fields["value"] != fields["value"]), (fields, answer)
             for name in ("note", "evidence", "reason"):
@@ -180,7 +180,7 @@ def test_every_field_and_constraint_has_a_counterpart() -> None:
 
 def check_model(cls: type[BaseModel], data: Any) -> bool:
     """Whether the derived check of a model takes the data; asserts the model takes it too."""
-    taken = rules.model_check(rules.derive(cls))(data) is not rules.REFUSED
+    taken = checks.model_check(rules.derive(cls))(data) is not checks.REFUSED
     if taken:
         cls.model_validate(data)
     return taken

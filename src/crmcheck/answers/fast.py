@@ -14,7 +14,7 @@ path accepts; what it skips is work that cannot change the outcome for them:
   values are built, as the pre-scan would have; files with very many structural characters still get the
   pre-scan (it protects libyaml's recursive composer);
 - checking: the answers-file fields are checked with plain code instead of building pydantic models, by
-  checks derived from those models (`answers/rules.py`); any field written in a way the plain check does
+  checks derived from those models (`answers/rules.py`, `answers/checks.py`); any field written in a way the plain check does
   not know (a number where text is expected, a mapping with an unknown key...) sends the file to the full path;
 - resolving: `resolve.resolve_plain`, lookups built once per questionnaire.
 """
@@ -30,9 +30,10 @@ from typing import Any, NamedTuple, TypedDict
 
 import yaml
 
+from crmcheck.answers.checks import REFUSED, file_check
 from crmcheck.answers.model import QuestionnaireAnswers
 from crmcheck.answers.plain import compiled, resolve_plain
-from crmcheck.answers.rules import REFUSED, DerivationError, file_check
+from crmcheck.answers.rules import DerivationError
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError
 from crmcheck.resolve import Response

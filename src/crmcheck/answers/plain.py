@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any, NamedTuple
 
-from crmcheck.answers.rules import REFUSED, answer_check
+from crmcheck.answers.checks import REFUSED, answer_check
 from crmcheck.models.questionnaire import Question, Questionnaire
 from crmcheck.resolve import (
     NO_WORDS,
