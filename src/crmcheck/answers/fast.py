@@ -14,9 +14,10 @@ path accepts; what it skips is work that cannot change the outcome for them:
   values are built, as the pre-scan would have; files with very many structural characters still get the
   pre-scan (it protects libyaml's recursive composer);
 - checking: the answers-file fields are checked with plain code instead of building pydantic models, by
-  checks derived from those models (`answers/rules.py`, `answers/checks.py`); any field written in a way the plain check does
-  not know (a number where text is expected, a mapping with an unknown key...) sends the file to the full path;
-- resolving: `resolve.resolve_plain`, lookups built once per questionnaire.
+  checks derived from those models (`answers/rules.py`, `answers/checks.py`); any field written in a way the
+  plain check does not know (a number where text is expected, a mapping with an unknown key...) sends the
+  file to the full path;
+- resolving: `answers/plain.py`'s `resolve_plain`, lookups built once per questionnaire.
 """
 
 from __future__ import annotations

@@ -14,12 +14,10 @@ silently lacks. `answers/checks.py` turns the rules into the checks themselves.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import types
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Annotated, Any, Final, Literal, Union, get_args, get_origin
+from typing import Annotated, Any, Final, Literal, NamedTuple, Union, get_args, get_origin
 
 from annotated_types import Ge, Gt, Le, Lt, MaxLen, MinLen
 from pydantic import BaseModel, BeforeValidator, Strict, WithJsonSchema
@@ -39,29 +37,29 @@ class DerivationError(TypeError):
 # The before-validators the answers models use, each with what the plain checks do instead
 
 
-@dataclass(frozen=True)
 class TextAsWritten:
     """The validator passes text through unchanged and converts other forms: the plain check takes text only."""
 
+    __slots__ = ()
 
-@dataclass(frozen=True)
-class CalledOnText:
+
+class CalledOnText(NamedTuple):
     """The validator turns text into the field's value: the plain check calls it on text (its ValueError
     refuses), and leaves any other form to the full path."""
 
     function: Callable[[Any], Any]
 
 
-@dataclass(frozen=True)
-class ShortForms:
+class ShortForms(NamedTuple):
     """A mapping's item that is not a mapping stands for `{field: item}`."""
 
     field: str
 
 
-@dataclass(frozen=True)
 class NoneIsEmpty:
     """None is read as an empty mapping."""
+
+    __slots__ = ()
 
 
 Meaning = TextAsWritten | CalledOnText | ShortForms | NoneIsEmpty
@@ -95,8 +93,7 @@ _INERT_CONFIG = frozenset({"frozen", "defer_build", "title", "json_schema_extra"
 Kind = Literal["text", "int", "float", "literal", "date", "any", "model", "dict"]
 
 
-@dataclass(frozen=True)
-class Shape:
+class Shape(NamedTuple):
     """The plain form a field's value takes, with its bounds."""
 
     kind: Kind
@@ -113,8 +110,7 @@ class Shape:
     none_is_empty: bool = False  # dict: None reads as {}
 
 
-@dataclass(frozen=True)
-class FieldRule:
+class FieldRule(NamedTuple):
     name: str
     required: bool
     default: Any  # the plain value when the field is missing (None for a required field)
@@ -122,17 +118,12 @@ class FieldRule:
     shape: Shape
 
 
-@dataclass(frozen=True)
-class ModelRules:
+class ModelRules(NamedTuple):
     model: type[BaseModel]
     fields: tuple[FieldRule, ...]
     forbid_extra: bool
-    names: frozenset[str] = field(init=False)
-    required: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "names", frozenset(f.name for f in self.fields))
-        object.__setattr__(self, "required", frozenset(f.name for f in self.fields if f.required))
+    names: frozenset[str]
+    required: frozenset[str]
 
     def field(self, name: str) -> FieldRule:
         return next(f for f in self.fields if f.name == name)
@@ -203,7 +194,8 @@ def derive(cls: type[BaseModel], _seen: tuple[type[BaseModel], ...] = ()) -> Mod
                    for name, info in cls.model_fields.items())
     if by_field:
         raise DerivationError(f"{cls.__name__}: validators of unknown fields {sorted(by_field)}")
-    return ModelRules(cls, fields, extra == "forbid")
+    return ModelRules(cls, fields, extra == "forbid", frozenset(f.name for f in fields),
+                      frozenset(f.name for f in fields if f.required))
 
 
 def _field(cls: type[BaseModel], name: str, info: FieldInfo, strict: bool, validators: list[Meaning],
@@ -234,7 +226,7 @@ def _shape(annotation: Any, constraints: _Constraints, seen: tuple[type[BaseMode
         others = [arg for arg in args if arg is not type(None)]
         if len(others) != 1 or len(args) != 2:
             raise DerivationError(f"{where}: no plain check for the union {annotation!r}")
-        return dataclasses.replace(_shape(others[0], constraints, seen), nullable=True)
+        return _shape(others[0], constraints, seen)._replace(nullable=True)
     meanings = constraints.meanings
     text_only = [m for m in meanings if isinstance(m, TextAsWritten)]
     dict_only = [m for m in meanings if isinstance(m, ShortForms | NoneIsEmpty)]
