@@ -123,10 +123,10 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         if isinstance(value, list | dict):
             raise BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
-                            f"use one of {allowed}, or n/a")
+                           f"use one of {allowed}, or n/a")
         if isinstance(value, str) and _as_whole_number(value) in {lv.value for lv in levels}:
             raise BadValue(f"'{value}' is quoted text, not the number {value.strip()}; write {value.strip()} "
-                            "without quotes")
+                           "without quotes")
         raise BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
     if kind == "yes_no":
         if isinstance(value, bool):
@@ -147,14 +147,14 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
         if is_unknown(value):
             if question.unknown_scores is None:
                 raise BadValue("'unknown' is an answer only to questions that declare unknown_scores; give a "
-                                "number, n/a (does not apply), or leave it blank (not asked yet)")
+                               "number, n/a (does not apply), or leave it blank (not asked yet)")
             return UNKNOWN, question.unknown_scores
         number = _number(value)
         low, high = question.value_range
         if (low is not None and round(number, 9) < round(low, 9)) or (
                 high is not None and round(number, 9) > round(high, 9)):
             raise BadValue(f"{number:g}{_unit(question)} is outside the valid range {range_text(low, high)}"
-                            f"{_unit(question)}")
+                           f"{_unit(question)}")
         bands = [(b.min, b.score) for b in question.bands or ()]
         score = band_of(number, bands)
         if score is None:
