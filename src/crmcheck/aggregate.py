@@ -401,7 +401,7 @@ def quick_answer_set(path: str, catalog: Catalog, company: str, assessed_on: dt.
             if len(_SEGMENTS) >= 256:
                 _SEGMENTS.clear()
             segment = _SEGMENTS[written] = Segment.model_validate(plain.segment)
-    parts = [AnsweredQuestionnaire(catalog.get(key), responses, plain.questionnaires[key].targets)
+    parts = [AnsweredQuestionnaire(catalog.get(key), responses, plain.questionnaires[key]["targets"])
              for key, responses in resolved.items()]
     return AnswerSet(file=path, lens=plain.lens, respondent=respondent, questionnaires=parts, assessor=plain.assessor,
                      segment=segment)

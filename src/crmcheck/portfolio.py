@@ -23,6 +23,7 @@ from typing import Any
 
 from crmcheck.answers import fast as fastpath
 from crmcheck.answers.model import parse_answers
+from crmcheck.answers.plain import Compiled, compiled
 from crmcheck.benchmark.build import CompanyNotFound, build_benchmark
 from crmcheck.benchmark.records import AssessmentRecord, LoadFailure, Outcome, QuestionnaireScores
 from crmcheck.benchmark.tables import Portfolio
@@ -30,7 +31,7 @@ from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, Problem, UsageError
 from crmcheck.models.benchmark import BenchmarkResult, SegmentField
 from crmcheck.models.questionnaire import Questionnaire
-from crmcheck.resolve import UNANSWERED, Compiled, Response, compiled, resolve
+from crmcheck.resolve import UNANSWERED, Response, resolve
 from crmcheck.scoring import (
     SectionTally,
     fails_critical,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple, TypeVar
 
@@ -12,12 +13,15 @@ from crmcheck.models.questionnaire import Question, Questionnaire, range_text
 from crmcheck.yamlio import DecimalText
 
 T = TypeVar("T")
-_YES = frozenset({"yes", "y", "true"})
-_NO = frozenset({"no", "n", "false"})
+YES_WORDS = frozenset({"yes", "y", "true"})
+NO_WORDS = frozenset({"no", "n", "false"})
+
+
+NOT_APPLICABLE_WORDS = ("n/a", "na")  # stripped and lowercased
 
 
 def is_not_applicable(value: Any) -> bool:
-    return isinstance(value, str) and value.strip().lower() in ("n/a", "na")
+    return isinstance(value, str) and value.strip().lower() in NOT_APPLICABLE_WORDS
 
 
 def marks_not_applicable(question: Question, value: Any) -> bool:
@@ -52,15 +56,15 @@ class Response:
 UNANSWERED = Response("unanswered")
 
 
-class _BadValue(ValueError):
+class BadValue(ValueError):
     pass
 
 
 def _number(value: Any) -> float:
     if isinstance(value, str) and _as_number(value) is not None:
-        raise _BadValue(f"'{value}' is quoted text, not a number; write {value.strip()} without quotes")
+        raise BadValue(f"'{value}' is quoted text, not a number; write {value.strip()} without quotes")
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise _BadValue(f"expected a number, got '{value}'")
+        raise BadValue(f"expected a number, got '{value}'")
     return float(value)
 
 
@@ -103,7 +107,7 @@ def scale_score(question: Question, score: float) -> float:
 
 
 def score_value(question: Question, questionnaire: Questionnaire, value: Any) -> tuple[Any, float | None]:
-    """Normalise a written value for a question and score it; raises _BadValue with a user message."""
+    """Normalise a written value for a question and score it; raises BadValue with a user message."""
     kind = question.type
     if kind == "scale":
         levels = questionnaire.scales[question.scale or ""]
@@ -118,63 +122,46 @@ def score_value(question: Question, questionnaire: Questionnaire, value: Any) ->
                     return lv.value, scale_score(question, lv.score)
         allowed = ", ".join(f"{lv.value} ({lv.label})" for lv in levels)
         if isinstance(value, list | dict):
-            raise _BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
-                            f"use one of {allowed}, or n/a")
+            raise BadValue(f"a scale answer is one value, not a {'list' if isinstance(value, list) else 'mapping'}; "
+                           f"use one of {allowed}, or n/a")
         if isinstance(value, str) and _as_whole_number(value) in {lv.value for lv in levels}:
-            raise _BadValue(f"'{value}' is quoted text, not the number {value.strip()}; write {value.strip()} "
-                            "without quotes")
-        raise _BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
+            raise BadValue(f"'{value}' is quoted text, not the number {value.strip()}; write {value.strip()} "
+                           "without quotes")
+        raise BadValue(f"'{value}' is not on the {question.scale} scale; use one of {allowed}, or n/a")
     if kind == "yes_no":
         if isinstance(value, bool):
             return value, 1.0 if value else 0.0
-        if isinstance(value, str) and value.strip().lower() in _YES | _NO:
-            yes = value.strip().lower() in _YES
+        if isinstance(value, str) and value.strip().lower() in YES_WORDS | NO_WORDS:
+            yes = value.strip().lower() in YES_WORDS
             return yes, 1.0 if yes else 0.0
-        raise _BadValue(f"'{value}' is not yes or no")
+        raise BadValue(f"'{value}' is not yes or no")
     if kind == "choice":
         option = question.option(value) if isinstance(value, str) else None
         if option is None:
             allowed = ", ".join(o.id for o in question.options or ())
-            raise _BadValue(f"'{value}' is not an option of this question; use one of {allowed}")
+            raise BadValue(f"'{value}' is not an option of this question; use one of {allowed}")
         return option.id, None if question.profile else option.score
     if kind == "checklist":
-        if isinstance(value, str) and question.option(value) is not None:
-            value = [value]
-        if not isinstance(value, list):
-            raise _BadValue("a checklist answer is a list of option ids, for example [a, b], or [] for none")
-        chosen: list[str] = []
-        for item in value:
-            if not isinstance(item, str) or question.option(item) is None:
-                allowed = ", ".join(o.id for o in question.options or ())
-                raise _BadValue(f"'{item}' is not an option of this question; use any of {allowed}")
-            if item in chosen:
-                raise _BadValue(f"option '{item}' is listed twice")
-            chosen.append(item)
-        if question.profile:
-            return chosen, None
-        options = question.options or []
-        total = sum(o.weight or 1 for o in options)
-        got = sum(o.weight or 1 for o in options if o.id in chosen)
-        return chosen, got / total
+        return checklist_value(checklist_of(question), value)
     if kind == "number":
         if is_unknown(value):
             if question.unknown_scores is None:
-                raise _BadValue("'unknown' is an answer only to questions that declare unknown_scores; give a "
-                                "number, n/a (does not apply), or leave it blank (not asked yet)")
+                raise BadValue("'unknown' is an answer only to questions that declare unknown_scores; give a "
+                               "number, n/a (does not apply), or leave it blank (not asked yet)")
             return UNKNOWN, question.unknown_scores
         number = _number(value)
         low, high = question.value_range
         if (low is not None and round(number, 9) < round(low, 9)) or (
                 high is not None and round(number, 9) > round(high, 9)):
-            raise _BadValue(f"{number:g}{_unit(question)} is outside the valid range {range_text(low, high)}"
-                            f"{_unit(question)}")
+            raise BadValue(f"{number:g}{_unit(question)} is outside the valid range {range_text(low, high)}"
+                           f"{_unit(question)}")
         bands = [(b.min, b.score) for b in question.bands or ()]
         score = band_of(number, bands)
         if score is None:
-            raise _BadValue(f"{number:g} is below the lowest band ({bands[0][0]:g})")
+            raise BadValue(f"{number:g} is below the lowest band ({bands[0][0]:g})")
         return (value.text if isinstance(value, DecimalText) else value), score
     if isinstance(value, list | dict):
-        raise _BadValue("a text answer is a single piece of text")
+        raise BadValue("a text answer is a single piece of text")
     if isinstance(value, bool):
         return ("yes" if value else "no"), None
     return (value.text if isinstance(value, DecimalText) else str(value)), None
@@ -200,32 +187,29 @@ def resolve(
         pos = doc.position((*where, *keys), key=as_key)
         problems.append(Problem(message, doc.path, pos.line, pos.column))
 
-    if given.version is not None and given.version > questionnaire.version:
+    table = checks_of(questionnaire)
+    if table.newer(given.version):
         report(f"answers are for version {given.version} but questionnaire {questionnaire.id} is version "
                f"{questionnaire.version}", "version")
-    sections = {s.id: s for s in questionnaire.sections}
-    targets_allowed = (
-        {s.number for s in questionnaire.stages} if questionnaire.kind == "staged"
-        else {lv.level for lv in questionnaire.levels}
-    )
     for section_id, target in given.targets.items():
-        if section_id not in sections:
-            report(f"target for unknown section '{section_id}' (sections: {', '.join(sections)})",
+        fault = table.target_fault(section_id, target)
+        if fault == "section":
+            report(f"target for unknown section '{section_id}' (sections: {', '.join(table.sections)})",
                    "targets", section_id, as_key=True)
-        elif target not in targets_allowed:
+        elif fault == "value":
             what = "stage" if questionnaire.kind == "staged" else "level"
             report(f"target {target} is not a {what} of {questionnaire.id} "
-                   f"({', '.join(map(str, sorted(targets_allowed)))})", "targets", section_id)
+                   f"({', '.join(map(str, sorted(table.targets_allowed)))})", "targets", section_id)
 
     responses: dict[str, Response] = {}
-    lens = source.answers.lens
     names: dict[str, list[str]] = {}  # for suggestions, made at the first unknown id
-    questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach per answer
-    renamed = questionnaire.renamed
-    older = given.version is not None and given.version < questionnaire.version
+    questions = table.questions
+    lens = source.answers.lens
+    hidden = table.hidden(lens)
+    older = table.older(given.version)
     for answer_id, answer in given.answers.items():
-        full = answer_id if answer_id in questions else renamed.get(answer_id)
-        if full is None and older and answer_id in questionnaire.retired:
+        full = table.ids.get(answer_id)
+        if full is None and older and answer_id in table.retired:
             continue  # asked by the version this file answers, dropped since: left out, as documented
         if full is None:
             if problems_full():
@@ -234,7 +218,7 @@ def resolve(
             names = names or _question_names(questionnaire)
             hint = _closest_question(questionnaire, names, answer_id)
             suggestion = f" (did you mean '{hint}'?)" if hint else ""
-            if answer_id in questionnaire.retired:
+            if answer_id in table.retired:
                 suggestion = (f" (version {questionnaire.version} no longer asks it; only a file that says it "
                               "answers an earlier version may still give it)")
             report(f"no question '{answer_id}' in {questionnaire.id} v{questionnaire.version}{suggestion}",
@@ -243,7 +227,7 @@ def resolve(
         if full in responses:
             report(f"'{answer_id}' answers '{full}' a second time (it was renamed)", "answers", answer_id, as_key=True)
             continue
-        if not questions[full][1].asked_in(lens):
+        if full in hidden:
             if older:
                 continue  # an earlier version asked this lens; this one does not: left out, like a retired id
             if answer.value is not None:
@@ -253,7 +237,7 @@ def resolve(
             continue
         try:
             responses[full] = _response(questionnaire, questions[full][1], answer)
-        except _BadValue as exc:
+        except BadValue as exc:
             report(f"{answer_id}: {exc}", "answers", answer_id, "value")
     if problems:
         raise InputError(problems[0].message, problems=problems, more=more)
@@ -280,23 +264,11 @@ def _question_names(questionnaire: Questionnaire) -> dict[str, list[str]]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The bulk fast path: the same responses from plain data, or None (then `resolve` is the way, and it reports)
-
-
-class Lookup(NamedTuple):
-    """How one question's written values map to responses without `score_value`: a value of exactly
-    `value_type` is looked up as it is in `by_value`; a string in `by_word` (stripped and lowercased when
-    `normalise`). Anything else goes to `score_value`, or back to `resolve` when that finds it wrong."""
-
-    value_type: type | None
-    by_value: dict[Any, Response]
-    by_word: dict[str, Response]
-    normalise: bool
+# What `resolve` and the bulk path (`answers/plain.py`) share
 
 
 class Checklist(NamedTuple):
-    """A checklist question's options for `score_value`'s rule: the chosen ids, each an option once; the score
-    is the chosen options' weights (1 when none is given) over all of them, summed in option order."""
+    """A checklist question's options, for `checklist_value`."""
 
     ids: frozenset[str]
     weights: tuple[tuple[str, float], ...]  # (option id, weight or 1), in option order
@@ -304,171 +276,132 @@ class Checklist(NamedTuple):
     profile: bool
 
 
-class Compiled:
-    """A questionnaire's answer lookups worked out once, for resolving many answers files: each question's
-    written value -> its checked response (scale values and labels, yes/no words, option ids), and the
-    checks `resolve` makes on versions and targets. Built by `compiled`."""
+def checklist_of(question: Question) -> Checklist:
+    options = question.options or []
+    weights = tuple((o.id, o.weight or 1) for o in options)
+    return Checklist(frozenset(o.id for o in options), weights, sum(w for _, w in weights), question.profile)
 
-    __slots__ = ("lens_only", "lookups", "plan", "questionnaire", "questions", "renamed", "sections",
+
+def checklist_value(checklist: Checklist, value: Any) -> tuple[list[str], float | None]:
+    """A checklist answer's chosen ids (one id alone stands for a list of it), each an option once, and its score:
+    the chosen options' weights (1 when none is given) over all of them, summed in option order; None for a
+    profile question. Raises BadValue with a user message."""
+    ids = checklist.ids
+    if isinstance(value, str) and value in ids:
+        value = [value]
+    if not isinstance(value, list):
+        raise BadValue("a checklist answer is a list of option ids, for example [a, b], or [] for none")
+    chosen: list[str] = []
+    for item in value:
+        if not isinstance(item, str) or item not in ids:
+            allowed = ", ".join(option for option, _ in checklist.weights)
+            raise BadValue(f"'{item}' is not an option of this question; use any of {allowed}")
+        if item in chosen:
+            raise BadValue(f"option '{item}' is listed twice")
+        chosen.append(item)
+    if checklist.profile:
+        return chosen, None
+    return chosen, sum(w for option, w in checklist.weights if option in chosen) / checklist.total
+
+
+class Checks:
+    """What `resolve` and `resolve_plain` check of a questionnaire's answers besides the values: the version, the
+    targets, which ids answer which question (current or renamed), and which questions a lens is not asked."""
+
+    __slots__ = ("_answerable", "_hidden", "ids", "questionnaire", "questions", "renamed", "retired", "sections",
                  "targets_allowed", "version")
 
     def __init__(self, questionnaire: Questionnaire) -> None:
         self.questionnaire = questionnaire
-        self.questions = questionnaire.questions
+        self.questions = questionnaire.questions  # fetched once: it is a private attribute, slow to reach
         self.renamed = questionnaire.renamed
         self.version = questionnaire.version
-        self.sections = frozenset(s.id for s in questionnaire.sections)
+        self.retired = frozenset(questionnaire.retired)
+        self.sections = dict.fromkeys(s.id for s in questionnaire.sections)  # in questionnaire order
         self.targets_allowed = frozenset(
             {s.number for s in questionnaire.stages} if questionnaire.kind == "staged"
             else {lv.level for lv in questionnaire.levels})
-        self.lookups: dict[str, Lookup | Checklist | None] = {
-            full: _lookup(questionnaire, question) for full, (_, question) in self.questions.items()}
-        # each section with its scored questions' (full id, weight, critical), for `scoring`'s section tally
-        self.plan = [(section, tuple((full, q.weight, q.critical) for full, q in section.scored_questions))
-                     for section in questionnaire.sections]
-        # questions asked in some lenses only, with those lenses: a file of another lens answering one is left to
-        # `resolve`, which says what is wrong (or, for an earlier version, leaves the answer out)
-        self.lens_only = {full: frozenset(q.asked_lenses) for full, (_, q) in self.questions.items()
-                          if q.asked_lenses is not None}
+        # each written id -> the question it answers: a current id itself, a former one (`renamed_from`) the current
+        self.ids = {**self.renamed, **{full: full for full in self.questions}}
+        self._hidden: dict[str, frozenset[str]] = {}
+        self._answerable: dict[str, dict[str, str]] = {}
+
+    def newer(self, version: int | None) -> bool:
+        """Whether answers for `version` are for a later version than this questionnaire's."""
+        return version is not None and version > self.version
+
+    def older(self, version: int | None) -> bool:
+        return version is not None and version < self.version
+
+    def target_fault(self, section_id: str, target: int) -> Literal["section", "value"] | None:
+        """What is wrong with a section's target: an unknown section, a value that is no level (stage) of it."""
+        if section_id not in self.sections:
+            return "section"
+        return None if target in self.targets_allowed else "value"
+
+    def answerable(self, lens: str) -> dict[str, str]:
+        """`ids` without the questions not asked in this lens."""
+        found = self._answerable.get(lens)
+        if found is None:
+            hidden = self.hidden(lens)
+            found = self._answerable[lens] = {written: full for written, full in self.ids.items()
+                                              if full not in hidden}
+        return found
+
+    def hidden(self, lens: str) -> frozenset[str]:
+        """The questions (full ids) not asked in this lens."""
+        found = self._hidden.get(lens)
+        if found is None:
+            found = self._hidden[lens] = frozenset(
+                full for full, (_, question) in self.questions.items() if not question.asked_in(lens))
+        return found
 
 
-def _lookup(questionnaire: Questionnaire, question: Question) -> Lookup | Checklist | None:
-    """The responses `score_value` gives for the question types answered with one word or number (the first
-    match wins, as there); None for the others."""
-    kind = question.type
-    if kind == "scale":
-        ints: dict[Any, Response] = {}
-        labels: dict[str, Response] = {}
-        for lv in questionnaire.scales[question.scale or ""]:
-            response = Response("answered", lv.value, scale_score(question, lv.score))
-            ints.setdefault(lv.value, response)
-            labels.setdefault(lv.label.lower(), response)
-        return Lookup(int, ints, labels, True)
-    if kind == "yes_no":
-        yes, no = Response("answered", True, 1.0), Response("answered", False, 0.0)
-        return Lookup(bool, {True: yes, False: no}, {**dict.fromkeys(_NO, no), **dict.fromkeys(_YES, yes)}, True)
-    if kind == "choice":
-        ids: dict[str, Response] = {}
-        for option in question.options or ():
-            ids.setdefault(option.id, Response("answered", option.id, None if question.profile else option.score))
-        return Lookup(None, {}, ids, False)
-    if kind == "checklist":
-        options = question.options or []
-        return Checklist(frozenset(o.id for o in options), tuple((o.id, o.weight or 1) for o in options),
-                         sum(o.weight or 1 for o in options), question.profile)
-    return None
+C = TypeVar("C", bound=Checks)
+_KEPT = 32
 
 
-_COMPILED: dict[int, Compiled] = {}
-_COMPILED_KEPT = 32
-
-
-def compiled(questionnaire: Questionnaire) -> Compiled:
-    """The questionnaire's lookups, built on first use (one per questionnaire object, kept with it)."""
-    found = _COMPILED.get(id(questionnaire))
+def cached_for(cache: dict[int, C], make: Callable[[Questionnaire], C], questionnaire: Questionnaire) -> C:
+    """The questionnaire's entry in the cache, made on first use (one per questionnaire object, kept with it)."""
+    found = cache.get(id(questionnaire))
     if found is None or found.questionnaire is not questionnaire:
-        if len(_COMPILED) >= _COMPILED_KEPT:  # a long-lived process (tests) meets many catalogs: keep a few
-            _COMPILED.clear()
-        found = _COMPILED[id(questionnaire)] = Compiled(questionnaire)
+        if len(cache) >= _KEPT:  # a long-lived process (tests) meets many catalogs: keep a few
+            cache.clear()
+        found = cache[id(questionnaire)] = make(questionnaire)
     return found
 
 
-_NOT_APPLICABLE = Response("n/a")
-
-_ANSWER_FIELDS = frozenset({"value", "note", "evidence", "reason"})
+_CHECKS: dict[int, Checks] = {}
 
 
-def resolve_plain(
-    table: Compiled, version: int | None, targets: dict[str, int], answers: dict[str, Any], lens: str = "company"
-) -> dict[str, Response] | None:
-    """What `resolve` returns, for one questionnaire of an answers file whose other fields passed the checks
-    of `models.answers`, its answers as written (answer id -> a value, or a mapping of value, note, evidence
-    and reason). None when anything is not plainly right (an error, a renamed id answered twice, a field or
-    value written in an unusual way): `parse_answers` and `resolve` then say what."""
-    if version is not None and version > table.version:
-        return None
-    for section_id, target in targets.items():
-        if section_id not in table.sections or target not in table.targets_allowed:
-            return None
-    questions = table.questions
-    lookups = table.lookups
-    responses: dict[str, Response] = {}
-    for answer_id, value in answers.items():
-        note = evidence = reason = None
-        if value.__class__ is dict:
-            if not value.keys() <= _ANSWER_FIELDS:
-                return None
-            note, evidence, reason = value.get("note"), value.get("evidence"), value.get("reason")
-            if not ((note is None or note.__class__ is str) and (evidence is None or evidence.__class__ is str)
-                    and (reason is None or reason.__class__ is str)):
-                return None
-            value = value.get("value")
-        full = answer_id if answer_id in questions else table.renamed.get(answer_id)
-        if full is None or full in responses:
-            return None
-        if table.lens_only and full in table.lens_only and lens not in table.lens_only[full]:
-            return None
-        response: Response | None
-        if value is None:
-            response = UNANSWERED
-        elif (isinstance(value, str) and value.strip().lower() in ("n/a", "na")
-              and (questions[full][1].type != "text" or value.strip() == "n/a")):
-            response = _NOT_APPLICABLE
-        else:
-            lookup = lookups[full]
-            if lookup is None:
-                question = questions[full][1]
-                try:
-                    normal, score = score_value(question, table.questionnaire, value)
-                except _BadValue:
-                    return None
-                response = Response("answered", normal, score, unknown=_not_known(question, normal))
-            elif isinstance(lookup, Checklist):
-                response = _checklist(lookup, value)
-            elif value.__class__ is str:
-                response = lookup.by_word.get(value.strip().lower() if lookup.normalise else value)
-            elif value.__class__ is lookup.value_type:
-                response = lookup.by_value.get(value)
-            else:
-                return None
-            if response is None:
-                return None
-        if note is not None or evidence is not None or reason is not None:
-            response = Response(response.status, response.value, response.score, note, evidence, reason,
-                                response.unknown)
-        responses[full] = response
-    return {full: responses.get(full, UNANSWERED) for full in questions}
+def checks_of(questionnaire: Questionnaire) -> Checks:
+    return cached_for(_CHECKS, Checks, questionnaire)
 
 
-def _checklist(lookup: Checklist, value: Any) -> Response | None:
-    """`score_value` for a checklist, or None where it would find the value wrong."""
-    ids = lookup.ids
-    if value.__class__ is str and value in ids:
-        value = [value]
-    if value.__class__ is not list:
-        return None
-    chosen: list[str] = []
-    for item in value:
-        if item.__class__ is not str or item not in ids or item in chosen:
-            return None
-        chosen.append(item)
-    if lookup.profile:
-        return Response("answered", chosen, None)
-    return Response("answered", chosen, sum(w for option, w in lookup.weights if option in chosen) / lookup.total)
+NOT_APPLICABLE = Response("n/a")
+
+
+def with_fields(response: Response, note: str | None, evidence: str | None, reason: str | None,
+                 measured: tuple[float, str] | None) -> Response:
+    """A response with its answer's note, evidence and reason, and the measured value (kept on an answered one)."""
+    return Response(response.status, response.value, response.score, note, evidence, reason, response.unknown,
+                    measured if response.status == "answered" else None)
 
 
 def _response(questionnaire: Questionnaire, question: Question, answer: Answer) -> Response:
-    # positional arguments: this runs for every answer of every file
-    if answer.value is None:
-        return Response("unanswered", None, None, answer.note, answer.evidence, answer.reason)
-    if marks_not_applicable(question, answer.value):
-        return Response("n/a", None, None, answer.note, answer.evidence, answer.reason)
-    value, score = score_value(question, questionnaire, answer.value)
-    measured = (answer.measured.value, answer.measured.source) if answer.measured is not None else None
-    return Response("answered", value, score, answer.note, answer.evidence, answer.reason,
-                    _not_known(question, value), measured)
+    value = answer.value
+    if value is None:
+        response = UNANSWERED
+    elif marks_not_applicable(question, value):
+        response = NOT_APPLICABLE
+    else:
+        normal, score = score_value(question, questionnaire, value)
+        response = Response("answered", normal, score, unknown=not_known(question, normal))
+    measured = answer.measured
+    return with_fields(response, answer.note, answer.evidence, answer.reason,
+                        None if measured is None else (measured.value, measured.source))
 
 
-def _not_known(question: Question, value: Any) -> bool:
+def not_known(question: Question, value: Any) -> bool:
     """Whether a checked value is the `unknown` answer (only a number question's checked value is ever text)."""
     return question.type == "number" and value == UNKNOWN

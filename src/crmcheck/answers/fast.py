@@ -13,10 +13,11 @@ path accepts; what it skips is work that cannot change the outcome for them:
   could start (inside a scalar or a comment they are text), and nesting depth is checked while the
   values are built, as the pre-scan would have; files with very many structural characters still get the
   pre-scan (it protects libyaml's recursive composer);
-- checking: the answers-file fields are checked with plain code instead of building pydantic models;
-  any field written in a way the plain check does not know (a number where text is expected, a mapping
-  with an unknown key...) sends the file to the full path;
-- resolving: `resolve.resolve_plain`, lookups built once per questionnaire.
+- checking: the answers-file fields are checked with plain code instead of building pydantic models, by
+  checks derived from those models (`answers/rules.py`, `answers/checks.py`); any field written in a way the
+  plain check does not know (a number where text is expected, a mapping with an unknown key...) sends the
+  file to the full path;
+- resolving: `answers/plain.py`'s `resolve_plain`, lookups built once per questionnaire.
 """
 
 from __future__ import annotations
@@ -26,13 +27,17 @@ import datetime as dt
 import operator
 import re
 from collections.abc import Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict
 
 import yaml
 
+from crmcheck.answers.checks import REFUSED, file_check
+from crmcheck.answers.model import QuestionnaireAnswers
+from crmcheck.answers.plain import compiled, resolve_plain
+from crmcheck.answers.rules import DerivationError
 from crmcheck.catalog import Catalog
 from crmcheck.errors import CrmcheckError, InputError
-from crmcheck.resolve import Response, compiled, resolve_plain
+from crmcheck.resolve import Response
 from crmcheck.yamlio import (
     DEPTH_PRESCAN_THRESHOLD,
     MAX_BYTES,
@@ -51,7 +56,6 @@ _ALLOWED_BYTES = b"\t\n\r" + bytes(range(0x20, 0x7F)) + bytes(range(0x80, 0x100)
 # Every byte except the characters that the pre-scan counts (nesting) or looks for (anchors, aliases, tags).
 _NOT_STRUCTURAL = bytes(b for b in range(256) if bytes([b]) not in b"[{-:?&*!")
 _INDICATORS = re.compile(r"[&*!]")
-_DATE = re.compile(r"\d{4}-\d{2}-\d{2}\Z")
 _BOM = b"\xef\xbb\xbf"
 
 
@@ -150,87 +154,44 @@ def _indicators_inert(text: str, root: yaml.Node) -> bool:
 
 
 # ---------------------------------------------------------------------------------------------
-# The answers-file checks of models.answers, for the common ways of writing the fields
+# The answers-file checks of answers.model, derived from its models (answers/rules.py)
 
 
-class PlainQuestionnaire(NamedTuple):
+class PlainQuestionnaire(TypedDict):
+    """One questionnaire's fields as `rules.file_check` gives them (every field of the model, defaults filled in)."""
+
     version: int | None
     targets: dict[str, int]
-    answers: dict[str, Any]  # as written: `resolve.resolve_plain` checks each answer's fields
+    answers: dict[str, Any]  # as written: `resolve_plain` checks each answer's fields
+
+
+if PlainQuestionnaire.__annotations__.keys() != QuestionnaireAnswers.model_fields.keys():
+    raise DerivationError("PlainQuestionnaire no longer has the fields of answers.model.QuestionnaireAnswers")
 
 
 class PlainAnswers(NamedTuple):
-    """An answers file that passed the checks of `models.answers.AnswersFile`, as plain data."""
+    """An answers file that passed the checks of `answers.model.AnswersFile`, as plain data."""
 
     company: str
     assessed_on: dt.date
     assessor: str | None
-    respondent: dict[str, Any] | None  # as written: validate with models.answers.Respondent for the model
+    respondent: dict[str, Any] | None  # as written: validate with answers.model.Respondent for the model
     segment: dict[str, Any] | None
     questionnaires: dict[str, PlainQuestionnaire]
-
-    @property
-    def lens(self) -> str:
-        lens = self.respondent.get("lens") if self.respondent else None
-        return lens or "company"
-
-
-_FILE_FIELDS = frozenset({"format", "company", "assessed_on", "assessor", "respondent", "segment", "questionnaires"})
-_RESPONDENT_FIELDS = frozenset({"name", "role", "lens"})
-_SEGMENT_FIELDS = frozenset({"industry", "size"})
-_QUESTIONNAIRE_FIELDS = frozenset({"version", "targets", "answers"})
-_LENSES = frozenset({"company", "customer"})
-
-
-def _text_or_none(value: Any) -> bool:
-    return value is None or value.__class__ is str
-
-
-def _plain_fields(value: Any, allowed: frozenset[str]) -> bool:
-    """None, or a mapping of the allowed fields each holding text or nothing."""
-    if value is None:
-        return True
-    return (value.__class__ is dict and value.keys() <= allowed
-            and all(_text_or_none(item) for item in value.values()))
+    lens: str
 
 
 def check_answers(data: Mapping[str, Any]) -> PlainAnswers | None:
-    """The fields of an answers file, checked as `parse_answers` checks them; None when they are not plainly
-    right (then `parse_answers` reports what is wrong, or converts what is unusual)."""
-    if not data.keys() <= _FILE_FIELDS:
+    """The fields of an answers file, checked as `parse_answers` checks them (by `rules.file_check`, derived from
+    the model); None when they are not plainly right (then `parse_answers` reports what is wrong, or converts what
+    is unusual). Each questionnaire's answers are checked as `resolve_plain` resolves them."""
+    plain = file_check(data)
+    if plain is REFUSED:
         return None
-    form, company, assessed_on = data.get("format"), data.get("company"), data.get("assessed_on")
-    assessor, respondent, segment = data.get("assessor"), data.get("respondent"), data.get("segment")
-    if form.__class__ is not int or form != 1 or company.__class__ is not str or not company:
-        return None
-    if assessed_on.__class__ is not str or not _DATE.match(assessed_on) or not _text_or_none(assessor):
-        return None
-    try:
-        date = dt.date.fromisoformat(assessed_on)
-    except ValueError:
-        return None
-    if not _plain_fields(respondent, _RESPONDENT_FIELDS) or not _plain_fields(segment, _SEGMENT_FIELDS):
-        return None
-    if respondent is not None and respondent.get("lens", "company") not in _LENSES:
-        return None
-    given = data.get("questionnaires")
-    if given.__class__ is not dict or not given:
-        return None
-    questionnaires: dict[str, PlainQuestionnaire] = {}
-    for key, item in given.items():
-        if item.__class__ is not dict or not item.keys() <= _QUESTIONNAIRE_FIELDS:
-            return None
-        version, targets, answers = item.get("version"), item.get("targets", {}), item.get("answers")
-        if version is not None and (version.__class__ is not int or version < 1):
-            return None
-        if targets.__class__ is not dict or any(t.__class__ is not int for t in targets.values()):
-            return None
-        if answers is None:
-            answers = {}
-        elif answers.__class__ is not dict:
-            return None
-        questionnaires[key] = PlainQuestionnaire(version, targets, answers)
-    return PlainAnswers(company, date, assessor, respondent, segment, questionnaires)
+    respondent = plain["respondent"]
+    return PlainAnswers(plain["company"], plain["assessed_on"], plain["assessor"], data.get("respondent"),
+                        data.get("segment"), plain["questionnaires"],
+                        "company" if respondent is None else respondent["lens"])
 
 
 def responses(plain: PlainAnswers, catalog: Catalog) -> dict[str, dict[str, Response]] | None:
@@ -245,7 +206,7 @@ def responses(plain: PlainAnswers, catalog: Catalog) -> dict[str, dict[str, Resp
             questionnaire = catalog.get(key)
         except CrmcheckError:
             return None
-        resolved = resolve_plain(compiled(questionnaire), given.version, given.targets, given.answers,
+        resolved = resolve_plain(compiled(questionnaire), given["version"], given["targets"], given["answers"],
                                  plain.lens)
         if resolved is None:
             return None
