@@ -27,7 +27,7 @@ from crmcheck.collect.folder import Collection
 from crmcheck.collect.ratelimit import RateLimits
 from crmcheck.collect.responses import Respondent, ResponseStore, SaveError, saved_progress
 from crmcheck.collect.server import CollectServer, build_app
-from tests.collect.fixtures import csrf_of, make_collection, page_path
+from tests.collect.fixtures import Setup, csrf_of, make_collection, page_path
 
 
 def _client(folder: Path) -> tuple[TestClient, CollectServer]:
@@ -196,13 +196,17 @@ def test_a_later_respondent_has_the_header_checked_alone_and_a_wrong_header_is_s
     assert len(whole) == 2 and not third_path.exists()
 
 
+def _first_company_respondent(tmp_path: Path) -> tuple[Setup, TestClient, str, Path]:
+    """A collection, a client of its server, and the first staff respondent's link token and answers file."""
+    setup = make_collection(tmp_path)
+    client, _ = _client(setup.dir)
+    return setup, client, setup.tokens["company-001"], setup.dir / "responses" / "company-001.yaml"
+
+
 def test_a_finished_respondent_stays_finished_when_they_change_an_answer(tmp_path: Path) -> None:
     """After Finish, a save of any page keeps `finished`: from the file's progress line (known from the last save,
     or read when the file changed), or, for a file without one, from progress/ID.json of earlier versions."""
-    setup = make_collection(tmp_path)
-    client, _ = _client(setup.dir)
-    token = setup.tokens["company-001"]
-    path = setup.dir / "responses" / "company-001.yaml"
+    setup, client, token, path = _first_company_respondent(tmp_path)
     with client:
         csrf = csrf_of(client.get(page_path(token, 1)).text)
         client.post(page_path(token, 2), data={"csrf": csrf, "details.days": "3", "go": "finish"})
@@ -227,10 +231,7 @@ def test_a_file_changed_behind_the_servers_back_is_read_again_not_taken_from_mem
     """What the server wrote last is used only while the file is still that file (inode, mtime, size): an
     answer changed by hand is kept by the next save, and a hand edit that broke the file is a 409 that writes
     nothing, as when the server had never read it."""
-    setup = make_collection(tmp_path)
-    client, _ = _client(setup.dir)
-    token = setup.tokens["company-001"]
-    path = setup.dir / "responses" / "company-001.yaml"
+    setup, client, token, path = _first_company_respondent(tmp_path)
     with client:
         csrf = csrf_of(client.get(page_path(token, 1)).text)
         assert client.post(page_path(token, 1), data={"csrf": csrf, "basics.level": "2", "go": "next"}
