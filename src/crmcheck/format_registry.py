@@ -2,7 +2,8 @@
 
 A format package holds one module per format, each with `render(result, options)`. Its formats are declared
 here once, in the order the CLI lists them, so that the CLI can build its choices without importing the
-packages; the packages' own enums are built from the same list (`format_enum`). tests/test_format_registry.py
+packages; the packages' own enums are built from the same list (`format_enum`). The views (compare's and
+check's: one module, a dict of renderers) have their formats declared here too. tests/test_format_registry.py
 proves that each declared format has its module and that each format module is declared.
 """
 
@@ -21,6 +22,27 @@ _PACKAGES: dict[str, tuple[str, tuple[str, ...]]] = {
     "crmcheck.plan.formats": ("_format", ("terminal", "markdown", "html", "json", "xlsx", "csv")),
     "crmcheck.vendors.formats": ("_format", ("terminal", "markdown", "html", "json", "xlsx")),
 }
+
+
+# views: one module rendering one kind of result in several formats, dispatching on its dict RENDERERS (format ->
+# render function); their formats in CLI order (tests/cli/test_formats.py holds each list to its RENDERERS)
+_VIEWS: dict[str, tuple[str, ...]] = {
+    "crmcheck.render.comparison_view": ("terminal", "markdown", "json"),
+    "crmcheck.render.check_view": ("terminal", "markdown", "json"),
+}
+
+
+def views() -> tuple[str, ...]:
+    """Every view module (one module, several formats in its RENDERERS), by its dotted name."""
+    return tuple(_VIEWS)
+
+
+def view_formats(module: str) -> tuple[str, ...]:
+    """The formats of a view module's RENDERERS, in the order the CLI lists them."""
+    try:
+        return _VIEWS[module]
+    except KeyError:
+        raise ValueError(f"{module} is not a view module (they are {', '.join(_VIEWS)})") from None
 
 
 def packages() -> tuple[str, ...]:

@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 import typer.main
 
+from crmcheck import format_registry
 from crmcheck.cli import app
 from crmcheck.cli.formats import FORMAT_LISTS, FormatChoice, declared_names, formats_of
 from crmcheck.cli.options import ListFormat
@@ -92,8 +93,9 @@ def test_every_choice_has_a_renderer_module_and_every_module_is_offered() -> Non
             assert callable(render) and render.__module__ == f"{package_name}.{choice}{suffix}", (kind, choice)
     for kind, module in DICT_REGISTRIES.items():
         renderers = importlib.import_module(module).RENDERERS
-        assert offered[kind] == list(renderers), kind
+        assert offered[kind] == list(renderers) == list(format_registry.view_formats(module)), kind
         assert all(callable(render) for render in renderers.values()), kind
+    assert set(format_registry.views()) == set(DICT_REGISTRIES.values())
 
 
 def test_the_plan_csv_layouts_are_the_registrys() -> None:

@@ -31,13 +31,15 @@ FORMAT_LISTS: dict[str, tuple[str, str]] = {
 
 @cache
 def formats_of(kind: str) -> tuple[str, ...]:
-    """The format names the registry of `kind` declares: a format package's list in `format_registry`, or (for
-    compare, check and plan's CSV layouts) the enum or dict of renderers its module declares."""
+    """The format names the registry of `kind` declares: a format package's or a view's list in
+    `format_registry`, or (for plan's CSV layouts) the enum its module declares, read from its source."""
     from crmcheck import format_registry  # plain data: imports no format package
 
     module, name = FORMAT_LISTS[kind]
     if module in format_registry.packages() and name.endswith("Format"):  # the package's own format list
         return format_registry.formats(module)
+    if module in format_registry.views() and name == "RENDERERS":  # a view's renderers, declared there too
+        return format_registry.view_formats(module)
     return declared_names(module, name)
 
 
