@@ -337,14 +337,11 @@ def _could_link(value: str) -> bool:
 
 
 def _markdown_structure(value: str) -> str:
-    if _could_link(value) and _pattern("md-linkish", _LINKISH).search(value):
-        parts, at = [], 0
-        for match in _pattern("md-linkish", _LINKISH).finditer(value):
-            parts += [_markdown_plain(value[at:match.start()]), _code_span(match.group())]
-            at = match.end()
-        value = "".join([*parts, _markdown_plain(value[at:])])
-    else:
-        value = _markdown_plain(value)
+    parts, at = [], 0
+    for match in _pattern("md-linkish", _LINKISH).finditer(value) if _could_link(value) else ():
+        parts += [_markdown_plain(value[at:match.start()]), _code_span(match.group())]
+        at = match.end()
+    value = "".join([*parts, _markdown_plain(value[at:])]) if parts else _markdown_plain(value)
     # a list marker is escaped at its punctuation: "\-", "1\." (a backslash before a digit would show); the
     # pattern runs only where the first character that is not a space could start one
     first = value.lstrip()[:1]

@@ -245,21 +245,18 @@ class ResponseStore:
         if progress is not None and finished_before is not None and not progress[1]:
             progress = (progress[0], read.finished if read.finished is not None else finished_before())
         mine = contents.states[questionnaire.id].answers
+        # the entries of the answers the page leaves alone are those of the last save, when it is known
+        given = read.entries.setdefault(questionnaire.id, {}) if read.entries is not None else None
         for full, answer in answers.items():
             if answer is None:
                 mine.pop(full, None)
+                if given is not None:
+                    given.pop(full, None)
             else:
                 mine[full] = answer
-        if read.entries is None:
-            entries = entries_of(contents.states)
-        else:  # the entries of the answers the page leaves alone are those of the last save
-            entries = read.entries
-            given = entries.setdefault(questionnaire.id, {})
-            for full, answer in answers.items():
-                if answer is None:
-                    given.pop(full, None)
-                else:
+                if given is not None:
                     given[full] = answer_text(answer)
+        entries = read.entries if read.entries is not None else entries_of(contents.states)
         head, text = self._render(contents, entries)
         text = (progress_comment(*progress) if progress is not None else "") + text
         lines = [(qid, full, entry) for qid, given in entries.items() for full, entry in given.items()]
